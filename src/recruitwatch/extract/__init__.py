@@ -1,0 +1,1 @@
+"""Screening, field analysers and incident segmentation: pure functions of text."""

@@ -1,0 +1,121 @@
+"""One pass over a text: words, sentences and every lexicon match, with negation and context applied.
+
+Everything later (relevance, incidents, fields) reads this structure instead of
+the raw text, so the expensive work (keys, matching) happens once.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .data_files import extract_data
+from .lexicons import CONCEPT_FILES, concept_settings, form_languages, phrase_index
+from .matcher import Match
+from ..text.tokens import Token, split_sentences, tokenize
+
+NEGATION_WINDOW = 3  # words before a form that can negate it
+
+
+@lru_cache(maxsize=None)
+def abbreviations(lang: str) -> frozenset[str]:
+    block = extract_data("morphology.yaml").get("abbreviations") or {}
+    words: set[str] = set()
+    for form_lang in form_languages(lang) + ("en",):
+        words.update(str(w).lower() for w in block.get(form_lang.split("_")[0]) or ())
+    return frozenset(words)
+
+
+@dataclass
+class Analysis:
+    text: str
+    lang: str
+    tokens: list[Token]
+    sentences: list[tuple[int, int]]
+    matches: list[Match]
+    # group -> sentence index -> accepted matches (after context and negation)
+    hits: dict[str, dict[int, list[Match]]] = field(default_factory=dict)
+    _sentence_starts: list[int] = field(default_factory=list)
+
+    def sentence_of(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self._sentence_starts, offset) - 1)
+
+    def in_sentence(self, group: str, sentence: int) -> list[Match]:
+        return self.hits.get(group, {}).get(sentence, [])
+
+    def concepts_in(self, group: str, sentence: int) -> set[str]:
+        return {m.concept for m in self.in_sentence(group, sentence)}
+
+    def all_hits(self, group: str) -> list[Match]:
+        return [m for sentence in sorted(self.hits.get(group, {})) for m in self.hits[group][sentence]]
+
+
+def analyse(text: str, lang: str) -> Analysis:
+    return analyse_window(text, lang, 0, len(text))
+
+
+def analyse_window(text: str, lang: str, start: int, end: int) -> Analysis:
+    """Analyse text[start:end] keeping offsets into the whole text."""
+    tokens = tokenize(text, start, end)
+    window = text[start:end] if (start, end) != (0, len(text)) else text
+    sentences = [(a + start, b + start) for a, b in split_sentences(window, abbreviations(lang))]
+    sentences = sentences or [(start, max(start, end))]
+    matches = phrase_index(lang).find(tokens)
+    doc = Analysis(text, lang, tokens, sentences, matches, _sentence_starts=[s for s, _ in sentences])
+    _accept(doc)
+    return doc
+
+
+def _accept(doc: Analysis) -> None:
+    negation_at: set[int] = set()
+    context: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for m in doc.matches:
+        if m.group == "negators":
+            negation_at.update(range(m.first, m.last + 1))
+        elif m.entry.role == "context":
+            context[(m.group, m.concept)].add(doc.sentence_of(m.start))
+    settings = {group: concept_settings(group) for group in CONCEPT_FILES}
+    needs_context = _concepts_with_context()
+    hits: dict[str, dict[int, list[Match]]] = defaultdict(lambda: defaultdict(list))
+    for m in doc.matches:
+        if m.group == "negators" or m.entry.role == "context":
+            continue
+        sentence = doc.sentence_of(m.start)
+        if m.group in settings:
+            if (m.group, m.concept) in needs_context and sentence not in context[(m.group, m.concept)]:
+                continue
+            if settings[m.group].get(m.concept, {}).get("negatable", True) and _negated(
+                doc, m, negation_at
+            ):
+                continue
+        hits[m.group][sentence].append(m)
+    doc.hits = {group: dict(by_sentence) for group, by_sentence in hits.items()}
+
+
+@lru_cache(maxsize=1)
+def _concepts_with_context() -> frozenset[tuple[str, str]]:
+    pairs = set()
+    for group in CONCEPT_FILES:
+        for concept, spec in (extract_data(f"{group}.yaml").get("concepts") or {}).items():
+            if spec.get("context"):
+                pairs.add((group, concept))
+    return frozenset(pairs)
+
+
+def _negated(doc: Analysis, m: Match, negation_at: set[int]) -> bool:
+    sentence_start = doc.sentences[doc.sentence_of(m.start)][0]
+    for i in range(max(0, m.first - NEGATION_WINDOW), m.first):
+        if i in negation_at and doc.tokens[i].start >= sentence_start:
+            return True
+    if doc.lang == "uz":
+        # Uzbek negates a verb inside it: imzola-ma-di, bor-ma-gan.
+        is_prefix, value = m.entry.words[-1]
+        if is_prefix:
+            from ..text.keys import uz_fold
+
+            rest = uz_fold(doc.tokens[m.last].text)[len(value) :]
+            if rest.startswith(("ma", "may")) and not rest.startswith(("mas", "man")):
+                return True
+    return False

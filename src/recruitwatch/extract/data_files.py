@@ -1,0 +1,44 @@
+"""Loading the bundled YAML knowledge files, once each, with clear errors."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from ..errors import DataError
+
+
+@lru_cache(maxsize=None)
+def load_data(package: str, name: str) -> Any:
+    """Parsed YAML of a data file shipped in `package` (e.g. recruitwatch.extract)."""
+    ref = resources.files(package).joinpath("data").joinpath(name)
+    try:
+        with ref.open("r", encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except FileNotFoundError as exc:
+        raise DataError(f"bundled data file {name} is missing from {package}") from exc
+    except yaml.YAMLError as exc:
+        raise DataError(f"bundled data file {name} is not valid YAML: {exc}") from exc
+    if not isinstance(data, dict) or "source" not in data:
+        raise DataError(f"bundled data file {name} must be a mapping with a 'source' note")
+    return data
+
+
+def extract_data(name: str) -> Any:
+    return load_data("recruitwatch.extract", name)
+
+
+def data_fingerprint(package: str) -> str:
+    """Hash of every data file of a package: the key of compiled caches."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    folder = resources.files(package).joinpath("data")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            digest.update(entry.name.encode())
+            digest.update(entry.read_bytes())
+    return digest.hexdigest()[:16]

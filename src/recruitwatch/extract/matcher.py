@@ -1,0 +1,120 @@
+"""Find lexicon phrases in text by word keys: the one matching engine of the extractor.
+
+Lexicon forms and text are cut into words the same way and compared by key
+(see text/keys.py), so inflection is handled once, here, for every lexicon.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ..text.keys import keyer
+from ..text.tokens import WORD_RE, Token
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One lexicon form compiled for one language."""
+
+    words: tuple[tuple[bool, str], ...]  # (is_prefix, key or prefix) per word
+    group: str  # which lexicon: "methods", "regions", …
+    concept: str  # vocabulary id, ISO code or canonical name
+    role: str = "form"  # "form", "context", "demonym", "adjective", "name", …
+    proper: bool = False  # must start with a capital letter in the text
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    entry: Entry
+    first: int  # index of the first token
+    last: int  # index of the last token (inclusive)
+    start: int  # character offsets into the text
+    end: int
+
+    @property
+    def concept(self) -> str:
+        return self.entry.concept
+
+    @property
+    def group(self) -> str:
+        return self.entry.group
+
+
+class PhraseIndex:
+    """All compiled forms of one language, indexed by their first word."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.keyer = keyer(lang)
+        self._exact: dict[str, list[Entry]] = defaultdict(list)
+        self._prefix: dict[str, list[Entry]] = defaultdict(list)
+        self._prefix_lengths: list[int] = []
+
+    def compile_form(self, form: str) -> tuple[tuple[bool, str], ...]:
+        words = []
+        for raw in str(form).split():
+            is_prefix = raw.endswith("*")
+            parts = WORD_RE.findall(raw.rstrip("*"))
+            for i, part in enumerate(parts):
+                last = i == len(parts) - 1
+                if is_prefix and last:
+                    words.append((True, self.keyer.fold(part)))
+                else:
+                    words.append((False, self.keyer.key(part)))
+        return tuple(words)
+
+    def add(self, form: str, group: str, concept: str, role: str = "form", proper: bool = False):
+        words = self.compile_form(form)
+        if not words or not words[0][1]:
+            return
+        entry = Entry(words, group, concept, role, proper)
+        is_prefix, head = words[0]
+        if is_prefix:
+            self._prefix[head].append(entry)
+            if len(head) not in self._prefix_lengths:
+                self._prefix_lengths.append(len(head))
+                self._prefix_lengths.sort()
+        else:
+            self._exact[head].append(entry)
+
+    def find(self, tokens: list[Token]) -> list[Match]:
+        """Every match of every form, longest first at each start, in text order."""
+        key, fold = self.keyer.key, self.keyer.fold
+        keys = [key(t.text) for t in tokens]
+        folds = [fold(t.text) for t in tokens]
+        matches: list[Match] = []
+        seen: set[tuple[Entry, int]] = set()
+        for i, token in enumerate(tokens):
+            candidates = list(self._exact.get(keys[i], ()))
+            f = folds[i]
+            for n in self._prefix_lengths:
+                if n > len(f):
+                    break
+                candidates.extend(self._prefix.get(f[:n], ()))
+            for entry in candidates:
+                if entry.proper and not token.capitalised:
+                    continue
+                last = _match_rest(entry.words, keys, folds, i)
+                if last is None or (entry, i) in seen:
+                    continue
+                seen.add((entry, i))
+                matches.append(Match(entry, i, last, token.start, tokens[last].end))
+        matches.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        return matches
+
+    def __len__(self) -> int:
+        return sum(map(len, self._exact.values())) + sum(map(len, self._prefix.values()))
+
+
+def _match_rest(words, keys, folds, i) -> int | None:
+    if i + len(words) > len(keys):
+        return None
+    for offset, (is_prefix, value) in enumerate(words):
+        j = i + offset
+        if is_prefix:
+            if not folds[j].startswith(value):
+                return None
+        elif keys[j] != value:
+            return None
+    return i + len(words) - 1

@@ -1,0 +1,95 @@
+"""Text in, contract record out: language, relevance, incidents, legal references, organisations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .. import EXTRACTOR_VERSION
+from ..legal.citations import find_citations
+from ..text.langid import detect_language
+from .analysis import analyse, analyse_window
+from .dates import DateMention, find_dates
+from .incidents import build_incidents
+from .relevance import score_relevance
+
+CHUNK_CHARS = 200_000  # longer texts are analysed in pieces to bound memory
+_DATELINE_LINES = 4
+_DATELINE_MAX_LINE = 60
+
+
+def extract_text(text: str, *, source: str = "-", published: dt.date | None = None) -> dict:
+    """The extraction contract's record for one text (already decoded and HTML-free)."""
+    lang = detect_language(text)
+    record = {
+        "source": source,
+        "language": lang,
+        "relevant": False,
+        "relevance_score": 0.0,
+        "incidents": [],
+        "legal_refs": [],
+        "organisations": [],
+    }
+    if lang == "und":
+        return record
+    if len(text) > CHUNK_CHARS:
+        return _extract_long(text, record, published)
+    doc = analyse(text, lang)
+    relevance = score_relevance(doc)
+    record["relevance_score"] = relevance.score
+    record["relevant"] = relevance.relevant
+    citations = find_citations(text, lang, doc.tokens, doc.sentences)
+    record["legal_refs"] = sorted({c.code for c in citations})
+    record["organisations"] = sorted({m.concept for m in doc.all_hits("organisations")})
+    if relevance.relevant:
+        record["incidents"] = build_incidents(doc, published, find_dateline(text, published))
+    return record
+
+
+def _extract_long(text: str, record: dict, published: dt.date | None) -> dict:
+    """A huge input (a dump, a book) is screened, then analysed piece by piece."""
+    from .screen import screen
+
+    if not screen(text).passed:
+        return record
+    lang = record["language"]
+    refs, orgs = set(), set()
+    for start, end in _chunks(text):
+        doc = analyse_window(text, lang, start, end)
+        relevance = score_relevance(doc)
+        record["relevance_score"] = max(record["relevance_score"], relevance.score)
+        record["relevant"] = record["relevant"] or relevance.relevant
+        refs.update(c.code for c in find_citations(text, lang, doc.tokens, doc.sentences, start, end))
+        orgs.update(m.concept for m in doc.all_hits("organisations"))
+        if relevance.relevant:
+            record["incidents"].extend(build_incidents(doc, published, None))
+    record["legal_refs"], record["organisations"] = sorted(refs), sorted(orgs)
+    return record
+
+
+def _chunks(text: str):
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + CHUNK_CHARS)
+        if end < len(text):
+            cut = text.rfind("\n", start + CHUNK_CHARS // 2, end)
+            end = cut + 1 if cut > 0 else end
+        yield start, end
+        start = end
+
+
+def find_dateline(text: str, published: dt.date | None) -> DateMention | None:
+    """A date standing on a short line of its own near the top: when the report was filed."""
+    offset = 0
+    for line in text.split("\n")[:_DATELINE_LINES]:
+        stripped = line.strip()
+        if stripped and len(stripped) <= _DATELINE_MAX_LINE and not re.search(r"[.!?]$", stripped):
+            dates = find_dates(text, published, offset, offset + len(line))
+            if dates:
+                return dates[0]
+        offset += len(line) + 1
+    return None
+
+
+def extractor_version() -> str:
+    return EXTRACTOR_VERSION

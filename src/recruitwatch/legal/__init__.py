@@ -1,0 +1,1 @@
+"""Legal citations and the provisions knowledge base."""

@@ -1,0 +1,1 @@
+"""Text handling: decoding bytes, HTML to text, language id, words and sentences."""
