@@ -17,6 +17,9 @@ from .matcher import Match
 from ..text.tokens import Token, split_sentences, tokenize
 
 NEGATION_WINDOW = 3  # words before a form that can negate it
+# Names of things: where two overlap ("Moscow" inside "Moscow Oblast", "Russia"
+# inside "Russia Behind Bars"), only the longest is kept.
+GAZETTEERS = frozenset({"regions", "countries", "organisations", "not_organisations", "names"})
 
 
 @lru_cache(maxsize=None)
@@ -62,10 +65,22 @@ def analyse_window(text: str, lang: str, start: int, end: int) -> Analysis:
     window = text[start:end] if (start, end) != (0, len(text)) else text
     sentences = [(a + start, b + start) for a, b in split_sentences(window, abbreviations(lang))]
     sentences = sentences or [(start, max(start, end))]
-    matches = phrase_index(lang).find(tokens)
+    matches = _longest_names(phrase_index(lang).find(tokens))
     doc = Analysis(text, lang, tokens, sentences, matches, _sentence_starts=[s for s, _ in sentences])
     _accept(doc)
     return doc
+
+
+def _longest_names(matches: list[Match]) -> list[Match]:
+    names = sorted((m for m in matches if m.group in GAZETTEERS), key=lambda m: (m.start, -(m.end - m.start)))
+    dropped: set[int] = set()
+    reach_end, reach_len = -1, 0
+    for m in names:
+        if m.start < reach_end and (m.end - m.start) <= reach_len:
+            dropped.add(id(m))
+        elif m.end > reach_end:
+            reach_end, reach_len = m.end, m.end - m.start
+    return [m for m in matches if id(m) not in dropped]
 
 
 def _accept(doc: Analysis) -> None:

@@ -44,17 +44,79 @@ class Citation:
     end: int  # span of the article mention and its instrument
 
 
+@lru_cache(maxsize=1)
+def _instrument_data() -> dict:
+    return load_data("recruitwatch.legal", "instruments.yaml")
+
+
 @lru_cache(maxsize=None)
 def _instrument_index(lang: str) -> PhraseIndex:
-    data = load_data("recruitwatch.legal", "instruments.yaml")
+    """Instrument names (strong, weak, generic) and jurisdiction words, compiled for `lang`."""
+    data = _instrument_data()
     index = PhraseIndex(lang)
+    langs = form_languages(lang) + ("en",)
     for item in data.get("instruments") or ():
-        for form_lang in form_languages(lang) + ("en",):
-            for form in (item.get("forms") or {}).get(form_lang) or ():
-                index.add(form, "instruments", item["code"])
+        for role, block in (("strong", item.get("forms")), ("weak", item.get("weak_forms"))):
+            for form_lang in langs:
+                for form in (block or {}).get(form_lang) or ():
+                    index.add(form, "instruments", item["code"], role)
         for form in item.get("number_forms") or ():
-            index.add(form, "instruments", item["code"])
+            index.add(form, "instruments", item["code"], "strong")
+    for kind, block in (data.get("generic_instruments") or {}).items():
+        for form_lang in langs:
+            for form in block.get(form_lang) or ():
+                index.add(form, "instruments", kind, "generic")
+    for country, block in (data.get("default_by_jurisdiction_word") or {}).items():
+        for form_lang in langs:
+            for form in block.get(form_lang) or ():
+                index.add(form, "jurisdiction", country, "jurisdiction")
     return index
+
+
+def _resolve_instruments(matches: list[Match], lang: str, sentences) -> list[tuple[str, int, int]]:
+    """Turn instrument-name matches into (code, start, end), settling weak and generic names."""
+    data = _instrument_data()
+    known = {item["code"] for item in data.get("instruments") or ()}
+    jurisdictions = [m for m in matches if m.group == "jurisdiction"]
+    names = [m for m in matches if m.group == "instruments"]
+    # Where names overlap, the longest wins ("Criminal Code of Uzbekistan" over "Criminal Code").
+    names.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    kept: list[Match] = []
+    for m in names:
+        if kept and m.start < kept[-1].end:
+            if m.entry.role == "strong" and kept[-1].entry.role != "strong" and m.end >= kept[-1].end:
+                kept[-1] = m
+            continue
+        kept.append(m)
+    resolved = []
+    for m in kept:
+        if m.entry.role == "strong":
+            resolved.append((m.concept, m.start, m.end))
+            continue
+        country = _nearest_jurisdiction(m, jurisdictions, sentences)
+        if m.entry.role == "weak":
+            if country and m.concept.startswith(country + "/"):
+                resolved.append((m.concept, m.start, m.end))
+            continue
+        country = country or (data.get("default_without_country") or {}).get(lang)
+        code = f"{country}/{m.concept}" if country else None
+        if code in known:
+            resolved.append((code, m.start, m.end))
+    return resolved
+
+
+def _nearest_jurisdiction(m: Match, jurisdictions: list[Match], sentences) -> str | None:
+    sentence = _sentence_of(m.start, sentences)
+    best, best_distance = None, None
+    for j in jurisdictions:
+        if not (sentence[0] <= j.start < sentence[1]):
+            continue
+        distance = j.start - m.end if j.start >= m.end else m.start - j.end
+        if distance > 80:
+            continue
+        if best_distance is None or distance < best_distance:
+            best, best_distance = j.concept, distance
+    return best
 
 
 def find_citations(
@@ -66,7 +128,7 @@ def find_citations(
     end: int | None = None,
 ) -> list[Citation]:
     end = len(text) if end is None else end
-    instruments = _instrument_index(lang).find(tokens)
+    instruments = _resolve_instruments(_instrument_index(lang).find(tokens), lang, sentences)
     instruments += _law_number_matches(text, start, end)
     citations: list[Citation] = []
     for pattern in (_EN, _RU, _UZ):
@@ -103,11 +165,7 @@ def _nearest_instrument(m: re.Match, instruments, sentence) -> tuple[str, int, i
     """The instrument named closest after the article (up to 200 chars) or before it (120)."""
     best, best_distance = None, None
     s_start, s_end = sentence
-    for item in instruments:
-        if isinstance(item, Match):
-            code, start, end = item.concept, item.start, item.end
-        else:
-            code, start, end = item
+    for code, start, end in instruments:
         if start >= m.end():
             distance = start - m.end()
             if distance > 200 or start >= s_end:

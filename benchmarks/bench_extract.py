@@ -1,0 +1,48 @@
+"""Full extraction throughput on the relevant texts of the dev corpus, one core."""
+
+from __future__ import annotations
+
+import json
+import resource
+import time
+from pathlib import Path
+
+import yaml
+
+from recruitwatch.extract.pipeline import extract_text
+
+CORPUS = Path(__file__).resolve().parent.parent / "tests" / "corpus"
+
+
+def main() -> None:
+    docs = []
+    for path in sorted(CORPUS.glob("*.txt")):
+        gold = yaml.safe_load(path.with_suffix(".yaml").read_text(encoding="utf-8"))
+        if gold.get("relevant"):
+            docs.append(path.read_text(encoding="utf-8"))
+    start = time.perf_counter()
+    extract_text(docs[0])
+    warm = time.perf_counter() - start  # loads models and compiles lexicons
+    start = time.perf_counter()
+    for d in docs:
+        extract_text(d)
+    first_pass = time.perf_counter() - start
+    start = time.perf_counter()
+    rounds = 3
+    for _ in range(rounds):
+        for d in docs:
+            extract_text(d)
+    warm_pass = (time.perf_counter() - start) / rounds
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({
+        "extract_docs": len(docs),
+        "extract_avg_doc_chars": round(sum(map(len, docs)) / len(docs)),
+        "extract_startup_s": round(warm, 2),
+        "extract_docs_per_s_first_pass": round(len(docs) / first_pass, 1),
+        "extract_docs_per_s_warm": round(len(docs) / warm_pass, 1),
+        "extract_peak_rss_mb": round(rss),
+    }))
+
+
+if __name__ == "__main__":
+    main()

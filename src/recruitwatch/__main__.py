@@ -1,0 +1,5 @@
+"""python -m recruitwatch"""
+
+from .cli import main
+
+main()

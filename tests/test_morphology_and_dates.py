@@ -1,0 +1,62 @@
+"""Inflected and re-spelled forms meet their lexicon entry; dates resolve with the article date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from recruitwatch.extract.analysis import analyse
+from recruitwatch.extract.dates import find_dates
+
+
+def regions(text: str, lang: str) -> set[str]:
+    return {m.concept for m in analyse(text, lang).all_hits("regions")}
+
+
+@pytest.mark.parametrize(
+    "text,lang,code",
+    [
+        ("Его задержали в Москве.", "ru", "RU-MOW"),
+        ("Он приехал из Башкортостана.", "ru", "RU-BA"),
+        ("Рейд прошёл в Московской области.", "ru", "RU-MOS"),
+        ("Мигрантов увезли в Красногорск.", "ru", "RU-MOS"),
+        ("He was detained in Ufa last week.", "en", "RU-BA"),
+        ("U Moskvada ishlagan.", "uz", "RU-MOW"),
+        ("U Boshqirdistondagi koloniyada.", "uz", "RU-BA"),
+        ("У Москвада ишлаган.", "uz", "RU-MOW"),
+        ("Under the self-proclaimed Luhansk People's Republic.", "en", "UA-09"),
+    ],
+)
+def test_place_names_are_found_in_every_case_form(text, lang, code):
+    assert code in regions(text, lang)
+
+
+@pytest.mark.parametrize("text", ["Oʻzbekiston fuqarosi", "O'zbekiston fuqarosi", "O‘zbekiston fuqarosi", "Oʼzbekiston fuqarosi", "Ўзбекистон фуқароси", "oʻzbekistonlik yigit"])
+def test_uzbek_apostrophes_and_scripts_meet_one_country(text):
+    doc = analyse(text, "uz")
+    assert "UZ" in {m.concept for m in doc.all_hits("countries")}
+
+
+@pytest.mark.parametrize(
+    "text,published,value",
+    [
+        ("On October 12, he received a notice.", dt.date(2025, 4, 9), "2024-10-12"),
+        ("On March 3, he was detained.", dt.date(2025, 4, 9), "2025-03-03"),
+        ("On November 24, 2023, he signed a contract.", None, "2023-11-24"),
+        ("Его задержали 14.02.2024 на складе.", None, "2024-02-14"),
+        ("Это случилось 12 октября 2023 года.", None, "2023-10-12"),
+        ("Весной 2024 года он уехал.", None, "2024"),
+        ("2023-yil 24-noyabrda shartnoma imzoladi.", None, "2023-11-24"),
+        ("U 12-oktyabrda chaqiruv qog'ozi oldi.", dt.date(2025, 4, 9), "2024-10-12"),
+        ("2024-yil martida qamaldi.", None, "2024-03"),
+        ("in March 2024 he was sent to the front", None, "2024-03"),
+    ],
+)
+def test_dates_in_three_languages(text, published, value):
+    found = find_dates(text, published)
+    assert found and found[0].value == value
+
+
+def test_day_and_month_without_a_year_or_article_date_give_nothing():
+    assert find_dates("On October 12 he received a notice.", None) == []
