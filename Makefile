@@ -24,11 +24,11 @@ run: $(STAMP)
 	$(BIN)/recruitwatch demo
 
 test: $(TEST_STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/python -m pytest
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 
 eval: $(STAMP)
 	$(BIN)/recruitwatch eval tests/corpus

@@ -9,12 +9,12 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
+from ..text.tokens import Token, split_sentences, tokenize
 from .data_files import extract_data
 from .lexicons import CONCEPT_FILES, concept_settings, form_languages, phrase_index
 from .matcher import Match
-from ..text.tokens import Token, split_sentences, tokenize
 
 NEGATION_WINDOW = 3  # words before a form that can negate it
 # Names of things: where two overlap ("Moscow" inside "Moscow Oblast", "Russia"
@@ -22,7 +22,7 @@ NEGATION_WINDOW = 3  # words before a form that can negate it
 GAZETTEERS = frozenset({"regions", "countries", "organisations", "not_organisations", "names"})
 
 
-@lru_cache(maxsize=None)
+@cache
 def abbreviations(lang: str) -> frozenset[str]:
     block = extract_data("morphology.yaml").get("abbreviations") or {}
     words: set[str] = set()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -11,7 +11,7 @@ import yaml
 from ..errors import DataError
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_data(package: str, name: str) -> Any:
     """Parsed YAML of a data file shipped in `package` (e.g. recruitwatch.extract)."""
     ref = resources.files(package).joinpath("data").joinpath(name)

@@ -63,10 +63,7 @@ def segment(doc: Analysis, names: list[Mention], nationalities: list[Mention]) -
             known = next((d for d in drafts if d.names & s_names or _same_name(d.names, s_names)), None)
             if known is not None:
                 current = known
-            elif near_event and (current is None or current.names or new_case or s_nats - current.nationalities):
-                current = Draft()
-                drafts.append(current)
-            elif current is None and near_event:
+            elif near_event and (current is None or current.names or new_case or s_nats - current.nationalities) or current is None and near_event:
                 current = Draft()
                 drafts.append(current)
         elif anchored and near_event and (s_nats or counts or persons):

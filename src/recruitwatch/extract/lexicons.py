@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
+from functools import cache
 
 from .data_files import extract_data
 from .matcher import PhraseIndex
@@ -28,7 +28,7 @@ def form_languages(lang: str) -> tuple[str, ...]:
     return FORM_LANGUAGES.get(lang, ("en",))
 
 
-@lru_cache(maxsize=None)
+@cache
 def phrase_index(lang: str) -> PhraseIndex:
     """The compiled index of every lexicon for texts in `lang` (built once per process)."""
     index = PhraseIndex(lang)

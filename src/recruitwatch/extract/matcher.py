@@ -93,7 +93,7 @@ class PhraseIndex:
                     break
                 candidates.extend(self._prefix.get(f[:n], ()))
             for entry in candidates:
-                if entry.proper and not token.capitalised:
+                if entry.proper and not token.capitalised and not _uz_demonym(self.lang, f):
                     continue
                 last = _match_rest(entry.words, keys, folds, i)
                 if last is None or (entry, i) in seen:
@@ -118,3 +118,8 @@ def _match_rest(words, keys, folds, i) -> int | None:
         elif keys[j] != value:
             return None
     return i + len(words) - 1
+
+
+def _uz_demonym(lang: str, fold: str) -> bool:
+    """Uzbek writes demonyms in lower case: hindistonlik, qozog'istonliklar."""
+    return lang == "uz" and "lik" in fold[-9:]

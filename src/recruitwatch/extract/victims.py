@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
+from ..text.keys import keyer, ru_parse
 from .analysis import Analysis
 from .data_files import extract_data
 from .matcher import Match
-from ..text.keys import keyer, ru_parse
 
 NOT_VICTIM_NATIONALITIES = {"RU", "UA"}  # the recruiting state and the state at war with it
 PERSON_GROUPS = ("statuses",)
@@ -145,7 +145,7 @@ def _alt_parses(word: str):
     return _morph().parse(word.lower())[1:4]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _number_words(lang: str) -> dict[str, int]:
     data = extract_data("segmentation.yaml")
     words = (data.get("numbers") or {}).get(lang if lang in ("en", "ru", "uz") else "ru", {})
@@ -153,7 +153,7 @@ def _number_words(lang: str) -> dict[str, int]:
     return {k.key(str(w)): int(n) for w, n in words.items()}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _counters(lang: str) -> frozenset[str]:
     data = extract_data("segmentation.yaml")
     words = (data.get("people_counters") or {}).get(lang if lang in ("en", "ru", "uz") else "ru", [])

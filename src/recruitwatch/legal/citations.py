@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from ..extract.data_files import load_data
 from ..extract.lexicons import form_languages
@@ -49,7 +49,7 @@ def _instrument_data() -> dict:
     return load_data("recruitwatch.legal", "instruments.yaml")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _instrument_index(lang: str) -> PhraseIndex:
     """Instrument names (strong, weak, generic) and jurisdiction words, compiled for `lang`."""
     data = _instrument_data()

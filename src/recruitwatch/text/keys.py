@@ -8,7 +8,7 @@ lower case with suffixes stripped. English: lower case without plural or 's.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from ..extract.data_files import extract_data
 
@@ -27,7 +27,7 @@ def _morphology() -> dict:
     return extract_data("morphology.yaml")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _suffixes(lang: str) -> tuple[tuple[str, ...], int]:
     data = _morphology()
     raw = data["suffixes"].get(lang, [])
@@ -123,6 +123,6 @@ class Keyer:
         self.fold = lru_cache(maxsize=262_144)(fold)
 
 
-@lru_cache(maxsize=None)
+@cache
 def keyer(lang: str) -> Keyer:
     return Keyer(lang)

@@ -23,7 +23,7 @@ _UZ_LATIN = re.compile(r"\b(?:[oOgG]['ʻ‘’ʼ`]|[a-z]+(?:lik|liklar|ning|dagi
 def _identifier():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def detect_language(text: str) -> str:
