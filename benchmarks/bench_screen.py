@@ -7,7 +7,6 @@ import resource
 import time
 
 from newsgen import articles
-
 from recruitwatch.extract.screen import screen
 
 

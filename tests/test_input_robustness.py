@@ -23,7 +23,7 @@ def test_cp1251_and_koi8r_are_detected_and_decoded():
 
 
 def test_invalid_utf8_keeps_the_readable_text():
-    data = "Yusuf was detained in Moscow".encode() + b"\xff\xfe\xfa" + " and beaten.".encode()
+    data = b"Yusuf was detained in Moscow" + b"\xff\xfe\xfa" + b" and beaten."
     text, _ = decode_bytes(data)
     assert "Yusuf was detained in Moscow" in text and "beaten" in text
 

@@ -86,17 +86,22 @@ def _longest_names(matches: list[Match]) -> list[Match]:
 def _accept(doc: Analysis) -> None:
     negation_at: set[int] = set()
     context: dict[tuple[str, str], set[int]] = defaultdict(set)
+    excluded: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
     for m in doc.matches:
         if m.group == "negators":
             negation_at.update(range(m.first, m.last + 1))
         elif m.entry.role == "context":
             context[(m.group, m.concept)].add(doc.sentence_of(m.start))
+        elif m.entry.role == "exclude":
+            excluded[(m.group, m.concept)].append((m.start, m.end))
     settings = {group: concept_settings(group) for group in CONCEPT_FILES}
     needs_context = _concepts_with_context()
     hits: dict[str, dict[int, list[Match]]] = defaultdict(lambda: defaultdict(list))
     for m in doc.matches:
-        if m.group == "negators" or m.entry.role == "context":
+        if m.group == "negators" or m.entry.role in ("context", "exclude"):
             continue
+        if any(a < m.end and m.start < b for a, b in excluded.get((m.group, m.concept), ())):
+            continue  # "prisoners" inside "prisoners of war"
         sentence = doc.sentence_of(m.start)
         if m.group in settings:
             if (m.group, m.concept) in needs_context and sentence not in context[(m.group, m.concept)]:
@@ -105,7 +110,10 @@ def _accept(doc: Analysis) -> None:
                 doc, m, negation_at
             ):
                 continue
-        hits[m.group][sentence].append(m)
+        same = hits[m.group][sentence]
+        if any(x.concept == m.concept and m.start < x.end for x in same):
+            continue  # "в плену" inside "оказался в плену": one hit, the longest (sorted first)
+        same.append(m)
     doc.hits = {group: dict(by_sentence) for group, by_sentence in hits.items()}
 
 

@@ -52,11 +52,11 @@ def concept_settings(group: str) -> dict[str, dict]:
 
 def _add_concepts(index: PhraseIndex, group: str, concepts: dict, langs) -> None:
     for concept, spec in concepts.items():
-        for role in ("forms", "context"):
+        for role, name in (("forms", "form"), ("context", "context"), ("not", "exclude")):
             block = spec.get(role) or {}
             for lang in langs:
                 for form in block.get(lang) or ():
-                    index.add(form, group, concept, "form" if role == "forms" else "context")
+                    index.add(form, group, concept, name)
 
 
 def _add_words(index: PhraseIndex, group: str, data: dict, langs) -> None:

@@ -43,15 +43,18 @@ def _institution_tokens(doc: Analysis, sentence: int) -> set[int]:
     }
 
 
-def nationality_mentions(doc: Analysis) -> list[Mention]:
-    """Country or demonym mentions that describe a person (an Uzbek migrant, a citizen of Tajikistan)."""
+def nationality_mentions(doc: Analysis, *, recruiting_side: bool = False) -> list[Mention]:
+    """Country or demonym mentions that describe a person (an Uzbek migrant, a citizen of Tajikistan).
+
+    With recruiting_side, only Russian and Ukrainian ones ("all Russian citizens").
+    """
     found: list[Mention] = []
     for sentence, matches in doc.hits.get("countries", {}).items():
         people = victim_word_positions(doc, sentence)
         people_tokens = {i for p in people for i in range(p.first, p.last + 1)}
         institutions = _institution_tokens(doc, sentence)
         for m in matches:
-            if m.concept in NOT_VICTIM_NATIONALITIES:
+            if (m.concept in NOT_VICTIM_NATIONALITIES) != recruiting_side:
                 continue
             after = set(range(m.last + 1, m.last + 3))
             before = set(range(m.first - 4, m.first))
