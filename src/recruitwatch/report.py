@@ -15,7 +15,7 @@ def _join(values) -> str:
 
 
 def print_table(records: list[dict], console: Console | None = None) -> None:
-    console = console or Console()
+    console = console or Console(width=None if Console().is_terminal else 200)
     table = Table(title="RecruitWatch extraction", show_lines=True)
     for column in ("source", "lang", "relevant", "victims", "where", "who", "methods", "outcomes", "date", "law"):
         table.add_column(column, overflow="fold")

@@ -31,6 +31,11 @@ class Draft:
     sentences: list[int] = field(default_factory=list)
     names: set[str] = field(default_factory=set)
     nationalities: set[str] = field(default_factory=set)
+    regions: set[str] = field(default_factory=set)
+    statuses: set[str] = field(default_factory=set)
+
+    def has_event(self, events: set[int]) -> bool:
+        return any(s in events for s in self.sentences)
 
 
 def _event_sentences(doc: Analysis) -> set[int]:
@@ -43,6 +48,18 @@ def _event_sentences(doc: Analysis) -> set[int]:
     return events
 
 
+def _indefinite_intro(doc: Analysis, sentence: int, persons: list[Mention]) -> bool:
+    """English 'a citizen of…', 'an Uzbek migrant': a person the text has not met yet."""
+    if doc.lang != "en":
+        return False
+    start = doc.sentences[sentence][0]
+    for p in persons:
+        before = doc.text[max(start, p.start - 12) : p.start].lower().split()
+        if before and before[-1] in ("a", "an", "another") or before[-2:-1] in (["a"], ["an"], ["another"]):
+            return True
+    return False
+
+
 def segment(doc: Analysis, names: list[Mention], nationalities: list[Mention]) -> list[Draft]:
     """Group sentences into incident drafts."""
     events = _event_sentences(doc)
@@ -50,40 +67,70 @@ def segment(doc: Analysis, names: list[Mention], nationalities: list[Mention]) -
     nats_in = _by_sentence(nationalities)
     drafts: list[Draft] = []
     current: Draft | None = None
-    since_anchor = 0
+    quiet = 0  # sentences since the last one with a victim word or an event
     for s in range(len(doc.sentences)):
         s_names = {m.value for m in names_in.get(s, ())}
         s_nats = {m.value for m in nats_in.get(s, ()) if m.specific}
         persons = [p for p in person_mentions(doc, s) if p.specific]
         counts = count_mentions(doc, s)
+        s_regions = doc.concepts_in("regions", s)
+        s_statuses = doc.concepts_in("statuses", s)
         anchored = bool(s_names or s_nats or persons or counts)
         near_event = any(e in events for e in range(s - 1, s + 3))
-        new_case = any(m.concept == "new_case" for m in doc.in_sentence("segmentation", s))
-        if s_names:
-            known = next((d for d in drafts if d.names & s_names or _same_name(d.names, s_names)), None)
+        if anchored and near_event:
+            known = next((d for d in drafts if _same_name(d.names, s_names)), None) if s_names else None
             if known is not None:
                 current = known
-            elif near_event and (current is None or current.names or new_case or s_nats - current.nationalities) or current is None and near_event:
-                current = Draft()
-                drafts.append(current)
-        elif anchored and near_event and (s_nats or counts or persons):
-            changes_nationality = current is not None and s_nats and not (s_nats & current.nationalities) and current.nationalities
-            if current is None or new_case or changes_nationality:
+            elif current is None or _new_victim(doc, s, current, s_names, s_nats, s_regions, s_statuses, persons):
                 current = Draft()
                 drafts.append(current)
         if current is None:
             continue
-        if anchored:
-            since_anchor = 0
+        if anchored or s in events:
+            quiet = 0
         else:
-            since_anchor += 1
-            if since_anchor > GAP_SENTENCES:
+            quiet += 1
+            if quiet > GAP_SENTENCES:
                 current = None
                 continue
         current.sentences.append(s)
         current.names |= s_names
         current.nationalities |= s_nats
-    return [d for d in drafts if any(s in events for s in d.sentences)]
+        current.regions |= s_regions
+        current.statuses |= s_statuses
+    drafts = [d for d in drafts if d.has_event(events)]
+    return _merge_lead(doc, drafts)
+
+
+def _new_victim(doc, s, current: Draft, s_names, s_nats, s_regions, s_statuses, persons) -> bool:
+    """Does sentence s introduce someone other than the current incident's victim?"""
+    if any(m.concept == "new_case" for m in doc.in_sentence("segmentation", s)):
+        return True
+    if s_names and current.names and not _same_name(current.names, s_names):
+        return True
+    if s_nats and current.nationalities and not (s_nats & current.nationalities):
+        return True
+    if s_regions and current.regions and not (s_regions & current.regions):
+        return True
+    if s_statuses and current.statuses and not (s_statuses & current.statuses):
+        return True
+    return len(current.sentences) >= 2 and _indefinite_intro(doc, s, persons)
+
+
+def _merge_lead(doc: Analysis, drafts: list[Draft]) -> list[Draft]:
+    """A headline or lead about 'an Uzbek migrant' followed by his story under his name is one incident."""
+    if len(drafts) >= 2:
+        lead, story = drafts[0], drafts[1]
+        opens = lead.sentences[0] <= 4 and not lead.names and story.names
+        compatible = not lead.nationalities or not story.nationalities or lead.nationalities & story.nationalities
+        starts_new = any(m.concept == "new_case" for m in doc.in_sentence("segmentation", story.sentences[0]))
+        if opens and compatible and not starts_new:
+            story.sentences = sorted(set(lead.sentences) | set(story.sentences))
+            story.nationalities |= lead.nationalities
+            story.regions |= lead.regions
+            story.statuses |= lead.statuses
+            return drafts[1:]
+    return drafts
 
 
 def _same_name(known: set[str], new: set[str]) -> bool:

@@ -108,11 +108,11 @@ def _add_organisations(index: PhraseIndex, langs) -> None:
 def _add_given_names(index: PhraseIndex, lang: str) -> None:
     data = extract_data("given_names.yaml")
     script = "latin" if lang in LATIN_LANGS else "cyrillic"
-    for region, lists in (data.get("names") or {}).items():
+    for lists in (data.get("names") or {}).values():
         scripts = (script, "cyrillic") if lang == "uz" else (script,)
         for s in scripts:
             for name in lists.get(s) or ():
-                index.add(name, "names", region, "given_name", proper=True)
+                index.add(name, "names", name, "given_name", proper=True)
     titles = data.get("not_victim_titles") or {}
     for form_lang in form_languages(lang):
         for form in titles.get(form_lang) or ():

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .analysis import Analysis
 from .data_files import extract_data
-from .victims import nationality_mentions
+from .victims import is_specific, nationality_mentions
 
 # (group, concept) pairs whose presence means "recruitment into the war".
 RECRUITMENT_SIGNS = {
@@ -83,7 +83,10 @@ def score_relevance(doc: Analysis) -> Relevance:
     recruit, target = sentence_flags(doc, window)
     linked_passages = [s for s in recruit if any(abs(s - t) <= window for t in target)]
     # "his son", "the man": a person near the recruitment, in a text that names foreigners elsewhere.
-    persons = {s for s, ms in doc.hits.get("cues", {}).items() if any(m.concept == "victim_noun" for m in ms)}
+    persons = {
+        s for s, ms in doc.hits.get("cues", {}).items()
+        if any(m.concept == "victim_noun" and is_specific(doc, doc.tokens[m.last].text) for m in ms)
+    }
     person_passages = [
         s for s in recruit if s not in linked_passages and any(abs(s - p) <= window for p in persons)
     ] if target else []

@@ -13,11 +13,8 @@ from .matcher import Match
 
 NOT_VICTIM_NATIONALITIES = {"RU", "UA"}  # the recruiting state and the state at war with it
 PERSON_GROUPS = ("statuses",)
-_SURNAME = re.compile(
-    r"^[A-ZА-ЯЁЎҚҒҲ][\w'’‘ʻʼ]*(?:ov|ev|yev|ova|eva|yeva|iy|in|ina|ova|zoda|zada|bekov|uulu|kyzy|"
-    r"ов|ев|ёв|ова|ева|ий|ин|ина|зода|заде|уулу|кызы)(?:[a-zа-яёўқғҳ'’‘ʻʼ]{0,6})$"
-)
-_SURNAME_CASE_TAIL = re.compile(r"(?<=ov|ev|iy|in)(?:ning|ni|ga|da|dan|ning)$|(?<=ova|eva)(?:ning|ni|ga|da|dan)$")
+# Uzbek case endings on a surname: Rahimovning, Karimovaga, Холматовнинг.
+_SURNAME_CASE_TAIL = re.compile(r"(?:['’‘ʻʼ]?(?:ning|ni|ga|da|dan|нинг|ни|га|да|дан))$")
 
 
 @dataclass(frozen=True)
@@ -70,7 +67,7 @@ def nationality_mentions(doc: Analysis, *, recruiting_side: bool = False) -> lis
                 ok = near_person or _uz_lik(doc, m)
             if ok:
                 token = doc.tokens[m.first]
-                found.append(Mention(m.concept, m.start, m.end, sentence, _is_specific(doc, token.text)))
+                found.append(Mention(m.concept, m.start, m.end, sentence, is_specific(doc, token.text)))
     return found
 
 
@@ -83,7 +80,7 @@ def _uz_lik(doc: Analysis, m: Match) -> bool:
     return "lik" in word[-9:] or "лик" in doc.tokens[m.last].text.lower()[-9:]
 
 
-def _is_specific(doc: Analysis, word: str) -> bool:
+def is_specific(doc: Analysis, word: str) -> bool:
     """Singular person words name a particular victim; plurals describe a trend."""
     lang = doc.lang
     if lang in ("ru", "uk"):
@@ -98,54 +95,90 @@ def _is_specific(doc: Analysis, word: str) -> bool:
 def person_mentions(doc: Analysis, sentence: int) -> list[Mention]:
     """Words for the victim ("a migrant", "his brother") with whether they are singular."""
     return [
-        Mention(m.concept, m.start, m.end, sentence, _is_specific(doc, doc.tokens[m.last].text))
+        Mention(m.concept, m.start, m.end, sentence, is_specific(doc, doc.tokens[m.last].text))
         for m in victim_word_positions(doc, sentence)
     ]
 
 
 def name_mentions(doc: Analysis) -> list[Mention]:
-    """Given names (with a following surname) that are not activists', officials' or journalists'."""
+    """Given names (with a surname or initial) that are not activists', officials' or relatives'."""
     found: list[Mention] = []
+    gazetteer_tokens = {
+        i
+        for group in ("regions", "countries", "organisations", "not_organisations")
+        for m in doc.all_hits(group)
+        for i in range(m.first, m.last + 1)
+    }
     for sentence, matches in doc.hits.get("names", {}).items():
         titles = [m for m in matches if m.entry.role == "title"]
         for m in matches:
             if m.entry.role != "given_name":
                 continue
-            if any(abs(t.first - m.first) <= 4 for t in titles):
+            if any(m.first - 3 <= t.last < m.first or m.last < t.first <= m.last + 3 for t in titles):
                 continue
-            first, last = m.first, m.last
-            if last + 1 < len(doc.tokens) and _SURNAME.match(doc.tokens[last + 1].text) and (
-                doc.tokens[last + 1].start - doc.tokens[last].end <= 2
-            ):
+            last = m.last
+            if _is_surname(doc, last + 1, gazetteer_tokens, sentence):
                 last += 1
-            name = _normalise_name(doc, first, last, m.concept)
-            found.append(Mention(name, doc.tokens[first].start, doc.tokens[last].end, sentence))
-    return found
+            name = _normalise_name(doc, m.first, last, m.concept)
+            end = doc.tokens[last].end
+            initial = _INITIAL.match(doc.text, end + 1) if doc.text[end : end + 1] == " " else None
+            if last == m.last and initial:
+                name, end = f"{name} {initial.group()}", initial.end()
+            found.append(Mention(name, doc.tokens[m.first].start, end, sentence))
+    # "Kumar" said alone after "Rakesh Kumar" is the same man, not another.
+    surnames = {n.value.split()[-1].casefold() for n in found if " " in n.value}
+    return [n for n in found if " " in n.value or n.value.casefold() not in surnames]
+
+
+_INITIAL = re.compile(r"[A-ZА-ЯЁЎҚҒҲ][a-zа-яё]?\.")
+
+
+def _is_surname(doc: Analysis, i: int, gazetteer_tokens: set[int], sentence: int) -> bool:
+    if i >= len(doc.tokens) or i in gazetteer_tokens:
+        return False
+    token, previous = doc.tokens[i], doc.tokens[i - 1]
+    if doc.sentence_of(token.start) != sentence:
+        return False
+    if doc.text[previous.end : token.start] not in (" ", "-"):
+        return False
+    if len(token.text) <= 2 and doc.text[token.end : token.end + 1] == ".":
+        return False  # an initial, taken with its full stop below
+    return token.capitalised and not token.text.isupper() and len(token.text) > 1
 
 
 def _normalise_name(doc: Analysis, first: int, last: int, given: str) -> str:
-    words = [t.text for t in doc.tokens[first : last + 1]]
-    if doc.lang in ("ru", "uk"):
-        words = [_ru_nominative(w) for w in words]
-    elif len(words[0]) > len(given) and words[0].lower().startswith(given.lower()):
-        words[0] = words[0][: len(given)]
-    if len(words) > 1 and doc.lang != "ru":
-        words[-1] = _SURNAME_CASE_TAIL.sub("", words[-1])
+    """The name in its dictionary form: case endings off, as the gazetteer writes the given name."""
+    tokens = doc.tokens[first : last + 1]
+    given_end = first + len(given.replace("-", " ").split()) - 1
+    given_text = doc.text[tokens[0].start : doc.tokens[min(given_end, last)].end]
+    words = [_strip_case(given_text, given, doc.lang)]
+    if last > given_end:
+        surname = re.sub(r"['’]s$", "", doc.tokens[last].text)
+        if doc.lang in ("ru", "uk"):
+            surname = _RU_SURNAME_CASE.sub("", surname)
+        else:
+            surname = _SURNAME_CASE_TAIL.sub("", surname)
+        words.append(surname)
     return " ".join(words)
 
 
-def _ru_nominative(word: str) -> str:
-    parse = ru_parse(word.lower())
-    for p in [parse] + list(_alt_parses(word)):
-        if {"Name", "Surn"} & set(str(p.tag).replace(" ", ",").split(",")):
-            return p.normal_form.capitalize()
+# Russian surnames in an oblique case: Каримова, Сейтказиеву, Рахимовым -> Каримов …
+_RU_SURNAME_CASE = re.compile(r"(?<=[оеё]в|ин)(?:а|у|ым|ом|е)$")
+
+
+def _strip_case(word: str, given: str, lang: str) -> str:
+    """'Jasurning', 'Шоҳрухнинг', 'Рохита' -> the given name without its case ending."""
+    from ..text.keys import keyer
+
+    if word.casefold() == given.casefold():
+        return word
+    key = keyer(lang).key
+    target = key(given)
+    for cut in range(min(6, len(word) - 2), 0, -1):  # the shortest stem that is still the name
+        stem = word[:-cut]
+        if key(stem) == target or stem.casefold() == given.casefold():
+            return stem
     return word
-
-
-def _alt_parses(word: str):
-    from ..text.keys import _morph
-
-    return _morph().parse(word.lower())[1:4]
 
 
 @cache
@@ -154,6 +187,14 @@ def _number_words(lang: str) -> dict[str, int]:
     words = (data.get("numbers") or {}).get(lang if lang in ("en", "ru", "uz") else "ru", {})
     k = keyer(lang)
     return {k.key(str(w)): int(n) for w, n in words.items()}
+
+
+@cache
+def _not_counting(lang: str) -> frozenset[str]:
+    data = extract_data("segmentation.yaml")
+    words = (data.get("not_counting") or {}).get(lang if lang in ("en", "ru", "uz") else "ru", [])
+    k = keyer(lang)
+    return frozenset(k.key(str(w)) for w in words)
 
 
 @cache
@@ -180,10 +221,12 @@ def count_mentions(doc: Analysis, sentence: int) -> list[Mention]:
     found = []
     for pos, i in enumerate(tokens):
         word = doc.tokens[i].text
-        value = int(word) if word.isdigit() and len(word) <= 3 else numbers.get(k.key(word))
+        value = int(word) if word.isascii() and word.isdigit() and len(word) <= 3 else numbers.get(k.key(word))
         if not value:
             continue
         following = tokens[pos + 1 : pos + 3]
+        if following and k.key(doc.tokens[following[0]].text) in _not_counting(doc.lang):
+            continue  # "34-year-old", "34 yoshli", "400 000 рублей"
         if any(j in person_tokens or k.key(doc.tokens[j].text) in counters for j in following):
             found.append(Mention(value, doc.tokens[i].start, doc.tokens[i].end, sentence))
     return found
