@@ -250,16 +250,39 @@ def _count(doc: Analysis, sentences: set[int], named: list[Mention]) -> Mention 
     return None
 
 
+# Where and when an incident happened is where and when the pressure was put on
+# the victim; the front and earlier life are only a fallback.
+FRONT_OUTCOMES = {"deployed", "injured", "killed", "captured", "escaped"}
+
+
+def _sentence_tiers(doc: Analysis, sentences: set[int]) -> list[list[int]]:
+    """Incident sentences ranked: the recruitment itself, then the rest, then the front."""
+    pressure, other, front = [], [], []
+    for s in sorted(sentences):
+        outcomes = doc.concepts_in("outcomes", s)
+        if outcomes & FRONT_OUTCOMES:
+            front.append(s)
+        elif doc.in_sentence("methods", s) or doc.in_sentence("perpetrators", s) or (
+            "recruitment" in doc.concepts_in("cues", s) or "signed_contract" in outcomes
+        ):
+            pressure.append(s)
+        else:
+            other.append(s)
+    return [pressure, other, front]
+
+
 def _place(doc: Analysis, sentences: set[int], incident: dict, ev: _Evidence) -> None:
-    regions = [m for s in sorted(sentences) for m in doc.in_sentence("regions", s)]
-    for m in regions:
-        if m.concept not in incident["location_regions"]:
-            incident["location_regions"].append(m.concept)
-            ev.add("location_regions", m.concept, m.start, m.end)
-    if regions:
+    for tier in _sentence_tiers(doc, sentences):
+        regions = [m for s in tier for m in doc.in_sentence("regions", s)]
+        if not regions:
+            continue
         country = regions[0].concept.split("-")[0]
         incident["location_country"] = country
         ev.add("location_country", country, regions[0].start, regions[0].end)
+        for m in regions:
+            if m.concept.startswith(country) and m.concept not in incident["location_regions"]:
+                incident["location_regions"].append(m.concept)
+                ev.add("location_regions", m.concept, m.start, m.end)
         return
     for s in sorted(sentences):
         for m in doc.in_sentence("countries", s):
@@ -270,14 +293,15 @@ def _place(doc: Analysis, sentences: set[int], incident: dict, ev: _Evidence) ->
 
 
 def _date(doc, sentences, incident, ev, published, dateline) -> None:
-    for s in sorted(sentences):
-        start, end = doc.sentences[s]
-        for d in find_dates(doc.text, published, start, end):
-            if dateline is not None and d.start == dateline.start:
-                continue
-            incident["date"] = d.value
-            ev.add("date", d.value, d.start, d.end)
-            return
+    for tier in _sentence_tiers(doc, sentences):
+        for s in tier:
+            start, end = doc.sentences[s]
+            for d in find_dates(doc.text, published, start, end):
+                if dateline is not None and d.start == dateline.start:
+                    continue
+                incident["date"] = d.value
+                ev.add("date", d.value, d.start, d.end)
+                return
     if dateline is not None:
         # The report's own date bounds the incident to that month at the latest.
         value = dateline.value[:7]
