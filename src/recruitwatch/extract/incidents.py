@@ -84,6 +84,7 @@ def segment(doc: Analysis, names: list[Mention], nationalities: list[Mention]) -
             elif current is None or _new_victim(doc, s, current, s_names, s_nats, s_regions, s_statuses, persons):
                 current = Draft()
                 drafts.append(current)
+                _take_preamble(doc, s, current, drafts, events)
         if current is None:
             continue
         if anchored or s in events:
@@ -102,19 +103,42 @@ def segment(doc: Analysis, names: list[Mention], nationalities: list[Mention]) -
     return _merge_lead(doc, drafts)
 
 
+PREAMBLE = 2  # sentences before a victim's introduction that can set its scene
+
+
+def _take_preamble(doc: Analysis, s: int, draft: Draft, drafts: list[Draft], events: set[int]) -> None:
+    """'In Krasnogorsk, police raided a warehouse. 37 migrants were taken…': the scene belongs to the victims.
+
+    Also a place heading ('▪️ Рязань.') standing before a new case in a digest.
+    """
+    taken = {t for d in drafts for t in d.sentences}
+    for p in range(s - 1, max(-1, s - 1 - PREAMBLE), -1):
+        if p in taken:
+            break
+        if p in events or doc.in_sentence("regions", p):
+            draft.sentences.insert(0, p)
+            draft.regions |= doc.concepts_in("regions", p)
+            draft.statuses |= doc.concepts_in("statuses", p)
+
+
 def _new_victim(doc, s, current: Draft, s_names, s_nats, s_regions, s_statuses, persons) -> bool:
-    """Does sentence s introduce someone other than the current incident's victim?"""
-    if any(m.concept == "new_case" for m in doc.in_sentence("segmentation", s)):
-        return True
+    """Does sentence s introduce someone other than the current incident's victim?
+
+    Only strong signs count (a new name, another nationality, 'another case'):
+    news retells one victim's story across places and phases, and merging two
+    victims is worse than splitting one.
+    """
+    new_case = any(m.concept == "new_case" for m in doc.in_sentence("segmentation", s))
     if s_names and current.names and not _same_name(current.names, s_names):
         return True
     if s_nats and current.nationalities and not (s_nats & current.nationalities):
         return True
-    if s_regions and current.regions and not (s_regions & current.regions):
+    if new_case and (s_names or s_nats or persons):
         return True
-    if s_statuses and current.statuses and not (s_statuses & current.statuses):
-        return True
-    return len(current.sentences) >= 2 and _indefinite_intro(doc, s, persons)
+    # 'a citizen of Kyrgyzstan…' after a named victim: English marks a new person.
+    return bool(current.names) and not s_names and _indefinite_intro(doc, s, persons) and bool(
+        s_regions - current.regions or s_statuses - current.statuses or s_nats
+    )
 
 
 def _merge_lead(doc: Analysis, drafts: list[Draft]) -> list[Draft]:
