@@ -222,6 +222,8 @@ def _assemble(doc, draft: Draft, names, nationalities, published, dateline) -> d
     for group, field_name in FIELD_OF_GROUP.items():
         for s in sorted(sentences):
             for m in doc.in_sentence(group, s):
+                if group == "methods" and not _counts_as_method(doc, s, m.concept):
+                    continue
                 if m.concept not in incident[field_name]:
                     incident[field_name].append(m.concept)
                     ev.add(field_name, m.concept, *ev.sentence_span(m))
@@ -245,6 +247,18 @@ def _assemble(doc, draft: Draft, names, nationalities, published, dateline) -> d
     for key in ("victim_nationalities", "location_regions"):
         incident[key] = sorted(incident[key])
     return incident
+
+
+# A generic threat is only 'threat' when no named kind of threat explains it.
+SPECIFIC_THREATS = {"deportation_threat", "criminal_case_threat", "citizenship_revocation_threat"}
+# What happens at home afterwards (arrest on return) is not pressure to sign.
+AFTERMATH = {"returned_home", "prosecuted_at_home"}
+
+
+def _counts_as_method(doc: Analysis, sentence: int, method: str) -> bool:
+    if method == "threat" and doc.concepts_in("methods", sentence) & SPECIFIC_THREATS:
+        return False
+    return not (method == "raid_detention" and doc.concepts_in("outcomes", sentence) & AFTERMATH)
 
 
 def _status(doc: Analysis, sentences: set[int]) -> Match | None:

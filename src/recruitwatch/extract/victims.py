@@ -66,8 +66,10 @@ def nationality_mentions(doc: Analysis, *, recruiting_side: bool = False) -> lis
             else:  # a country name: "citizen of X", "X national", "o'zbekistonlik"
                 ok = near_person or _uz_lik(doc, m)
             if ok:
-                token = doc.tokens[m.first]
-                found.append(Mention(m.concept, m.start, m.end, sentence, is_specific(doc, token.text)))
+                # "граждане Узбекистана": the person word, not the country, says how many.
+                nearby = [p for p in people if p.last + 1 >= m.first - 4 and p.first <= m.last + 2]
+                word = doc.tokens[nearby[0].last].text if role == "name" and nearby else doc.tokens[m.last].text
+                found.append(Mention(m.concept, m.start, m.end, sentence, is_specific(doc, word)))
     return found
 
 
