@@ -95,10 +95,11 @@ def segment(doc: Analysis, names: list[Mention], nationalities: list[Mention]) -
                 current = None
                 continue
         current.sentences.append(s)
-        current.names |= s_names
-        current.nationalities |= s_nats
-        current.regions |= s_regions
-        current.statuses |= s_statuses
+        if anchored:  # what describes the victim, not the surrounding scene
+            current.names |= s_names
+            current.nationalities |= s_nats
+            current.regions |= s_regions
+            current.statuses |= s_statuses
     drafts = [d for d in drafts if d.has_event(events)]
     return _merge_lead(doc, drafts)
 
@@ -118,7 +119,6 @@ def _take_preamble(doc: Analysis, s: int, draft: Draft, drafts: list[Draft], eve
         if p in events or doc.in_sentence("regions", p):
             draft.sentences.insert(0, p)
             draft.regions |= doc.concepts_in("regions", p)
-            draft.statuses |= doc.concepts_in("statuses", p)
 
 
 def _new_victim(doc, s, current: Draft, s_names, s_nats, s_regions, s_statuses, persons) -> bool:
@@ -135,6 +135,10 @@ def _new_victim(doc, s, current: Draft, s_names, s_nats, s_regions, s_statuses, 
         return True
     if new_case and (s_names or s_nats or persons):
         return True
+    # Another place and another kind of victim at once: a prisoner in Bashkortostan after a migrant in Moscow.
+    if s_regions and current.regions and not (s_regions & current.regions):
+        if s_statuses and not (s_statuses & current.statuses):
+            return True
     # 'a citizen of Kyrgyzstan…' after a named victim: English marks a new person.
     return bool(current.names) and not s_names and _indefinite_intro(doc, s, persons) and bool(
         s_regions - current.regions or s_statuses - current.statuses or s_nats

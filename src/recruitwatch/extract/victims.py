@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -9,6 +10,7 @@ from functools import cache
 from ..text.keys import keyer, ru_parse
 from .analysis import Analysis
 from .data_files import extract_data
+from .dates import find_dates
 from .matcher import Match
 
 NOT_VICTIM_NATIONALITIES = {"RU", "UA"}  # the recruiting state and the state at war with it
@@ -220,11 +222,13 @@ def count_mentions(doc: Analysis, sentence: int) -> list[Mention]:
         for i in range(m.first, m.last + 1)
     }
     tokens = [i for i, t in enumerate(doc.tokens) if start <= t.start < end]
+    any_year = dt.date(2100, 1, 1)  # resolves every day-and-month, so all date spans are seen
+    in_dates = [(d.start, d.end) for d in find_dates(doc.text, any_year, start, end)]
     found = []
     for pos, i in enumerate(tokens):
         word = doc.tokens[i].text
         value = int(word) if word.isascii() and word.isdigit() and len(word) <= 3 else numbers.get(k.key(word))
-        if not value:
+        if not value or any(a <= doc.tokens[i].start < b for a, b in in_dates):
             continue
         following = tokens[pos + 1 : pos + 3]
         if following and k.key(doc.tokens[following[0]].text) in _not_counting(doc.lang):
