@@ -136,9 +136,9 @@ def _new_victim(doc, s, current: Draft, s_names, s_nats, s_regions, s_statuses, 
     if new_case and (s_names or s_nats or persons):
         return True
     # Another place and another kind of victim at once: a prisoner in Bashkortostan after a migrant in Moscow.
-    if s_regions and current.regions and not (s_regions & current.regions):
-        if s_statuses and not (s_statuses & current.statuses):
-            return True
+    other_place = s_regions and current.regions and not (s_regions & current.regions)
+    if other_place and s_statuses and not (s_statuses & current.statuses):
+        return True
     # 'a citizen of Kyrgyzstan…' after a named victim: English marks a new person.
     return bool(current.names) and not s_names and _indefinite_intro(doc, s, persons) and bool(
         s_regions - current.regions or s_statuses - current.statuses or s_nats

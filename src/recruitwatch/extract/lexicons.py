@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from functools import cache
 
+from .cache import cached
 from .data_files import extract_data
 from .matcher import PhraseIndex
 
@@ -30,7 +31,11 @@ def form_languages(lang: str) -> tuple[str, ...]:
 
 @cache
 def phrase_index(lang: str) -> PhraseIndex:
-    """The compiled index of every lexicon for texts in `lang` (built once per process)."""
+    """The compiled index of every lexicon for texts in `lang` (built once per data version)."""
+    return cached(f"phrases-{lang}", ("recruitwatch.extract",), lambda: _build_index(lang))
+
+
+def _build_index(lang: str) -> PhraseIndex:
     index = PhraseIndex(lang)
     langs = form_languages(lang)
     for name in CONCEPT_FILES:

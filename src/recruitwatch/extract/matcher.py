@@ -51,6 +51,18 @@ class PhraseIndex:
         self._prefix: dict[str, list[Entry]] = defaultdict(list)
         self._prefix_lengths: list[int] = []
 
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        del state["keyer"]  # functions with caches: rebuilt from the language on load
+        state["_exact"], state["_prefix"] = dict(self._exact), dict(self._prefix)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.keyer = keyer(self.lang)
+        self._exact = defaultdict(list, self._exact)
+        self._prefix = defaultdict(list, self._prefix)
+
     def compile_form(self, form: str) -> tuple[tuple[bool, str], ...]:
         words = []
         for raw in str(form).split():

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from ..extract.cache import cached
 from ..extract.data_files import load_data
 from ..extract.lexicons import form_languages
 from ..extract.matcher import Match, PhraseIndex
@@ -52,6 +53,10 @@ def _instrument_data() -> dict:
 @cache
 def _instrument_index(lang: str) -> PhraseIndex:
     """Instrument names (strong, weak, generic) and jurisdiction words, compiled for `lang`."""
+    return cached(f"instruments-{lang}", ("recruitwatch.legal",), lambda: _build_instrument_index(lang))
+
+
+def _build_instrument_index(lang: str) -> PhraseIndex:
     data = _instrument_data()
     index = PhraseIndex(lang)
     langs = form_languages(lang) + ("en",)
