@@ -23,5 +23,23 @@ def test_citations_become_contract_codes(text, codes):
     assert codes <= set(extract_text(text)["legal_refs"])
 
 
+@pytest.mark.parametrize(
+    "text,codes",
+    [
+        # each country's article, in one enumerating sentence
+        ("В Узбекистане это наказывается по статье 154 Уголовного кодекса, в Таджикистане — по статье 401, в Кыргызстане — по статье 416.", {"UZ/CC/154", "TJ/CC/401", "KG/CC/416"}),
+        # Uzbek names the country and the code before the article
+        ("O‘zbekiston Jinoyat kodeksining 154-moddasi va 154-1-moddasi, Tojikiston JKning 401-moddasi hamda Qirg‘iziston JKning 416-moddasi.", {"UZ/CC/154", "UZ/CC/154-1", "TJ/CC/401", "KG/CC/416"}),
+        # a bare Uzbek code is Uzbekistan's; a bare code elsewhere takes the place of the story
+        ("U Jinoyat kodeksining 154-moddasi bilan sudlandi.", {"UZ/CC/154"}),
+        ("He was stopped in St Petersburg. Then came the choice: a drug case under Art. 228 of the Criminal Code, or a contract.", {"RU/CC/228"}),
+        # the same law cited again in the next sentence
+        ("It relied on Article 78.1 of the Russian Criminal Code. The threat was a charge under Article 228.1.", {"RU/CC/78.1", "RU/CC/228.1"}),
+    ],
+)
+def test_whose_code_a_bare_criminal_code_is(text, codes):
+    assert set(extract_text(text)["legal_refs"]) == codes
+
+
 def test_an_article_without_its_law_cites_nothing():
     assert extract_text("Article 15 says so, the lawyer added.")["legal_refs"] == []

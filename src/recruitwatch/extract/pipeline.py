@@ -38,12 +38,20 @@ def extract_text(text: str, *, source: str = "-", published: dt.date | None = No
     relevance = score_relevance(doc)
     record["relevance_score"] = relevance.score
     record["relevant"] = relevance.relevant
-    citations = find_citations(text, lang, doc.tokens, doc.sentences)
+    citations = find_citations(text, lang, doc.tokens, doc.sentences, places=places_in(doc))
     record["legal_refs"] = sorted({c.code for c in citations})
     record["organisations"] = sorted({m.concept for m in doc.all_hits("organisations")})
     if relevance.relevant:
         record["incidents"] = build_incidents(doc, published, find_dateline(text, published))
     return record
+
+
+def places_in(doc) -> list[tuple[str, int, int]]:
+    """Countries the text names, and the countries of the regions it names, with offsets
+    (demonyms describe people, not whose law applies)."""
+    places = [(m.concept.split("-")[0], m.start, m.end) for m in doc.all_hits("regions")]
+    places += [(m.concept, m.start, m.end) for m in doc.all_hits("countries") if m.entry.role == "name"]
+    return sorted(places, key=lambda p: p[1])
 
 
 def _extract_long(text: str, record: dict, published: dt.date | None) -> dict:
@@ -59,7 +67,9 @@ def _extract_long(text: str, record: dict, published: dt.date | None) -> dict:
         relevance = score_relevance(doc)
         record["relevance_score"] = max(record["relevance_score"], relevance.score)
         record["relevant"] = record["relevant"] or relevance.relevant
-        refs.update(c.code for c in find_citations(text, lang, doc.tokens, doc.sentences, start, end))
+        refs.update(
+            c.code for c in find_citations(text, lang, doc.tokens, doc.sentences, start, end, places_in(doc))
+        )
         orgs.update(m.concept for m in doc.all_hits("organisations"))
         if relevance.relevant:
             record["incidents"].extend(build_incidents(doc, published, None))

@@ -23,7 +23,7 @@ _EN = re.compile(
     r"(?:\s*,?\s*(?:[Pp]art|[Pp]aragraph|§)\s+(?P<part2>\d+))?"
 )
 _RU = re.compile(
-    rf"(?:(?:\bч\.|\bчаст[иьюей]{{1,2}})\s*(?P<part>\d+)\s+)?(?:\bст\.|\bстат(?:ья|ьи|ье|ью|ьей|ьям|ьями|ьях|ей))\s*"
+    rf"(?:(?:\bч\.|\bчаст[иьюей]{{1,2}})\s*(?P<part>\d+)\s+)?(?:\bст\.|\bстат(?:ья|ьи|ье|ью|ьей|ьёй|ьям|ьями|ьях|ей))\s*"
     rf"(?P<nums>{NUM}(?:\s*(?:,|и|или)\s*{NUM})*)"
     r"(?:\s*,?\s*(?:ч\.|част[иьюей]{1,2})\s*(?P<part2>\d+))?",
     re.IGNORECASE,
@@ -78,50 +78,18 @@ def _build_instrument_index(lang: str) -> PhraseIndex:
     return index
 
 
-def _resolve_instruments(matches: list[Match], lang: str, sentences) -> list[tuple[str, int, int]]:
-    """Turn instrument-name matches into (code, start, end), settling weak and generic names."""
-    data = _instrument_data()
-    known = {item["code"] for item in data.get("instruments") or ()}
-    jurisdictions = [m for m in matches if m.group == "jurisdiction"]
-    names = [m for m in matches if m.group == "instruments"]
-    # Where names overlap, the longest wins ("Criminal Code of Uzbekistan" over "Criminal Code").
-    names.sort(key=lambda m: (m.start, -(m.end - m.start)))
+def _longest_names(matches: list[Match]) -> list[Match]:
+    """Where instrument names overlap ("Criminal Code of Uzbekistan" and "Criminal Code"), the longest wins."""
+    names = sorted((m for m in matches if m.group == "instruments"), key=lambda m: (m.start, -(m.end - m.start)))
     kept: list[Match] = []
     for m in names:
         if kept and m.start < kept[-1].end:
-            if m.entry.role == "strong" and kept[-1].entry.role != "strong" and m.end >= kept[-1].end:
-                kept[-1] = m
             continue
         kept.append(m)
-    resolved = []
-    for m in kept:
-        if m.entry.role == "strong":
-            resolved.append((m.concept, m.start, m.end))
-            continue
-        country = _nearest_jurisdiction(m, jurisdictions, sentences)
-        if m.entry.role == "weak":
-            if country and m.concept.startswith(country + "/"):
-                resolved.append((m.concept, m.start, m.end))
-            continue
-        country = country or (data.get("default_without_country") or {}).get(lang)
-        code = f"{country}/{m.concept}" if country else None
-        if code in known:
-            resolved.append((code, m.start, m.end))
-    return resolved
+    return kept
 
 
-def _nearest_jurisdiction(m: Match, jurisdictions: list[Match], sentences) -> str | None:
-    sentence = _sentence_of(m.start, sentences)
-    best, best_distance = None, None
-    for j in jurisdictions:
-        if not (sentence[0] <= j.start < sentence[1]):
-            continue
-        distance = j.start - m.end if j.start >= m.end else m.start - j.end
-        if distance > 80:
-            continue
-        if best_distance is None or distance < best_distance:
-            best, best_distance = j.concept, distance
-    return best
+Place = tuple[str, int, int]  # country code, start, end
 
 
 def find_citations(
@@ -131,28 +99,51 @@ def find_citations(
     sentences: list[tuple[int, int]],
     start: int = 0,
     end: int | None = None,
+    places: list[Place] = (),
 ) -> list[Citation]:
+    """Every article citation whose instrument the text names; `places` (countries and
+    regions found in the text) settle which country's code a bare "Criminal Code" is."""
     end = len(text) if end is None else end
-    instruments = _resolve_instruments(_instrument_index(lang).find(tokens), lang, sentences)
-    instruments += _law_number_matches(text, start, end)
+    matches = _instrument_index(lang).find(tokens)
+    names = [(m.concept, m.entry.role, m.start, m.end) for m in _longest_names(matches)]
+    names += [(code, "strong", a, b) for code, a, b in _law_number_matches(text, start, end)]
+    words = [(m.concept, m.start, m.end) for m in matches if m.group == "jurisdiction"]
+    known = {item["code"] for item in _instrument_data().get("instruments") or ()}
     citations: list[Citation] = []
     for pattern in (_EN, _RU, _UZ):
         for m in pattern.finditer(text, start, end):
             sentence = _sentence_of(m.start(), sentences)
-            instrument = _nearest_instrument(m, instruments, sentence)
+            instrument = _nearest_instrument(m, names, sentence, head_final=pattern is _UZ)
             if instrument is None:
                 continue
-            code, ins_start, ins_end = instrument
-            part = m.group("part") if "part" in m.groupdict() else None
-            if pattern is _UZ and not part:
-                before = _PART_BEFORE_UZ.search(text, max(0, m.start() - 20), m.start())
-                part = before.group("part") if before else None
-            part = part or m.groupdict().get("part2")
-            numbers = _SPLIT_NUMS.findall(m.group("nums"))
-            for i, number in enumerate(numbers):
-                article = f"{number}.{part}" if part and i == 0 and len(numbers) == 1 else number
+            code, role, ins_start, ins_end = instrument
+            if role != "strong":
+                countries = _jurisdictions(
+                    text, m, (ins_start, ins_end), words, list(places), sentence, lang, head_final=pattern is _UZ
+                )
+                if role == "weak":  # a title several countries' laws share: only with its own country
+                    code = code if countries and code.startswith(countries[0] + "/") else None
+                else:
+                    code = next((f"{c}/{code}" for c in countries if f"{c}/{code}" in known), None)
+                if code is None:
+                    continue
+            for article in _articles(text, m, pattern):
                 citations.append(Citation(f"{code}/{article}", min(m.start(), ins_start), max(m.end(), ins_end)))
     return citations
+
+
+def _articles(text: str, m: re.Match, pattern: re.Pattern) -> list[str]:
+    """'Articles 154 and 154-1' -> [154, 154-1]; 'ч. 1 ст. 208' -> [208.1] (the part after a dot)."""
+    groups = m.groupdict()
+    part = groups.get("part")
+    if pattern is _UZ and not part:
+        before = _PART_BEFORE_UZ.search(text, max(0, m.start() - 20), m.start())
+        part = before.group("part") if before else None
+    part = part or groups.get("part2")
+    numbers = _SPLIT_NUMS.findall(m.group("nums"))
+    if part and len(numbers) == 1:
+        return [f"{numbers[0]}.{part}"]
+    return numbers
 
 
 def _law_number_matches(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
@@ -166,21 +157,60 @@ def _sentence_of(pos: int, sentences: list[tuple[int, int]]) -> tuple[int, int]:
     return pos, pos + 1
 
 
-def _nearest_instrument(m: re.Match, instruments, sentence) -> tuple[str, int, int] | None:
-    """The instrument named closest after the article (up to 200 chars) or before it (120)."""
+CONTINUED_REFERENCE = 250  # "…of the Russian Criminal Code. The threat was a charge under Article 228.1"
+
+
+def _nearest_instrument(m: re.Match, names, sentence, head_final: bool = False):
+    """The instrument named closest after the article (up to 200 chars) or before it (120) in
+    its sentence; failing that, the one named just before it (the same law, cited again)."""
     best, best_distance = None, None
     s_start, s_end = sentence
-    for code, start, end in instruments:
+    for item in names:
+        _, _, start, end = item
         if start >= m.end():
             distance = start - m.end()
             if distance > 200 or start >= s_end:
                 continue
+            if head_final:  # Uzbek names the code first: "Jinoyat kodeksining 154-moddasi"
+                distance = distance * 3 + 50
         elif end <= m.start():
-            distance = (m.start() - end) * 1.5
+            distance = (m.start() - end) * (1.0 if head_final else 1.5)
             if m.start() - end > 120 or end <= s_start:
                 continue
         else:
             distance = 0
         if best_distance is None or distance < best_distance:
-            best, best_distance = (code, start, end), distance
+            best, best_distance = item, distance
+    if best is None:
+        before = [i for i in names if i[1] == "strong" and 0 <= m.start() - i[3] <= CONTINUED_REFERENCE]
+        best = max(before, key=lambda i: i[3], default=None)
     return best
+
+
+def _jurisdictions(text, m: re.Match, instrument, words, places, sentence, lang, head_final=False) -> list[str]:
+    """Whose code a bare 'Criminal Code' may be, most likely first: countries named near the
+    article in its sentence (before it counts more: 'in Tajikistan, under article 401'; past
+    the code's name, less), then the language's own country, then countries named earlier."""
+    s_start, s_end = sentence
+    anchor_end = max(m.end(), instrument[1])
+    ranked = []
+    for code, start, end in words + places:
+        if not (s_start <= start < s_end):
+            continue
+        if end <= m.start():
+            distance = m.start() - end
+        elif start < anchor_end:
+            distance = 0  # "Article 154 of Uzbekistan's Criminal Code"
+        else:
+            gap = start - anchor_end
+            adjacent = not head_final and gap < 15 and not re.search(r"[,;:—–()]", text[anchor_end:start])
+            distance = gap if adjacent else gap * 3 + 80  # past the code's name: likely the next clause
+        if distance <= 250:
+            ranked.append((distance, code))
+    candidates = [code for _, code in sorted(ranked)]
+    default = (_instrument_data().get("default_without_country") or {}).get(lang)
+    if default:
+        candidates.append(default)
+    earlier = sorted(((end, code) for code, start, end in places if 0 <= m.start() - end <= 1500), reverse=True)
+    candidates += [code for _, code in earlier]
+    return candidates
