@@ -11,6 +11,7 @@ BANK = yaml.safe_load((Path(__file__).with_name("news_bank.yaml")).read_text(enc
 
 
 def articles(n: int, size: int = 3000, seed: int = 7):
+    """n articles of about `size` bytes of UTF-8 each, in turn English, Russian, Uzbek."""
     rng = random.Random(seed)
     langs = ("en", "ru", "uz")
     for i in range(n):
@@ -21,7 +22,7 @@ def articles(n: int, size: int = 3000, seed: int = 7):
             # vary numbers so texts are not byte-identical
             s = s.replace("ten", str(rng.randint(2, 40)), 1) if rng.random() < 0.3 else s
             parts.append(s)
-            length += len(s) + 1
+            length += len(s.encode("utf-8")) + 1
             if rng.random() < 0.2:
                 parts.append("\n\n")
         yield " ".join(parts)

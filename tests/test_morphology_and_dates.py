@@ -60,3 +60,21 @@ def test_dates_in_three_languages(text, published, value):
 
 def test_day_and_month_without_a_year_or_article_date_give_nothing():
     assert find_dates("On October 12 he received a notice.", None) == []
+
+
+def test_fast_uzbek_fold_agrees_with_alifbo_on_the_corpus():
+    import re
+
+    import alifbo
+
+    from recruitwatch.text.keys import APOSTROPHE_TABLE, uz_fold
+    from recruitwatch.text.tokens import WORD_RE
+
+    from .conftest import CORPUS
+
+    words = set()
+    for path in CORPUS.glob("uz_*.txt"):
+        words.update(w for w in WORD_RE.findall(path.read_text(encoding="utf-8")) if re.fullmatch(r"[A-Za-z'’‘ʻʼ`]+", w))
+    differ = [w for w in words if uz_fold(w) != alifbo.fold_search_key(w.translate(APOSTROPHE_TABLE))]
+    assert len(words) > 1000
+    assert not differ
