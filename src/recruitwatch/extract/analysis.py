@@ -41,9 +41,18 @@ class Analysis:
     # group -> sentence index -> accepted matches (after context and negation)
     hits: dict[str, dict[int, list[Match]]] = field(default_factory=dict)
     _sentence_starts: list[int] = field(default_factory=list)
+    _token_starts: list[int] = field(default_factory=list)
+    memo: dict = field(default_factory=dict)  # per-document results other stages compute once
 
     def sentence_of(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self._sentence_starts, offset) - 1)
+
+    def token_range(self, sentence: int) -> range:
+        """Indices of the tokens of a sentence."""
+        if not self._token_starts:
+            self._token_starts = [t.start for t in self.tokens]
+        start, end = self.sentences[sentence]
+        return range(bisect.bisect_left(self._token_starts, start), bisect.bisect_left(self._token_starts, end))
 
     def in_sentence(self, group: str, sentence: int) -> list[Match]:
         return self.hits.get(group, {}).get(sentence, [])

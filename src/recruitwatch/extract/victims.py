@@ -193,6 +193,15 @@ def _number_words(lang: str) -> dict[str, int]:
     return {k.key(str(w)): int(n) for w, n in words.items()}
 
 
+def _date_spans(doc: Analysis) -> list[tuple[int, int]]:
+    """Where the text writes dates (computed once per document): their numbers count nobody."""
+    if doc.memo.get("date_spans") is None:
+        any_year = dt.date(2100, 1, 1)  # resolves every day-and-month, so every date span is seen
+        start, end = doc.sentences[0][0], doc.sentences[-1][1]
+        doc.memo["date_spans"] = [(d.start, d.end) for d in find_dates(doc.text, any_year, start, end)]
+    return doc.memo["date_spans"]
+
+
 @cache
 def _not_counting(lang: str) -> frozenset[str]:
     data = extract_data("segmentation.yaml")
@@ -221,9 +230,8 @@ def count_mentions(doc: Analysis, sentence: int) -> list[Mention]:
         if m.concept in ("victim_noun", "foreigner") or m.entry.role in ("demonym", "adjective")
         for i in range(m.first, m.last + 1)
     }
-    tokens = [i for i, t in enumerate(doc.tokens) if start <= t.start < end]
-    any_year = dt.date(2100, 1, 1)  # resolves every day-and-month, so all date spans are seen
-    in_dates = [(d.start, d.end) for d in find_dates(doc.text, any_year, start, end)]
+    tokens = list(doc.token_range(sentence))
+    in_dates = [span for span in _date_spans(doc) if start <= span[0] < end]
     found = []
     for pos, i in enumerate(tokens):
         word = doc.tokens[i].text
