@@ -68,6 +68,8 @@ def segment(doc: Analysis, names: list[Mention], nationalities: list[Mention]) -
     drafts: list[Draft] = []
     current: Draft | None = None
     quiet = 0  # sentences since the last one with a victim word or an event
+    # Sentences citing the law speak of everyone ("a foreigner cannot be called up"), not of a victim.
+    legal = {doc.sentence_of(c.start) for c in doc.memo.get("citations", ())}
     for s in range(len(doc.sentences)):
         s_names = {m.value for m in names_in.get(s, ())}
         s_nats = {m.value for m in nats_in.get(s, ()) if m.specific}
@@ -75,7 +77,8 @@ def segment(doc: Analysis, names: list[Mention], nationalities: list[Mention]) -
         counts = count_mentions(doc, s)
         s_regions = doc.concepts_in("regions", s)
         s_statuses = doc.concepts_in("statuses", s)
-        anchored = bool(s_names or s_nats or persons or counts)
+        anchored = bool(s_names or s_nats or persons or counts) and s not in legal
+
         near_event = any(e in events for e in range(s - 1, s + 3))
         if anchored and near_event:
             known = next((d for d in drafts if _same_name(d.names, s_names)), None) if s_names else None
@@ -278,13 +281,12 @@ def _status(doc: Analysis, sentences: set[int]) -> Match | None:
 
 
 def _count(doc: Analysis, sentences: set[int], named: list[Mention]) -> Mention | None:
-    for s in sorted(sentences):
-        counts = count_mentions(doc, s)
-        if counts:
-            return counts[0]
-    distinct = {m.value.split()[0].casefold() for m in named}
+    """A stated number of victims (the one that says who they are first), else one named person."""
+    counts = [c for s in sorted(sentences) for c in count_mentions(doc, s)]
+    if counts:
+        return max(counts, key=lambda c: (c.specific, -c.start))
     if named:
-        return Mention(len(distinct), named[0].start, named[0].end, named[0].sentence)
+        return Mention(1, named[0].start, named[0].end, named[0].sentence)
     for s in sorted(sentences):
         persons = person_mentions(doc, s)
         if persons:

@@ -39,6 +39,7 @@ def extract_text(text: str, *, source: str = "-", published: dt.date | None = No
     record["relevance_score"] = relevance.score
     record["relevant"] = relevance.relevant
     citations = find_citations(text, lang, doc.tokens, doc.sentences, places=places_in(doc))
+    doc.memo["citations"] = citations
     record["legal_refs"] = sorted({c.code for c in citations})
     record["organisations"] = sorted({m.concept for m in doc.all_hits("organisations")})
     if relevance.relevant:
@@ -67,9 +68,8 @@ def _extract_long(text: str, record: dict, published: dt.date | None) -> dict:
         relevance = score_relevance(doc)
         record["relevance_score"] = max(record["relevance_score"], relevance.score)
         record["relevant"] = record["relevant"] or relevance.relevant
-        refs.update(
-            c.code for c in find_citations(text, lang, doc.tokens, doc.sentences, start, end, places_in(doc))
-        )
+        doc.memo["citations"] = find_citations(text, lang, doc.tokens, doc.sentences, start, end, places_in(doc))
+        refs.update(c.code for c in doc.memo["citations"])
         orgs.update(m.concept for m in doc.all_hits("organisations"))
         if relevance.relevant:
             record["incidents"].extend(build_incidents(doc, published, None))

@@ -70,8 +70,11 @@ def nationality_mentions(doc: Analysis, *, recruiting_side: bool = False) -> lis
             if ok:
                 # "граждане Узбекистана": the person word, not the country, says how many.
                 nearby = [p for p in people if p.last + 1 >= m.first - 4 and p.first <= m.last + 2]
-                word = doc.tokens[nearby[0].last].text if role == "name" and nearby else doc.tokens[m.last].text
-                found.append(Mention(m.concept, m.start, m.end, sentence, is_specific(doc, word)))
+                words = [doc.tokens[m.last].text]
+                if role == "name" and nearby:
+                    words = [doc.tokens[i].text for p in nearby for i in range(p.first, p.last + 1) if i < m.first or i > m.last]
+                specific = all(is_specific(doc, w) for w in words) if words else True
+                found.append(Mention(m.concept, m.start, m.end, sentence, specific))
     return found
 
 
@@ -97,10 +100,15 @@ def is_specific(doc: Analysis, word: str) -> bool:
 
 
 def person_mentions(doc: Analysis, sentence: int) -> list[Mention]:
-    """Words for the victim ("a migrant", "his brother") with whether they are singular."""
+    """Nouns for a person ("a migrant", "his brother"), with whether they are singular.
+
+    Status phrases that name a place ("in a colony") or a process ("got a Russian
+    passport") describe a victim but do not stand for one.
+    """
     return [
         Mention(m.concept, m.start, m.end, sentence, is_specific(doc, doc.tokens[m.last].text))
-        for m in victim_word_positions(doc, sentence)
+        for m in doc.in_sentence("cues", sentence)
+        if m.concept == "victim_noun"
     ]
 
 
@@ -231,6 +239,12 @@ def count_mentions(doc: Analysis, sentence: int) -> list[Mention]:
         for i in range(m.first, m.last + 1)
     }
     tokens = list(doc.token_range(sentence))
+    described = {
+        i
+        for m in doc.in_sentence("countries", sentence) + doc.in_sentence("statuses", sentence)
+        + [c for c in doc.in_sentence("cues", sentence) if c.concept == "foreigner"]
+        for i in range(m.first, m.last + 1)
+    }
     in_dates = [span for span in _date_spans(doc) if start <= span[0] < end]
     found = []
     for pos, i in enumerate(tokens):
@@ -238,9 +252,16 @@ def count_mentions(doc: Analysis, sentence: int) -> list[Mention]:
         value = int(word) if word.isascii() and word.isdigit() and len(word) <= 3 else numbers.get(k.key(word))
         if not value or any(a <= doc.tokens[i].start < b for a, b in in_dates):
             continue
+        token = doc.tokens[i]
+        if doc.text[token.start - 1 : token.start] in "-–./" and token.start or doc.text[token.end : token.end + 1] in ("-", ".", "/"):
+            continue  # part of "154-1", "18.8", "12-oktyabr": a code or a date, not people
+        if doc.text[token.start - 2 : token.start] == ", " and doc.text[token.end : token.end + 1] == ",":
+            continue  # "Almazbek, 38, a Kyrgyz national": an age
         following = tokens[pos + 1 : pos + 3]
         if following and k.key(doc.tokens[following[0]].text) in _not_counting(doc.lang):
             continue  # "34-year-old", "34 yoshli", "400 000 рублей"
         if any(j in person_tokens or k.key(doc.tokens[j].text) in counters for j in following):
-            found.append(Mention(value, doc.tokens[i].start, doc.tokens[i].end, sentence))
+            # "15 men from Tajikistan" says who they are; "about 80 people were checked" does not.
+            who = any(j in described for j in tokens[pos + 1 : pos + 6])
+            found.append(Mention(value, doc.tokens[i].start, doc.tokens[i].end, sentence, specific=who))
     return found
