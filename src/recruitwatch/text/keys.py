@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from ..extract.data_files import extract_data
 
@@ -70,10 +71,20 @@ def uz_fold(word: str) -> str:
     return alifbo.fold_search_key(word.translate(APOSTROPHE_TABLE))
 
 
+class _Unparsed(NamedTuple):
+    """Stands in for a pymorphy3 parse of a word it cannot analyse."""
+
+    normal_form: str
+    tag: str = ""
+
+
 @lru_cache(maxsize=262_144)
 def ru_parse(word: str):
     """Best pymorphy3 parse of a Russian word (cached: news repeats its words)."""
-    return _morph().parse(word)[0]
+    try:
+        return _morph().parse(word)[0]
+    except (KeyError, ValueError, IndexError):  # pymorphy3 trips on some rare Unicode letters
+        return _Unparsed(word)
 
 
 def _ru_key(word: str) -> str:
