@@ -51,6 +51,14 @@ def test_uzbek_apostrophes_and_scripts_meet_one_country(text):
         ("U 12-oktyabrda chaqiruv qog'ozi oldi.", dt.date(2025, 4, 9), "2024-10-12"),
         ("2024-yil martida qamaldi.", None, "2024-03"),
         ("in March 2024 he was sent to the front", None, "2024-03"),
+        # counted back from the article's date
+        ("Last October, he received a summons.", dt.date(2024, 2, 10), "2023-10"),
+        ("В прошлом месяце его вызвали в военкомат.", dt.date(2024, 5, 20), "2024-04"),
+        ("Его задержали в октябре прошлого года.", dt.date(2024, 5, 20), "2023-10"),
+        ("ўтган йил декабрь ойида ҳарбийлар келди", dt.date(2025, 1, 20), "2024-12"),
+        ("o‘tgan yilning kuzida uni koloniyadan olib ketishdi", dt.date(2023, 3, 10), "2022"),
+        ("He signed a contract in March at the recruitment point.", dt.date(2024, 6, 28), "2024-03"),
+        ("2024 йил августида Самарада", None, "2024-08"),
     ],
 )
 def test_dates_in_three_languages(text, published, value):
@@ -60,6 +68,7 @@ def test_dates_in_three_languages(text, published, value):
 
 def test_day_and_month_without_a_year_or_article_date_give_nothing():
     assert find_dates("On October 12 he received a notice.", None) == []
+    assert find_dates("Last October he received a notice.", None) == []
 
 
 def test_fast_uzbek_fold_agrees_with_alifbo_on_the_corpus():

@@ -14,7 +14,10 @@ from functools import lru_cache
 
 from .data_files import extract_data
 
-_UZ_TAIL = r"(?:['’‘ʻʼ]?(?:da|dan|ga|ning|dagi|gi|i|ida|idan|ining|idagi|oyida|oyi|oyining))?"
+_UZ_TAIL = (
+    r"(?:['’‘ʻʼ]?(?:da|dan|ga|ning|dagi|gi|i|ida|idan|ining|idagi|oyida|oyi|oyining"
+    r"|да|дан|га|нинг|даги|ги|и|ида|идан|ининг|идаги))?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +63,83 @@ def _patterns() -> list[tuple[re.Pattern, str]]:
     ]
 
 
+def _alternation(words) -> str:
+    """A regex alternation of words, longest first, any space and any apostrophe variant."""
+    escaped = (re.escape(str(w)).replace("\\ ", r"\s+").replace("'", "['’‘ʻʼ`]") for w in words)
+    return "|".join(sorted(escaped, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _relative_patterns() -> list[tuple[re.Pattern, str]]:
+    """Dates counted back from the article: 'last October', 'в прошлом месяце', 'o'tgan yil dekabrida'."""
+    data = extract_data("months.yaml")
+    rel = data.get("relative") or {}
+    last = _alternation(w for forms in (rel.get("last") or {}).values() for w in forms or ())
+    this = _alternation(w for forms in (rel.get("this") or {}).values() for w in forms or ())
+    month_words = _alternation(w for forms in (rel.get("month_words") or {}).values() for w in forms or ())
+    year_words = _alternation(w for forms in data["year_words"].values() for w in forms or ())
+    season_of: dict[str, str] = {}
+    for season, spec in (rel.get("seasons") or {}).items():
+        for key, forms in spec.items():
+            if key != "months":
+                season_of.update({str(f).lower(): season for f in forms or ()})
+    _relative_patterns.season_of = season_of  # type: ignore[attr-defined]
+    seasons = _alternation(season_of)
+    _patterns()
+    month_of = _patterns.month_of  # type: ignore[attr-defined]
+    months = _alternation(month_of)
+    month = rf"(?P<month>{months})\.?{_UZ_TAIL}"
+    f = re.IGNORECASE
+    b, e = r"(?<!\w)", r"(?!\w)"
+    return [
+        # last October / o'tgan yil dekabr oyida / в октябре прошлого года
+        (re.compile(rf"{b}(?:{last})\s+(?:(?:{year_words})\w*\s+)?{month}(?:\s+(?:oy|ой)\w*)?{e}", f), "last_month_name"),
+        (re.compile(rf"{b}(?:в|во)?\s*{month}\s+(?:{last})\s+(?:{year_words}){e}", f), "month_last_year"),
+        # last month / в прошлом месяце / o'tgan oy
+        (re.compile(rf"{b}(?:в\s+|во\s+)?(?:{last})\s+(?:{month_words}){e}", f), "last_month"),
+        # last autumn / прошлой осенью / o'tgan yilning kuzida
+        (re.compile(rf"{b}(?:{last})\s+(?:{seasons}){e}", f), "last_season"),
+        # last year / в прошлом году / o'tgan yili; this year
+        (re.compile(rf"{b}(?:в\s+)?(?:{last})\s+(?:{year_words}){e}", f), "last_year"),
+        (re.compile(rf"{b}(?:в\s+)?(?:{this})\s+(?:{year_words}){e}", f), "this_year"),
+        # in March / в марте / mart oyida: the latest such month not after the article
+        (re.compile(rf"{b}(?:in|в|во)\s+{month}{e}(?!\s*,?\s*\d)", f), "month_only"),
+        (re.compile(rf"{b}{month}\s+(?:oy|ой)(?:ida|ида|da|да){e}", f), "month_only"),
+    ]
+
+
+def _relative_value(m: re.Match, kind: str, published: dt.date) -> str | None:
+    groups = m.groupdict()
+    month_of = _patterns.month_of  # type: ignore[attr-defined]
+    month = month_of.get(groups["month"].lower().rstrip(".")) if groups.get("month") else None
+    year = published.year
+    if kind == "last_month_name":
+        text = m.group().lower()
+        said_year = any(w in text for w in ("yil", "йил", "год", "year"))
+        if said_year:
+            return f"{year - 1:04d}-{month:02d}"
+        return f"{year if month < published.month else year - 1:04d}-{month:02d}"
+    if kind == "month_last_year":
+        return f"{year - 1:04d}-{month:02d}"
+    if kind == "last_month":
+        y, mth = (year, published.month - 1) if published.month > 1 else (year - 1, 12)
+        return f"{y:04d}-{mth:02d}"
+    if kind == "last_season":
+        season = next(
+            (v for k, v in _relative_patterns.season_of.items() if k in m.group().lower()), None  # type: ignore[attr-defined]
+        )
+        last_month = {"spring": 5, "summer": 8, "autumn": 11, "winter": 2}.get(season or "", 12)
+        said_year = any(w in m.group().lower() for w in ("yil", "йил"))
+        return f"{year - 1 if said_year or published.month <= last_month else year:04d}"
+    if kind == "last_year":
+        return f"{year - 1:04d}"
+    if kind == "this_year":
+        return f"{year:04d}"
+    if kind == "month_only":
+        return f"{year if month <= published.month else year - 1:04d}-{month:02d}"
+    return None
+
+
 def find_dates(text: str, published: dt.date | None = None, start: int = 0, end: int | None = None) -> list[DateMention]:
     """Date mentions in text[start:end], earliest offset first, no overlaps."""
     end = len(text) if end is None else end
@@ -75,6 +155,15 @@ def find_dates(text: str, published: dt.date | None = None, start: int = 0, end:
             if value:
                 found.append(DateMention(value, m.start(), m.end()))
                 taken.append((m.start(), m.end()))
+    if published is not None:
+        for pattern, kind in _relative_patterns():
+            for m in pattern.finditer(text, start, end):
+                if any(m.start() < b and a < m.end() for a, b in taken):
+                    continue
+                value = _relative_value(m, kind, published)
+                if value:
+                    found.append(DateMention(value, m.start(), m.end()))
+                    taken.append((m.start(), m.end()))
     return sorted(found, key=lambda d: d.start)
 
 
