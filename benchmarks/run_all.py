@@ -40,15 +40,47 @@ def cold_start(runs: int = 7) -> dict:
     return {"cold_start_s_median": round(statistics.median(times), 3), "cold_start_s_max": round(max(times), 3)}
 
 
+LABELS = {
+    "screen_docs_per_s": ("Screening, ~3 KB news, one core", "docs/s", ">= 2,000"),
+    "screen_peak_rss_mb": ("Screening, peak memory", "MB", "< 500"),
+    "extract_docs_per_s_first_pass": ("Full extraction, relevant texts, first pass, one core", "docs/s", ">= 50"),
+    "extract_avg_doc_chars": ("Full extraction, average length of the relevant dev-corpus texts", "chars", ""),
+    "extract_docs_per_s_warm": ("Full extraction, same texts again (warm caches)", "docs/s", ""),
+    "extract_peak_rss_mb": ("Full extraction, peak memory", "MB", "< 500"),
+    "cold_start_s_median": ("Cold start of `recruitwatch extract` on one file (median of 7)", "s", "< 1.5"),
+    "big_input_s": ("A 50 MB input through `recruitwatch extract`", "s", ""),
+    "big_input_peak_rss_mb": ("A 50 MB input, peak memory", "MB", "< 500"),
+}
+
+
+def readme_table(results: dict) -> str:
+    rows = ["| figure | value | target |", "| --- | --- | --- |"]
+    for key, (label, unit, target) in LABELS.items():
+        if key in results:
+            rows.append(f"| {label} | {results[key]:,} {unit} | {target} |")
+    rows.append(f"\nMeasured by `make bench` on {results['machine']} (2 cores, one used).")
+    return "\n".join(rows)
+
+
+def write_readme(results: dict) -> None:
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        after = rest.split(end, 1)[1]
+        readme.write_text(f"{before}{start}\n{readme_table(results)}\n{end}{after}", encoding="utf-8")
+
+
 def main() -> None:
     results = {"machine": f"{platform.processor() or platform.machine()}, Python {platform.python_version()}"}
     results.update(_run("bench_screen.py"))
     results.update(_run("bench_extract.py"))
+    results.update(_run("bench_big_input.py"))
     results.update(cold_start())
     RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print("| figure | value |\n| --- | --- |")
-    for key, value in results.items():
-        print(f"| {key} | {value} |")
+    write_readme(results)
+    print(readme_table(results))
 
 
 if __name__ == "__main__":

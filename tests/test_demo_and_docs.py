@@ -27,3 +27,15 @@ def test_every_command_is_documented_in_the_readme():
     for command in app.registered_commands:
         name = command.name or command.callback.__name__
         assert f"recruitwatch {name}" in readme, name
+
+
+def test_every_setting_read_from_the_environment_is_documented():
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    used = set()
+    for path in (ROOT / "src").rglob("*.py"):
+        used.update(re.findall(r"RECRUITWATCH_[A-Z_]+", path.read_text(encoding="utf-8")))
+    assert used
+    for name in used:
+        assert f"`{name}`" in readme, name

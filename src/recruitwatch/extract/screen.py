@@ -52,16 +52,29 @@ def _automaton():
     return automaton, tuple(families)
 
 
+WINDOW = 1_000_000  # huge inputs are lower-cased a window at a time, to bound memory
+OVERLAP = 64  # longer than any stem, so none is cut at a window's edge
+
+
 def screen(text: str) -> ScreenResult:
     automaton, families = _automaton()
-    low = text.lower()
-    n = len(low)
     hits = dict.fromkeys(families, 0)
-    for end, (family, prefix, length) in automaton.iter(low):
-        start = end - length + 1
-        if start > 0 and low[start - 1].isalnum():
-            continue
-        if not prefix and end + 1 < n and low[end + 1].isalnum():
-            continue
-        hits[family] += 1
+    start = 0
+    while True:
+        end = min(len(text), start + WINDOW)
+        low = text[start:end].lower()
+        stop = len(low) if end == len(text) else len(low) - OVERLAP
+        n = len(low)
+        for last, (family, prefix, length) in automaton.iter(low):
+            first = last - length + 1
+            if first >= stop:
+                continue  # counted in the next window
+            if first > 0 and low[first - 1].isalnum():
+                continue
+            if not prefix and last + 1 < n and low[last + 1].isalnum():
+                continue
+            hits[family] += 1
+        if end == len(text):
+            break
+        start = end - OVERLAP
     return ScreenResult(all(hits.values()), hits)

@@ -44,7 +44,10 @@ def read_bytes(source: str) -> bytes:
 
 def text_from_bytes(data: bytes, source: str) -> InputText:
     text, encoding = decode_bytes(data, name=source)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    if "\r" in text:  # each replace copies the text: only when needed, huge inputs are common
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        text = text.replace("\x00", "")
     if looks_like_html(text):
         page = html_to_page(text)
         return InputText(source, page.text, encoding, page.title, page.date)
@@ -52,4 +55,8 @@ def text_from_bytes(data: bytes, source: str) -> InputText:
 
 
 def read_input(source: str) -> InputText:
-    return text_from_bytes(read_bytes(source), source)
+    data = read_bytes(source)
+    try:
+        return text_from_bytes(data, source)
+    finally:
+        del data

@@ -1,0 +1,34 @@
+"""A 50 MB input through `recruitwatch extract`: wall time and peak memory of the process."""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from newsgen import articles
+
+
+def main() -> None:
+    exe = Path(sys.executable).with_name("recruitwatch")
+    with tempfile.TemporaryDirectory() as tmp:
+        big = Path(tmp) / "big.txt"
+        block = "\n\n".join(articles(300)) + "\n\n"
+        with big.open("w", encoding="utf-8") as fh:
+            written = 0
+            while written < 50 * 1024 * 1024:
+                fh.write(block)
+                written += len(block.encode("utf-8"))
+        start = time.perf_counter()
+        subprocess.run([str(exe), "extract", str(big)], capture_output=True, check=True)
+        elapsed = time.perf_counter() - start
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps({"big_input_mb": 50, "big_input_s": round(elapsed, 2), "big_input_peak_rss_mb": round(rss)}))
+
+
+if __name__ == "__main__":
+    main()
