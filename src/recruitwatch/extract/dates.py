@@ -27,6 +27,26 @@ class DateMention:
     end: int
 
 
+def trie_regex(words) -> str:
+    """An alternation of words as a prefix tree ("ma(?:rt|y)"), far faster for re than a flat list."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def render(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + render(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return render(trie)
+
+
 @lru_cache(maxsize=1)
 def _patterns() -> list[tuple[re.Pattern, str]]:
     data = extract_data("months.yaml")
@@ -36,8 +56,7 @@ def _patterns() -> list[tuple[re.Pattern, str]]:
             for form in lang_forms or ():
                 month_of[str(form).lower().rstrip(".")] = int(number)
     _patterns.month_of = month_of  # type: ignore[attr-defined]
-    names = "|".join(sorted((re.escape(m) for m in month_of), key=len, reverse=True))
-    month = rf"(?P<month>{names})\.?{_UZ_TAIL}(?!\w)"
+    month = rf"(?P<month>{trie_regex(month_of)})\.?{_UZ_TAIL}(?!\w)"
     year_words = sorted(
         {str(w).lower() for forms in data["year_words"].values() for w in forms or ()}, key=len, reverse=True
     )
@@ -87,8 +106,7 @@ def _relative_patterns() -> list[tuple[re.Pattern, str]]:
     seasons = _alternation(season_of)
     _patterns()
     month_of = _patterns.month_of  # type: ignore[attr-defined]
-    months = _alternation(month_of)
-    month = rf"(?P<month>{months})\.?{_UZ_TAIL}"
+    month = rf"(?P<month>{trie_regex(month_of)})\.?{_UZ_TAIL}"
     f = re.IGNORECASE
     b, e = r"(?<!\w)", r"(?!\w)"
     return [

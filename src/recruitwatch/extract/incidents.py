@@ -337,10 +337,13 @@ def _place(doc: Analysis, sentences: set[int], incident: dict, ev: _Evidence) ->
 
 
 def _date(doc, sentences, incident, ev, published, dateline) -> None:
+    dates = doc.memo.get(("dates", published))
+    if dates is None:  # every date of the text, found once and shared by its incidents
+        dates = doc.memo[("dates", published)] = find_dates(doc.text, published, doc.sentences[0][0], doc.sentences[-1][1])
     for tier in _sentence_tiers(doc, sentences):
         for s in tier:
             start, end = doc.sentences[s]
-            for d in find_dates(doc.text, published, start, end):
+            for d in (d for d in dates if start <= d.start < end):
                 if dateline is not None and d.start == dateline.start:
                     continue
                 incident["date"] = d.value
