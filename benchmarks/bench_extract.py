@@ -36,7 +36,7 @@ def main() -> None:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({
         "extract_docs": len(docs),
-        "extract_avg_doc_chars": round(sum(map(len, docs)) / len(docs)),
+        "extract_avg_doc_bytes": round(sum(len(d.encode("utf-8")) for d in docs) / len(docs)),
         "extract_startup_s": round(warm, 2),
         "extract_docs_per_s_first_pass": round(len(docs) / first_pass, 1),
         "extract_docs_per_s_warm": round(len(docs) / warm_pass, 1),

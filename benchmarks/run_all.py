@@ -44,7 +44,7 @@ LABELS = {
     "screen_docs_per_s": ("Screening, ~3 KB news, one core", "docs/s", ">= 2,000"),
     "screen_peak_rss_mb": ("Screening, peak memory", "MB", "< 500"),
     "extract_docs_per_s_first_pass": ("Full extraction, relevant texts, first pass, one core", "docs/s", ">= 50"),
-    "extract_avg_doc_chars": ("Full extraction, average length of the relevant dev-corpus texts", "chars", ""),
+    "extract_avg_doc_bytes": ("Full extraction, average size of those texts (the relevant dev corpus)", "bytes", ""),
     "extract_docs_per_s_warm": ("Full extraction, same texts again (warm caches)", "docs/s", ""),
     "extract_peak_rss_mb": ("Full extraction, peak memory", "MB", "< 500"),
     "cold_start_s_median": ("Cold start of `recruitwatch extract` on one file (median of 7)", "s", "< 1.5"),

@@ -14,40 +14,57 @@ def _join(values) -> str:
     return str(values)
 
 
-def print_table(records: list[dict], console: Console | None = None) -> None:
-    console = console or Console(width=None if Console().is_terminal else 200)
-    table = Table(title="RecruitWatch extraction", show_lines=True)
-    for column in ("source", "lang", "relevant", "victims", "where", "who", "methods", "outcomes", "date", "law"):
-        table.add_column(column, overflow="fold")
+def make_console() -> Console:
+    """The terminal's width in a terminal; a wide page when written to a file or pipe."""
+    probe = Console()
+    return probe if probe.is_terminal else Console(width=160)
+
+
+def _victims(incident: dict) -> str:
+    parts = [
+        _join(incident["victim_nationalities"]),
+        incident["victim_status"] if incident["victim_status"] != "unknown" else "",
+        f"×{incident['victim_count']}" if incident["victim_count"] else "",
+        _join(incident["victim_names"]),
+    ]
+    return " ".join(p for p in parts if p)
+
+
+def _pressure(incident: dict) -> str:
+    who = _join(incident["perpetrators"])
+    how = _join(incident["methods"])
+    return f"{who}: {how}" if who and how else who or how
+
+
+def print_table(records: list[dict], console: Console | None = None, *, only_relevant: bool = False) -> None:
+    """One row per incident (a relevant text without incidents gets one row); errors shown as such."""
+    console = console or make_console()
+    table = Table(title="RecruitWatch: incidents found", show_lines=True, expand=False)
+    for column, ratio in (("source", 2), ("score", 1), ("victims", 2), ("where", 1), ("who: how", 3), ("outcomes", 2), ("date", 1)):
+        table.add_column(column, overflow="fold", ratio=ratio)
+    skipped = []
     for r in records:
-        label = f"{r['relevance_score']:.2f}" + (" ✔" if r["relevant"] else "")
         if r.get("error"):
-            table.add_row(r["source"], "", "error", r["error"], "", "", "", "", "", "")
+            table.add_row(r["source"], "error", r["error"], "", "", "", "")
             continue
+        if only_relevant and not r["relevant"]:
+            skipped.append(r["source"])
+            continue
+        label = f"{r['relevance_score']:.2f}{' ✔' if r['relevant'] else ''}\n{r['language']}"
         if not r["incidents"]:
-            table.add_row(r["source"], r["language"] or "", label, "", "", "", "", "", "", _join(r["legal_refs"]))
+            note = "no concrete incident" if r["relevant"] else ""
+            table.add_row(r["source"], label, note, "", "", "", "")
         for i, inc in enumerate(r["incidents"]):
-            victims = " ".join(
-                part
-                for part in (
-                    _join(inc["victim_nationalities"]),
-                    inc["victim_status"] if inc["victim_status"] != "unknown" else "",
-                    f"×{inc['victim_count']}" if inc["victim_count"] else "",
-                    _join(inc["victim_names"]),
-                )
-                if part
-            )
             where = " ".join(p for p in (inc["location_country"] or "", _join(inc["location_regions"])) if p)
             table.add_row(
                 r["source"] if i == 0 else "",
-                r["language"] if i == 0 else "",
                 label if i == 0 else "",
-                victims,
+                _victims(inc),
                 where,
-                _join(inc["perpetrators"]),
-                _join(inc["methods"]),
+                _pressure(inc),
                 _join(inc["outcomes"]),
                 inc["date"] or "",
-                _join(r["legal_refs"]) if i == 0 else "",
             )
     console.print(table)
+    if skipped:
+        console.print(f"Not relevant ({len(skipped)}): {', '.join(skipped)}", overflow="fold")

@@ -7,11 +7,10 @@ import json
 from importlib import resources
 from pathlib import Path
 
-from rich.console import Console
 from rich.progress import track
 
 from ..extract.pipeline import extract_text
-from ..report import print_table
+from ..report import make_console, print_table
 
 
 def demo_articles() -> list[dict]:
@@ -22,13 +21,13 @@ def demo_articles() -> list[dict]:
 
 
 def run_demo(out: Path) -> list[dict]:
-    console = Console()
+    console = make_console()
     articles = demo_articles()
     records = []
     for article in track(articles, description="Extracting demo articles", console=console):
         published = dt.date.fromisoformat(article["published"]) if article.get("published") else None
         records.append(extract_text(article["text"], source=article["id"], published=published))
-    print_table(records, console)
+    print_table(records, console, only_relevant=True)
     relevant = sum(r["relevant"] for r in records)
     incidents = sum(len(r["incidents"]) for r in records)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -84,10 +84,16 @@ def segment(doc: Analysis, names: list[Mention], nationalities: list[Mention]) -
             known = next((d for d in drafts if _same_name(d.names, s_names)), None) if s_names else None
             if known is not None:
                 current = known
-            elif current is None or _new_victim(doc, s, current, s_names, s_nats, s_regions, s_statuses, persons):
-                current = Draft()
-                drafts.append(current)
-                _take_preamble(doc, s, current, drafts, events)
+            else:
+                # After a pause the text often comes back to the same victim ("the man", "he"):
+                # resume the last incident unless this sentence plainly speaks of someone else.
+                base = current if current is not None else (drafts[-1] if drafts else None)
+                if base is None or _new_victim(doc, s, base, s_names, s_nats, s_regions, s_statuses, persons):
+                    current = Draft()
+                    drafts.append(current)
+                    _take_preamble(doc, s, current, drafts, events)
+                else:
+                    current = base
         if current is None:
             continue
         if anchored or s in events:
