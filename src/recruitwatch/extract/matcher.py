@@ -133,5 +133,7 @@ def _match_rest(words, keys, folds, i) -> int | None:
 
 
 def _uz_demonym(lang: str, fold: str) -> bool:
-    """Uzbek writes demonyms in lower case: hindistonlik, qozog'istonliklar."""
-    return lang == "uz" and "lik" in fold[-9:]
+    """Uzbek and Kyrgyz write demonyms in lower case: hindistonlik, qozog'istonliklar, кыргызстандык."""
+    if lang == "uz":
+        return "lik" in fold[-9:]
+    return lang in ("ky", "kk") and any(x in fold[-9:] for x in ("дык", "лык", "тык", "дық", "лық", "тық"))

@@ -66,7 +66,7 @@ def nationality_mentions(doc: Analysis, *, recruiting_side: bool = False) -> lis
             elif role == "adjective":
                 ok = bool(people_tokens & after)
             else:  # a country name: "citizen of X", "X national", "o'zbekistonlik"
-                ok = near_person or _uz_lik(doc, m)
+                ok = near_person or _person_from_country(doc, m)
             if ok:
                 # "граждане Узбекистана": the person word, not the country, says how many.
                 nearby = [p for p in people if p.last + 1 >= m.first - 4 and p.first <= m.last + 2]
@@ -78,13 +78,19 @@ def nationality_mentions(doc: Analysis, *, recruiting_side: bool = False) -> lis
     return found
 
 
-def _uz_lik(doc: Analysis, m: Match) -> bool:
-    if doc.lang != "uz":
-        return False
-    from ..text.keys import uz_fold
+# Turkic and Tajik derive "a person from X" from the country name: o'zbekistonlik,
+# кыргызстандык, қазақстандық, тоҷикистонӣ (with a plural or case ending after it).
+_FROM_COUNTRY = {
+    "uz": re.compile(r"(?:lik|лик)(?:lar|лар)?\w{0,6}$"),
+    "ky": re.compile(r"(?:дык|дик|дук|дүк|лык|лик|лук|лүк|тык|тик|тук|түк)(?:тар|тер|дар|дер|лар|лер)?\w{0,5}$"),
+    "kk": re.compile(r"(?:дық|дік|лық|лік|тық|тік)(?:тар|тер|дар|дер|лар|лер)?\w{0,5}$"),
+    "tg": re.compile(r"(?:ӣ|гӣ)(?:ҳо|он)?\w{0,4}$"),
+}
 
-    word = uz_fold(doc.tokens[m.last].text)
-    return "lik" in word[-9:] or "лик" in doc.tokens[m.last].text.lower()[-9:]
+
+def _person_from_country(doc: Analysis, m: Match) -> bool:
+    pattern = _FROM_COUNTRY.get(doc.lang)
+    return bool(pattern and pattern.search(doc.tokens[m.last].text.lower()))
 
 
 def is_specific(doc: Analysis, word: str) -> bool:
