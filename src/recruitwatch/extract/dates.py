@@ -47,15 +47,38 @@ def trie_regex(words) -> str:
     return render(trie)
 
 
+@dataclass(frozen=True)
+class _Grammar:
+    """Everything date rules need from months.yaml, compiled once."""
+
+    month_of: dict[str, int]  # month name (any language, any form) -> 1..12
+    season_of: dict[str, str]  # season word -> season
+    season_end: dict[str, int]  # season -> its last month
+    absolute: list[tuple[re.Pattern, str]]
+    relative: list[tuple[re.Pattern, str]]
+
+
 @lru_cache(maxsize=1)
-def _patterns() -> list[tuple[re.Pattern, str]]:
+def _grammar() -> _Grammar:
     data = extract_data("months.yaml")
     month_of: dict[str, int] = {}
     for number, forms in data["months"].items():
         for lang_forms in forms.values():
             for form in lang_forms or ():
                 month_of[str(form).lower().rstrip(".")] = int(number)
-    _patterns.month_of = month_of  # type: ignore[attr-defined]
+    season_of: dict[str, str] = {}
+    season_end: dict[str, int] = {}
+    for season, spec in ((data.get("relative") or {}).get("seasons") or {}).items():
+        season_end[season] = int(spec["months"][-1])
+        for key, forms in spec.items():
+            if key != "months":
+                season_of.update({str(f).lower(): season for f in forms or ()})
+    return _Grammar(
+        month_of, season_of, season_end, _absolute_patterns(data, month_of), _relative_patterns(data, month_of, season_of)
+    )
+
+
+def _absolute_patterns(data: dict, month_of: dict[str, int]) -> list[tuple[re.Pattern, str]]:
     month = rf"(?P<month>{trie_regex(month_of)})\.?{_UZ_TAIL}(?!\w)"
     year_words = sorted(
         {str(w).lower() for forms in data["year_words"].values() for w in forms or ()}, key=len, reverse=True
@@ -88,24 +111,14 @@ def _alternation(words) -> str:
     return "|".join(sorted(escaped, key=len, reverse=True))
 
 
-@lru_cache(maxsize=1)
-def _relative_patterns() -> list[tuple[re.Pattern, str]]:
+def _relative_patterns(data: dict, month_of: dict[str, int], season_of: dict[str, str]) -> list[tuple[re.Pattern, str]]:
     """Dates counted back from the article: 'last October', 'в прошлом месяце', 'o'tgan yil dekabrida'."""
-    data = extract_data("months.yaml")
     rel = data.get("relative") or {}
     last = _alternation(w for forms in (rel.get("last") or {}).values() for w in forms or ())
     this = _alternation(w for forms in (rel.get("this") or {}).values() for w in forms or ())
     month_words = _alternation(w for forms in (rel.get("month_words") or {}).values() for w in forms or ())
     year_words = _alternation(w for forms in data["year_words"].values() for w in forms or ())
-    season_of: dict[str, str] = {}
-    for season, spec in (rel.get("seasons") or {}).items():
-        for key, forms in spec.items():
-            if key != "months":
-                season_of.update({str(f).lower(): season for f in forms or ()})
-    _relative_patterns.season_of = season_of  # type: ignore[attr-defined]
     seasons = _alternation(season_of)
-    _patterns()
-    month_of = _patterns.month_of  # type: ignore[attr-defined]
     month = rf"(?P<month>{trie_regex(month_of)})\.?{_UZ_TAIL}"
     f = re.IGNORECASE
     b, e = r"(?<!\w)", r"(?!\w)"
@@ -126,10 +139,9 @@ def _relative_patterns() -> list[tuple[re.Pattern, str]]:
     ]
 
 
-def _relative_value(m: re.Match, kind: str, published: dt.date) -> str | None:
+def _relative_value(m: re.Match, kind: str, published: dt.date, grammar: _Grammar) -> str | None:
     groups = m.groupdict()
-    month_of = _patterns.month_of  # type: ignore[attr-defined]
-    month = month_of.get(groups["month"].lower().rstrip(".")) if groups.get("month") else None
+    month = grammar.month_of.get(groups["month"].lower().rstrip(".")) if groups.get("month") else None
     year = published.year
     if kind == "last_month_name":
         text = m.group().lower()
@@ -143,10 +155,8 @@ def _relative_value(m: re.Match, kind: str, published: dt.date) -> str | None:
         y, mth = (year, published.month - 1) if published.month > 1 else (year - 1, 12)
         return f"{y:04d}-{mth:02d}"
     if kind == "last_season":
-        season = next(
-            (v for k, v in _relative_patterns.season_of.items() if k in m.group().lower()), None  # type: ignore[attr-defined]
-        )
-        last_month = {"spring": 5, "summer": 8, "autumn": 11, "winter": 2}.get(season or "", 12)
+        season = next((v for k, v in grammar.season_of.items() if k in m.group().lower()), None)
+        last_month = grammar.season_end.get(season or "", 12)
         said_year = any(w in m.group().lower() for w in ("yil", "йил"))
         return f"{year - 1 if said_year or published.month <= last_month else year:04d}"
     if kind == "last_year":
@@ -163,22 +173,21 @@ def find_dates(text: str, published: dt.date | None = None, start: int = 0, end:
     end = len(text) if end is None else end
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
-    patterns = _patterns()
-    month_of = _patterns.month_of  # type: ignore[attr-defined]
-    for pattern, kind in patterns:
+    grammar = _grammar()
+    for pattern, kind in grammar.absolute:
         for m in pattern.finditer(text, start, end):
             if any(m.start() < b and a < m.end() for a, b in taken):
                 continue
-            value = _value(m, kind, month_of, published)
+            value = _value(m, kind, grammar.month_of, published)
             if value:
                 found.append(DateMention(value, m.start(), m.end()))
                 taken.append((m.start(), m.end()))
     if published is not None:
-        for pattern, kind in _relative_patterns():
+        for pattern, kind in grammar.relative:
             for m in pattern.finditer(text, start, end):
                 if any(m.start() < b and a < m.end() for a, b in taken):
                     continue
-                value = _relative_value(m, kind, published)
+                value = _relative_value(m, kind, published, grammar)
                 if value:
                     found.append(DateMention(value, m.start(), m.end()))
                     taken.append((m.start(), m.end()))

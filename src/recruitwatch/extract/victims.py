@@ -217,17 +217,10 @@ def _date_spans(doc: Analysis) -> list[tuple[int, int]]:
 
 
 @cache
-def _not_counting(lang: str) -> frozenset[str]:
+def _keyed_words(section: str, lang: str) -> frozenset[str]:
+    """Keys of a word list of segmentation.yaml (people_counters, not_counting) for a language."""
     data = extract_data("segmentation.yaml")
-    words = (data.get("not_counting") or {}).get(lang if lang in ("en", "ru", "uz") else "ru", [])
-    k = keyer(lang)
-    return frozenset(k.key(str(w)) for w in words)
-
-
-@cache
-def _counters(lang: str) -> frozenset[str]:
-    data = extract_data("segmentation.yaml")
-    words = (data.get("people_counters") or {}).get(lang if lang in ("en", "ru", "uz") else "ru", [])
+    words = (data.get(section) or {}).get(lang if lang in ("en", "ru", "uz") else "ru", [])
     k = keyer(lang)
     return frozenset(k.key(str(w)) for w in words)
 
@@ -237,7 +230,7 @@ def count_mentions(doc: Analysis, sentence: int) -> list[Mention]:
     start, end = doc.sentences[sentence]
     k = keyer(doc.lang)
     numbers = _number_words(doc.lang)
-    counters = _counters(doc.lang)
+    counters = _keyed_words("people_counters", doc.lang)
     person_tokens = {
         i
         for m in doc.in_sentence("cues", sentence) + doc.in_sentence("countries", sentence)
@@ -264,7 +257,7 @@ def count_mentions(doc: Analysis, sentence: int) -> list[Mention]:
         if doc.text[token.start - 2 : token.start] == ", " and doc.text[token.end : token.end + 1] == ",":
             continue  # "Almazbek, 38, a Kyrgyz national": an age
         following = tokens[pos + 1 : pos + 3]
-        if following and k.key(doc.tokens[following[0]].text) in _not_counting(doc.lang):
+        if following and k.key(doc.tokens[following[0]].text) in _keyed_words("not_counting", doc.lang):
             continue  # "34-year-old", "34 yoshli", "400 000 рублей"
         if any(j in person_tokens or k.key(doc.tokens[j].text) in counters for j in following):
             # "15 men from Tajikistan" says who they are; "about 80 people were checked" does not.
