@@ -92,7 +92,8 @@ def main() -> None:
             elif line.startswith("  ") and key in names:
                 comment = line.split("#", 1)[1] if "#" in line else ""
                 value = f"{float(w[names.index(key)]):.3f}"
-                line = f"  {key}: {value}".ljust(21) + (f"# {comment.strip()}" if comment else "")
+                line = f"  {key}: {value}"
+                line = f"{line.ljust(max(21, len(line) + 2))}# {comment.strip()}" if comment else line
             lines.append(line)
         CONFIG.write_text("\n".join(lines) + "\n", encoding="utf-8")
         print(f"written to {CONFIG.relative_to(ROOT)}")

@@ -32,6 +32,14 @@ def test_no_score_falls_below_the_committed_baseline(scores):
         assert scores["fields"][field]["f1"] >= f1 - TOLERANCE, field
 
 
+def test_held_out_set_keeps_a_floor():
+    """Texts never used for tuning (tests/heldout/README.md): a guard against over-fitting the dev corpus."""
+    held_out = evaluate_corpus(CORPUS.parent / "heldout")
+    assert held_out["documents"] >= 50
+    assert held_out["relevance"]["f1"] >= 0.90
+    assert held_out["micro"]["f1"] >= 0.70
+
+
 def test_eval_command_exits_non_zero_below_min_f1(tmp_path):
     passing = run_cli("eval", str(CORPUS), "--min-f1", "0.5", "--json", str(tmp_path / "s.json"))
     assert passing.returncode == 0, passing.stderr

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
 
+from ..errors import DataError
 from .analysis import Analysis
 from .data_files import extract_data
 from .victims import is_specific, nationality_mentions
@@ -76,10 +78,19 @@ def sentence_flags(doc: Analysis, window: int = 1) -> tuple[set[int], set[int]]:
     return recruit, target
 
 
-def score_relevance(doc: Analysis) -> Relevance:
+@cache
+def _config() -> tuple[float, float, int, dict[str, float]]:
+    """bias, threshold, window and weights of data/relevance.yaml, checked once."""
     config = extract_data("relevance.yaml")
-    w = config["weights"]
-    window = int(config.get("window", 1))
+    try:
+        weights = {name: float(value) for name, value in config["weights"].items()}
+        return float(config["bias"]), float(config["threshold"]), int(config.get("window", 1)), weights
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DataError(f"relevance.yaml: every weight, the bias and the threshold must be numbers ({exc})") from exc
+
+
+def score_relevance(doc: Analysis) -> Relevance:
+    bias, threshold, window, w = _config()
     recruit, target = sentence_flags(doc, window)
     linked_passages = [s for s in recruit if any(abs(s - t) <= window for t in target)]
     # "his son", "the man": a person near the recruitment, in a text that names foreigners elsewhere.
@@ -119,6 +130,9 @@ def score_relevance(doc: Analysis) -> Relevance:
         "russian_citizens": -math.log1p(russians),
         "no_war": -1.0 if not war else 0.0,
     }
-    z = float(config["bias"]) + sum(float(w[name]) * value for name, value in features.items())
+    missing = set(features) - set(w)
+    if missing:
+        raise DataError(f"relevance.yaml has no weight for {', '.join(sorted(missing))}")
+    z = bias + sum(w[name] * value for name, value in features.items())
     score = 1.0 / (1.0 + math.exp(-z))
-    return Relevance(round(score, 4), score >= float(config["threshold"]), features)
+    return Relevance(round(score, 4), score >= threshold, features)
