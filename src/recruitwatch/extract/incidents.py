@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..vocab import INCIDENT_FIELDS
 from .analysis import Analysis
-from .dates import DateMention, find_dates
+from .dates import find_dates
 from .matcher import Match
 from .victims import Mention, count_mentions, name_mentions, nationality_mentions, person_mentions
 
@@ -186,11 +186,13 @@ def _by_sentence(mentions: list[Mention]) -> dict[int, list[Mention]]:
     return out
 
 
-def build_incidents(doc: Analysis, published: dt.date | None, dateline: DateMention | None) -> list[dict]:
+def build_incidents(doc: Analysis, published: dt.date | None, metadata: frozenset[int] = frozenset()) -> list[dict]:
+    """The incidents of a relevant text; `metadata` are offsets of dates that date the page
+    (a dateline, "Updated 14.03.2024"), not an event."""
     names = name_mentions(doc)
     nationalities = nationality_mentions(doc)
     drafts = segment(doc, names, nationalities)
-    return [_assemble(doc, d, names, nationalities, published, dateline) for d in drafts]
+    return [_assemble(doc, d, names, nationalities, published, metadata) for d in drafts]
 
 
 class _Evidence:
@@ -216,7 +218,7 @@ class _Evidence:
         return start, end
 
 
-def _assemble(doc, draft: Draft, names, nationalities, published, dateline) -> dict:
+def _assemble(doc, draft: Draft, names, nationalities, published, metadata) -> dict:
     sentences = set(draft.sentences)
     ev = _Evidence(doc)
     incident: dict = {name: ([] if is_list else None) for name, is_list in INCIDENT_FIELDS.items()}
@@ -255,7 +257,7 @@ def _assemble(doc, draft: Draft, names, nationalities, published, dateline) -> d
         ev.add("victim_count", count.value, count.start, count.end)
 
     _place(doc, sentences, incident, ev)
-    _date(doc, sentences, incident, ev, published, dateline)
+    _date(doc, sentences, incident, ev, published, metadata)
     incident["evidence"] = ev.items
     for key in ("victim_nationalities", "location_regions"):
         incident[key] = sorted(incident[key])
@@ -342,21 +344,15 @@ def _place(doc: Analysis, sentences: set[int], incident: dict, ev: _Evidence) ->
                 return
 
 
-def _date(doc, sentences, incident, ev, published, dateline) -> None:
+def _date(doc, sentences, incident, ev, published, metadata) -> None:
+    """The first date in the sentences about the pressure, else about the rest; none is a guess."""
     dates = doc.memo.get(("dates", published))
     if dates is None:  # every date of the text, found once and shared by its incidents
         dates = doc.memo[("dates", published)] = find_dates(doc.text, published, doc.sentences[0][0], doc.sentences[-1][1])
     for tier in _sentence_tiers(doc, sentences):
         for s in tier:
             start, end = doc.sentences[s]
-            for d in (d for d in dates if start <= d.start < end):
-                if dateline is not None and d.start == dateline.start:
-                    continue
+            for d in (d for d in dates if start <= d.start < end and d.start not in metadata):
                 incident["date"] = d.value
                 ev.add("date", d.value, d.start, d.end)
                 return
-    if dateline is not None:
-        # The report's own date bounds the incident to that month at the latest.
-        value = dateline.value[:7]
-        incident["date"] = value
-        ev.add("date", value, dateline.start, dateline.end)

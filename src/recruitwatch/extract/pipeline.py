@@ -9,13 +9,11 @@ from .. import EXTRACTOR_VERSION
 from ..legal.citations import find_citations
 from ..text.langid import detect_language
 from .analysis import analyse, analyse_window
-from .dates import DateMention, find_dates
+from .dates import find_dates
 from .incidents import build_incidents
 from .relevance import score_relevance
 
 CHUNK_CHARS = 200_000  # longer texts are analysed in pieces to bound memory
-_DATELINE_LINES = 4
-_DATELINE_MAX_LINE = 60
 
 
 def extract_text(text: str, *, source: str = "-", published: dt.date | None = None) -> dict:
@@ -43,7 +41,7 @@ def extract_text(text: str, *, source: str = "-", published: dt.date | None = No
     record["legal_refs"] = sorted({c.code for c in citations})
     record["organisations"] = sorted({m.concept for m in doc.all_hits("organisations")})
     if relevance.relevant:
-        record["incidents"] = build_incidents(doc, published, find_dateline(text, published))
+        record["incidents"] = build_incidents(doc, published, page_dates(text, published))
     return record
 
 
@@ -88,17 +86,19 @@ def _chunks(text: str):
         start = end
 
 
-def find_dateline(text: str, published: dt.date | None) -> DateMention | None:
-    """A date standing on a short line of its own near the top: when the report was filed."""
+_FURNITURE_LINE = 60  # a date alone on a short line dates the page: "World − 09 April", "12:45 / 14.03.2024"
+
+
+def page_dates(text: str, published: dt.date | None) -> frozenset[int]:
+    """Offsets of dates standing on short lines of their own: datelines and page furniture."""
+    found = set()
     offset = 0
-    for line in text.split("\n")[:_DATELINE_LINES]:
+    for line in text.split("\n"):
         stripped = line.strip()
-        if stripped and len(stripped) <= _DATELINE_MAX_LINE and not re.search(r"[.!?]$", stripped):
-            dates = find_dates(text, published, offset, offset + len(line))
-            if dates:
-                return dates[0]
+        if stripped and len(stripped) <= _FURNITURE_LINE and not re.search(r"[.!?»”\"]$", stripped):
+            found.update(d.start for d in find_dates(text, published, offset, offset + len(line)))
         offset += len(line) + 1
-    return None
+    return frozenset(found)
 
 
 def extractor_version() -> str:
