@@ -234,8 +234,9 @@ def _assemble(doc, draft: Draft, names, nationalities, published, metadata) -> d
             incident["victim_names"].append(m.value)
             ev.add("victim_names", m.value, m.start, m.end)
 
+    commentary = _commentary(doc, sentences, names, nationalities)
     for group, field_name in FIELD_OF_GROUP.items():
-        for s in sorted(sentences):
+        for s in sorted(sentences - commentary):
             for m in doc.in_sentence(group, s):
                 if group == "methods" and not _counts_as_method(doc, s, m.concept):
                     continue
@@ -274,6 +275,17 @@ def _counts_as_method(doc: Analysis, sentence: int, method: str) -> bool:
     if method == "threat" and doc.concepts_in("methods", sentence) & SPECIFIC_THREATS:
         return False
     return not (method == "raid_detention" and doc.concepts_in("outcomes", sentence) & AFTERMATH)
+
+
+def _commentary(doc: Analysis, sentences: set[int], names, nationalities) -> set[int]:
+    """Sentences where an activist, lawyer or expert speaks and no victim is named: they
+    describe the pattern, not what happened to this victim."""
+    about_victim = {m.sentence for m in names} | {m.sentence for m in nationalities if m.specific}
+    return {
+        s
+        for s in sentences
+        if s not in about_victim and any(m.entry.role == "title" for m in doc.in_sentence("names", s))
+    }
 
 
 def _status(doc: Analysis, sentences: set[int]) -> Match | None:
