@@ -240,6 +240,8 @@ def _assemble(doc, draft: Draft, names, nationalities, published, metadata) -> d
             for m in doc.in_sentence(group, s):
                 if group == "methods" and not _counts_as_method(doc, s, m.concept):
                     continue
+                if group == "perpetrators" and m.concept == "military" and "pmc" in doc.concepts_in(group, s):
+                    continue  # "Wagner's recruiters": the company's people, not the army's
                 if m.concept not in incident[field_name]:
                     incident[field_name].append(m.concept)
                     ev.add(field_name, m.concept, *ev.sentence_span(m))
