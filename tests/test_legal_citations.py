@@ -17,6 +17,8 @@ from recruitwatch.extract.pipeline import extract_text
         ("Дело возбуждено по ч. 1 ст. 208 УК РФ.", {"RU/CC/208.1"}),
         ("U Jinoyat kodeksining 154-moddasi bilan ayblandi.", {"UZ/CC/154"}),
         ("Art. 15 of Federal Law No. 115-FZ bars conscription of foreigners.", {"RU/115-FZ/15"}),
+        ("Ӯ тибқи моддаи 401-и Кодекси ҷиноятии Ҷумҳурии Тоҷикистон маҳкум шуд.", {"TJ/CC/401"}),
+        ("Ал Кыргыз Республикасынын Кылмыш-жаза кодексинин 416-беренеси менен соттолду.", {"KG/CC/416"}),
     ],
 )
 def test_citations_become_contract_codes(text, codes):

@@ -202,7 +202,8 @@ def _strip_case(word: str, given: str, lang: str) -> str:
 @cache
 def _number_words(lang: str) -> dict[str, int]:
     data = extract_data("segmentation.yaml")
-    words = (data.get("numbers") or {}).get(lang if lang in ("en", "ru", "uz") else "ru", {})
+    block = data.get("numbers") or {}
+    words = block.get(lang, block.get("ru", {}))
     k = keyer(lang)
     return {k.key(str(w)): int(n) for w, n in words.items()}
 
@@ -220,7 +221,8 @@ def _date_spans(doc: Analysis) -> list[tuple[int, int]]:
 def _keyed_words(section: str, lang: str) -> frozenset[str]:
     """Keys of a word list of segmentation.yaml (people_counters, not_counting) for a language."""
     data = extract_data("segmentation.yaml")
-    words = (data.get(section) or {}).get(lang if lang in ("en", "ru", "uz") else "ru", [])
+    block = data.get(section) or {}
+    words = block.get(lang, block.get("ru", []))
     k = keyer(lang)
     return frozenset(k.key(str(w)) for w in words)
 

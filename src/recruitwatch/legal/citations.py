@@ -29,8 +29,13 @@ _RU = re.compile(
     re.IGNORECASE,
 )
 _UZ = re.compile(
-    rf"(?P<nums>{NUM}(?:\s*-?\s*(?:,|va|ва|hamda|ҳамда)\s*{NUM})*)\s*-\s*(?:modda|модда)\w*"
+    rf"(?P<nums>{NUM}(?:\s*-?\s*(?:,|va|ва|hamda|ҳамда|жана)\s*{NUM})*)\s*-\s*(?:modda|модда|берене)\w*"
     r"(?:\s+(?P<part2>\d+)\s*-\s*(?:qism|қисм)\w*)?",
+    re.IGNORECASE,
+)
+# Tajik: "моддаи 401-и Кодекси ҷиноятӣ", "қисми 1 моддаи 401".
+_TG = re.compile(
+    rf"(?:қисми\s+(?P<part>\d+)\s+)?\bмоддаи\s+(?P<nums>{NUM}(?:\s*(?:,|ва)\s*{NUM})*)(?:-и)?",
     re.IGNORECASE,
 )
 _PART_BEFORE_UZ = re.compile(r"(?P<part>\d+)\s*-\s*(?:qism|қисм)\w*\s*$", re.IGNORECASE)
@@ -53,7 +58,9 @@ def _instrument_data() -> dict:
 @cache
 def _instrument_index(lang: str) -> PhraseIndex:
     """Instrument names (strong, weak, generic) and jurisdiction words, compiled for `lang`."""
-    return cached(f"instruments-{lang}", ("recruitwatch.legal",), lambda: _build_instrument_index(lang))
+    # Keys depend on the morphology of recruitwatch.extract too, so both data sets key the cache.
+    packages = ("recruitwatch.legal", "recruitwatch.extract")
+    return cached(f"instruments-{lang}", packages, lambda: _build_instrument_index(lang))
 
 
 def _build_instrument_index(lang: str) -> PhraseIndex:
@@ -110,7 +117,7 @@ def find_citations(
     words = [(m.concept, m.start, m.end) for m in matches if m.group == "jurisdiction"]
     known = {item["code"] for item in _instrument_data().get("instruments") or ()}
     citations: list[Citation] = []
-    for pattern in (_EN, _RU, _UZ):
+    for pattern in (_EN, _RU, _UZ, _TG):
         for m in pattern.finditer(text, start, end):
             sentence = _sentence_of(m.start(), sentences)
             instrument = _nearest_instrument(m, names, sentence, head_final=pattern is _UZ)
