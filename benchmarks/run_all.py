@@ -30,14 +30,19 @@ def _run(script: str) -> dict:
 
 
 def cold_start(runs: int = 7) -> dict:
-    sample = ROOT / "tests" / "corpus" / "seed_001_yusuf_police.txt"
+    """A new process on one Russian file: with the lexicon cache as it is after the
+    first run, and with no cache at all (the very first run after installing)."""
+    sample = ROOT / "tests" / "corpus" / "ru_001_krasnogorsk_sklad_raid.txt"
     exe = Path(sys.executable).with_name("recruitwatch")
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([str(exe), "extract", str(sample)], capture_output=True, check=True)
-        times.append(time.perf_counter() - start)
-    return {"cold_start_s_median": round(statistics.median(times), 3), "cold_start_s_max": round(max(times), 3)}
+    results = {}
+    for label, extra in (("cold_start_s_median", {}), ("cold_start_no_cache_s_median", {"RECRUITWATCH_NO_CACHE": "1"})):
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run([str(exe), "extract", str(sample)], capture_output=True, check=True, env={**os.environ, **extra})
+            times.append(time.perf_counter() - start)
+        results[label] = round(statistics.median(times), 3)
+    return results
 
 
 LABELS = {
@@ -47,7 +52,8 @@ LABELS = {
     "extract_avg_doc_bytes": ("Full extraction, average size of those texts (the relevant dev corpus)", "bytes", ""),
     "extract_docs_per_s_warm": ("Full extraction, same texts again (warm caches)", "docs/s", ""),
     "extract_peak_rss_mb": ("Full extraction, peak memory", "MB", "< 500"),
-    "cold_start_s_median": ("Cold start of `recruitwatch extract` on one file (median of 7)", "s", "< 1.5"),
+    "cold_start_s_median": ("Cold start of `recruitwatch extract` on one Russian file (median of 7)", "s", "< 1.5"),
+    "cold_start_no_cache_s_median": ("The same, first run after installing (lexicons compiled, no cache)", "s", ""),
     "big_input_s": ("A 50 MB input through `recruitwatch extract`", "s", ""),
     "big_input_peak_rss_mb": ("A 50 MB input, peak memory", "MB", "< 500"),
 }
