@@ -1,4 +1,3 @@
 """RecruitWatch: evidence of coerced recruitment into Russia's war, from scattered reports."""
 
 __version__ = "0.1.0"
-EXTRACTOR_VERSION = "extract-0.1.0"

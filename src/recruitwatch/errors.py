@@ -23,9 +23,3 @@ class DataError(RecruitWatchError):
     """A bundled lexicon or gazetteer is malformed: a bug in the package data."""
 
     exit_code = 4
-
-
-class QualityError(RecruitWatchError):
-    """An evaluation fell below the required score."""
-
-    exit_code = 5

@@ -59,5 +59,3 @@ INCIDENT_FIELDS = {
     "outcomes": True,
     "date": False,
 }
-
-LANGUAGES = ("en", "ru", "uk", "uz", "tg", "ky", "kk")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .. import EXTRACTOR_VERSION
 from ..legal.citations import find_citations
 from ..text.langid import detect_language
 from .analysis import analyse, analyse_window
@@ -99,7 +98,3 @@ def page_dates(text: str, published: dt.date | None) -> frozenset[int]:
             found.update(d.start for d in find_dates(text, published, offset, offset + len(line)))
         offset += len(line) + 1
     return frozenset(found)
-
-
-def extractor_version() -> str:
-    return EXTRACTOR_VERSION

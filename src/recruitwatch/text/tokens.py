@@ -73,8 +73,3 @@ def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> 
         end -= 1
     if end > start:
         spans.append((start, end))
-
-
-def paragraph_starts(text: str) -> list[int]:
-    """Offsets where a paragraph (a block after a blank or line break) begins."""
-    return [0] + [m.end() for m in re.finditer(r"\n\s*", text)]
