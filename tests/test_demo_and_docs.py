@@ -10,15 +10,16 @@ from recruitwatch.demo import demo_articles
 from .conftest import ROOT, run_cli
 
 
-def test_demo_extracts_every_bundled_article_and_writes_json_lines(tmp_path):
-    out = tmp_path / "demo.jsonl"
-    result = run_cli("demo", "--out", str(out), timeout=300)
-    assert result.returncode == 0, result.stderr
-    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert len(records) == len(demo_articles()) >= 60
-    assert sum(r["relevant"] for r in records) >= 30
-    stdout = result.stdout.decode()
-    assert "JSON Lines written to" in stdout and str(out) in stdout
+def test_demo_loads_the_articles_once_and_lists_the_incidents(tmp_path, db_url):
+    out = tmp_path / "incidents.jsonl"
+    first = run_cli("demo", "--out", str(out), timeout=300, env={"RECRUITWATCH_DATABASE_URL": db_url})
+    assert first.returncode == 0, first.stderr
+    assert f"Loaded {len(demo_articles())} demo articles" in first.stdout.decode()
+    incidents = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(incidents) >= 40 and all(i["documents"] for i in incidents)
+    again = run_cli("demo", "--out", str(out), timeout=300, env={"RECRUITWATCH_DATABASE_URL": db_url})
+    assert again.returncode == 0 and "Loaded" not in again.stdout.decode()
+    assert len(out.read_text(encoding="utf-8").splitlines()) == len(incidents)
 
 
 def test_every_command_is_documented_in_the_readme():
@@ -27,6 +28,10 @@ def test_every_command_is_documented_in_the_readme():
     for command in app.registered_commands:
         name = command.name or command.callback.__name__
         assert f"recruitwatch {name}" in readme, name
+    for group in app.registered_groups:
+        for command in group.typer_instance.registered_commands:
+            name = f"{group.name} {command.name or command.callback.__name__}"
+            assert f"recruitwatch {name}" in readme or f"recruitwatch {group.name} " in readme, name
 
 
 def test_every_setting_read_from_the_environment_is_documented():

@@ -87,9 +87,9 @@ def screen(files: list[str] = typer.Argument(None, help="Files to screen; '-' re
 
 @app.command()
 def demo(
-    out: Path = typer.Option(Path("out/demo.jsonl"), "--out", help="Where to write the JSON Lines."),
+    out: Path = typer.Option(Path("out/incidents.jsonl"), "--out", help="Where to write the incidents as JSON Lines."),
 ) -> None:
-    """Extract every text of the bundled demo corpus and show what was found."""
+    """Load the bundled demo articles into the database (first run only) and show the incidents."""
     from .demo import run_demo
 
     run_demo(out)
@@ -113,6 +113,190 @@ def evaluate(
     if worst < min_f1:
         typer.echo(f"recruitwatch: F1 {worst:.3f} is below --min-f1 {min_f1:.3f}", err=True)
         raise typer.Exit(5)
+
+
+db_app = typer.Typer(help="The database: create or migrate it.", no_args_is_help=True)
+sources_app = typer.Typer(help="Sources that `recruitwatch watch` polls.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(sources_app, name="sources")
+
+
+class SourceKind(StrEnum):
+    feed = "feed"
+    page = "page"
+    folder = "folder"
+    telegram = "telegram"
+    warc = "warc"
+    jsonl = "jsonl"
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create the database or migrate it to the current schema."""
+    from .settings import database_url
+    from .store.database import current_revision, upgrade
+
+    upgrade()
+    typer.echo(f"{database_url()}: schema at revision {current_revision()}")
+
+
+@app.command()
+def ingest(
+    sources: list[str] = typer.Argument(..., help="Feed or page URLs, folders, Telegram exports, WARC or JSONL files."),
+    kind: SourceKind = typer.Option(None, "--kind", help="What the sources are (guessed when not given)."),
+    allow_private: bool = typer.Option(False, "--allow-private", help="Allow fetching from private and loopback addresses."),
+) -> None:
+    """Fetch or read each source, then screen, extract, link and store what is new."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .workflows import ingest as run_ingest
+
+    for source in sources:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()) as bar:
+            task = bar.add_task(source[-60:], total=None)
+            stats = run_ingest(source, kind=kind.value if kind else None, allow_private=allow_private,
+                               progress=lambda n, task=task: bar.advance(task, n))
+        typer.echo(
+            f"{source}: {stats.seen} read, {stats.added} new, {stats.duplicates} already stored, "
+            f"{stats.relevant} relevant, {stats.incidents_created} new incidents, {stats.incidents_linked} linked"
+        )
+        for error in stats.errors[:20]:
+            typer.echo(f"  could not read {error}", err=True)
+
+
+@sources_app.command("add")
+def sources_add(
+    locator: str = typer.Argument(..., help="A feed URL (or any source) to poll."),
+    kind: SourceKind = typer.Option(SourceKind.feed, "--kind"),
+    name: str = typer.Option(None, "--name", help="A name to show for it."),
+) -> None:
+    """Start watching a source."""
+    from .store import repository as repo
+    from .store.database import transaction, upgrade
+
+    upgrade()
+    with transaction() as session:
+        row = repo.source(session, kind.value, locator, name=name, watched=True)
+        typer.echo(f"watching #{row.id} {row.kind} {row.locator}")
+
+
+@sources_app.command("list")
+def sources_list() -> None:
+    """The watched sources and when each was last polled."""
+    from .store import repository as repo
+    from .store.database import sessions, upgrade
+
+    upgrade()
+    with sessions()() as session:
+        for row in repo.watched_sources(session):
+            polled = row.last_polled_at.isoformat(timespec="seconds") if row.last_polled_at else "never"
+            typer.echo(f"#{row.id}\t{row.kind}\t{row.locator}\tlast polled {polled}")
+
+
+@sources_app.command("remove")
+def sources_remove(source_id: int = typer.Argument(..., help="The number `sources list` shows.")) -> None:
+    """Stop watching a source (its documents stay)."""
+    from .store.database import transaction, upgrade
+    from .store.models import Source
+
+    upgrade()
+    with transaction() as session:
+        row = session.get(Source, source_id)
+        if row is None or not row.watched:
+            raise RecruitWatchError(f"no watched source #{source_id}; see `recruitwatch sources list`")
+        row.watched = False
+        typer.echo(f"no longer watching {row.locator}")
+
+
+@app.command()
+def watch(
+    interval: float = typer.Option(900, "--interval", help="Seconds between polls."),
+    once: bool = typer.Option(False, "--once", help="Poll every source once and stop."),
+    allow_private: bool = typer.Option(False, "--allow-private", help="Allow private and loopback addresses."),
+) -> None:
+    """Poll the watched sources on a schedule and process what is new."""
+    from .workflows import watch as run_watch
+
+    def report(locator, stats):
+        typer.echo(f"{locator}: {stats.added} new, {stats.relevant} relevant, {stats.incidents_created} new incidents")
+
+    run_watch(interval=interval, once=once, allow_private=allow_private, report=report)
+
+
+@app.command()
+def reprocess(force: bool = typer.Option(False, "--force", help="Also documents already extracted by this version.")) -> None:
+    """Extract stored documents again after the extractor improved; reviewed fields are kept."""
+    from .workflows import reprocess as run_reprocess
+
+    typer.echo(f"{run_reprocess(force=force)} documents extracted again")
+
+
+@app.command()
+def incidents(
+    query: str = typer.Option(None, "--query", "-q", help="Full-text search over incidents and their documents."),
+    nationality: str = typer.Option(None, "--nationality", help="ISO 3166-1 code, e.g. UZ."),
+    status: str = typer.Option(None, "--status"),
+    region: str = typer.Option(None, "--region", help="ISO 3166-2 code, e.g. RU-MOW."),
+    country: str = typer.Option(None, "--country"),
+    perpetrator: str = typer.Option(None, "--perpetrator"),
+    method: str = typer.Option(None, "--method"),
+    outcome: str = typer.Option(None, "--outcome"),
+    language: str = typer.Option(None, "--language", help="Of a document that reports it."),
+    review_state: str = typer.Option(None, "--review-state", help="machine, verified or rejected."),
+    date_from: str = typer.Option(None, "--from", help="YYYY[-MM[-DD]]"),
+    date_to: str = typer.Option(None, "--to", help="YYYY[-MM[-DD]]"),
+    limit: int = typer.Option(50, "--limit"),
+    output_format: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table or json (JSON Lines)."),
+) -> None:
+    """List stored incidents with their fields and every document that reports each."""
+    from .report import print_incidents
+    from .store.database import upgrade
+    from .store.queries import IncidentQuery
+    from .workflows import incidents_with_documents
+
+    upgrade()
+    q = IncidentQuery(query, nationality, status, region, country, perpetrator, method, outcome, None, language,
+                      review_state, date_from, date_to, limit)
+    rows = incidents_with_documents(q)
+    if output_format is OutputFormat.json:
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+    else:
+        print_incidents(rows)
+
+
+@app.command()
+def search(
+    query: str = typer.Argument(..., help="Words in any language and inflection: Москва finds 'в Москве'."),
+    limit: int = typer.Option(20, "--limit"),
+) -> None:
+    """Full-text search over stored documents."""
+    from .store.database import sessions, upgrade
+    from .store.queries import search_documents
+
+    upgrade()
+    with sessions()() as session:
+        for document in search_documents(session, query, limit):
+            day = document.published.isoformat() if document.published else "—"
+            title = (document.title or document.text[:80]).replace("\n", " ")
+            typer.echo(f"{day}\t{document.language or '?'}\t{document.url or document.locator}\t{title}")
+
+
+@app.command()
+def backup(path: Path = typer.Argument(..., help="Where to write the copy.")) -> None:
+    """A consistent copy of the database, safe while the system runs."""
+    from .workflows import backup as run_backup
+
+    typer.echo(f"backup written to {run_backup(path)}")
+
+
+@app.command()
+def restore(path: Path = typer.Argument(..., help="A file made by `recruitwatch backup`.")) -> None:
+    """Bring a backup back into the configured database (stop other writers first)."""
+    from .workflows import restore as run_restore
+
+    run_restore(path)
+    typer.echo(f"restored from {path}")
 
 
 def main() -> None:

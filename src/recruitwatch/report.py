@@ -68,3 +68,20 @@ def print_table(records: list[dict], console: Console | None = None, *, only_rel
     console.print(table)
     if skipped:
         console.print(f"Not relevant ({len(skipped)}): {', '.join(skipped)}", overflow="fold")
+
+
+def print_incidents(rows: list[dict], console: Console | None = None) -> None:
+    """Stored incidents, one row each, with the documents that report them."""
+    console = console or make_console()
+    table = Table(title="RecruitWatch: stored incidents", show_lines=True)
+    for column, ratio in (("#", 1), ("victims", 2), ("where", 1), ("who: how", 3), ("outcomes", 2), ("date", 1), ("sources", 4)):
+        table.add_column(column, overflow="fold", ratio=ratio)
+    for row in rows:
+        where = " ".join(p for p in (row.get("location_country") or "", _join(row.get("location_regions"))) if p)
+        sources = "\n".join(
+            f"{d['published'] or '—'} {d['language'] or ''} {d['url']}" for d in row["documents"]
+        )
+        table.add_row(str(row["id"]), _victims(row), where, _pressure(row), _join(row.get("outcomes")),
+                      row.get("date") or "", sources)
+    console.print(table)
+    console.print(f"{len(rows)} incidents")

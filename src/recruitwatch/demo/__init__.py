@@ -1,4 +1,4 @@
-"""The demo: extract the bundled sample articles and show what was found."""
+"""The demo (`make run`): load the bundled sample articles into the embedded database once, then show the incidents."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from pathlib import Path
 
 from rich.progress import track
 
-from ..extract.pipeline import extract_text
-from ..report import make_console, print_table
+from ..report import make_console, print_incidents
+from ..sources.base import SourceItem, utcnow
+
+DEMO_SOURCE = "recruitwatch-demo"
 
 
 def demo_articles() -> list[dict]:
@@ -20,20 +22,46 @@ def demo_articles() -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def run_demo(out: Path) -> list[dict]:
-    console = make_console()
-    articles = demo_articles()
-    records = []
-    for article in track(articles, description="Extracting demo articles", console=console):
+def demo_items() -> list[SourceItem]:
+    items = []
+    for article in demo_articles():
+        raw = json.dumps(article, ensure_ascii=False, sort_keys=True).encode("utf-8")
         published = dt.date.fromisoformat(article["published"]) if article.get("published") else None
-        records.append(extract_text(article["text"], source=article["id"], published=published))
-    print_table(records, console, only_relevant=True)
-    relevant = sum(r["relevant"] for r in records)
-    incidents = sum(len(r["incidents"]) for r in records)
+        items.append(
+            SourceItem("jsonl", f"{DEMO_SOURCE}#{article['id']}", raw, utcnow(), text=article["text"], published=published)
+        )
+    return items
+
+
+def run_demo(out: Path, url: str | None = None) -> list[dict]:
+    from ..ingest import Ingestor
+    from ..settings import database_url
+    from ..store.database import sessions, upgrade
+    from ..store.models import Source
+    from ..store.queries import IncidentQuery
+    from ..workflows import incidents_with_documents
+
+    console = make_console()
+    upgrade(url)
+    with sessions(url)() as session:
+        loaded = session.query(Source).filter_by(kind="jsonl", locator=DEMO_SOURCE).first() is not None
+    if not loaded:
+        items = demo_items()
+        ingestor = Ingestor(url, source_kind="jsonl", source_locator=DEMO_SOURCE)
+        for item in track(items, description="Loading the demo articles", console=console):
+            ingestor.run([item])
+        stats = ingestor.stats
+        console.print(
+            f"Loaded {stats.added} demo articles: {stats.relevant} relevant, "
+            f"{stats.incidents_created} incidents, {stats.incidents_linked} reports linked to an existing incident."
+        )
+    rows = incidents_with_documents(IncidentQuery(limit=1000), url)
+    print_incidents(rows, console)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as fh:
-        for record in records:
-            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-    console.print(f"{len(records)} articles, {relevant} relevant, {incidents} incidents.")
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    console.print(f"Database: {url or database_url()}")
     console.print(f"JSON Lines written to {out.resolve()}")
-    return records
+    console.print("Next: `recruitwatch incidents --nationality UZ`, `recruitwatch search Москва`, `recruitwatch ingest FEED_URL`.")
+    return rows

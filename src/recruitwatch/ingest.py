@@ -1,0 +1,223 @@
+"""From source items to stored documents, reports and linked incidents, in committed batches.
+
+Each batch is one transaction: a crash loses at most the batch being written,
+and the next run redoes it. A document's identity is the SHA-256 of its raw
+bytes, so running the same input again adds nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import __version__
+from .errors import InputError
+from .extract.pipeline import extract_text
+from .extract.screen import screen
+from .link.duplicates import DuplicateIndex, from_bytes, signature, to_bytes
+from .link.incidents import decide, merge_fields
+from .sources import SourceItem
+from .store import repository as repo
+from .store.database import sessions
+from .store.models import Document, Incident
+from .text.langid import detect_language
+from .text.reader import text_from_bytes
+from .text.search_keys import index_text
+
+logger = logging.getLogger(__name__)
+EXTRACTOR_VERSION = f"extract-{__version__}"
+BATCH = 200
+
+
+@dataclass
+class IngestStats:
+    seen: int = 0
+    added: int = 0
+    duplicates: int = 0
+    screened_in: int = 0
+    relevant: int = 0
+    incidents_created: int = 0
+    incidents_linked: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Prepared:
+    item: SourceItem
+    sha256: str
+    text: str
+    encoding: str | None
+    language: str | None
+    screened: bool
+    record: dict | None
+    title: str | None
+
+
+def prepare(item: SourceItem) -> _Prepared:
+    """Everything about one item that needs no database: text, screen, extraction (pure, parallelisable)."""
+    sha = hashlib.sha256(item.raw).hexdigest()
+    title, encoding = item.title, None
+    if item.text is not None:
+        text = item.text
+    else:
+        try:
+            decoded = text_from_bytes(item.raw, item.locator)
+            text, encoding, title = decoded.text, decoded.encoding, item.title or decoded.title
+        except InputError as exc:
+            text = ""
+            item.meta.setdefault("error", str(exc))
+    passed = bool(text) and screen(text).passed
+    record = extract_text(text, source=item.locator, published=item.published) if passed else None
+    language = record["language"] if record else (detect_language(text[:2000]) if text else None)
+    return _Prepared(item, sha, text, encoding, language, passed, record, title)
+
+
+class Ingestor:
+    """Stores items batch by batch and links their incidents; one per run (holds the duplicate index)."""
+
+    def __init__(self, url: str | None = None, *, source_kind: str | None = None, source_locator: str | None = None):
+        self._sessions = sessions(url)
+        self.stats = IngestStats()
+        self._source = (source_kind, source_locator)
+        self._duplicates = DuplicateIndex()
+        with self._sessions() as session:
+            rows = session.execute(
+                select(Document.id, Document.minhash, Document.cluster_id).where(Document.minhash.is_not(None))
+            )
+            for doc_id, data, cluster in rows:
+                self._duplicates.add(doc_id, from_bytes(data), cluster or doc_id)
+
+    def run(self, items: Iterable[SourceItem], progress: Callable[[int], None] | None = None) -> IngestStats:
+        for batch in _batches(items, BATCH):
+            self._store_batch(batch)
+            if progress:
+                progress(len(batch))
+        return self.stats
+
+    def _store_batch(self, batch: list[SourceItem]) -> None:
+        self.stats.seen += len(batch)
+        with self._sessions() as session, session.begin():
+            known = repo.known_hashes(session, (hashlib.sha256(i.raw).hexdigest() for i in batch))
+            source_id = None
+            if self._source[0]:
+                source_id = repo.source(session, self._source[0], self._source[1] or "").id
+            fresh: dict[str, SourceItem] = {}
+            for item in batch:
+                sha = hashlib.sha256(item.raw).hexdigest()
+                if sha in known or sha in fresh:
+                    self.stats.duplicates += 1
+                    continue
+                fresh[sha] = item
+            for item in fresh.values():
+                self._store(session, prepare(item), source_id)
+
+    def _store(self, session: Session, p: _Prepared, source_id: int | None) -> None:
+        item, record = p.item, p.record
+        relevant = bool(record and record["relevant"])
+        document = Document(
+            sha256=p.sha256,
+            source_id=source_id,
+            kind=item.source_kind,
+            locator=item.locator,
+            url=item.locator if item.locator.startswith(("http://", "https://")) else None,
+            title=p.title,
+            author=item.author,
+            published=item.published,
+            fetched_at=item.fetched_at,
+            media_type=item.media_type,
+            raw=repo.compress(item.raw),
+            text=p.text,
+            search_text=index_text(p.text, p.language, keyed=relevant),
+            language=p.language,
+            encoding=p.encoding,
+            screened=p.screened,
+            meta=item.meta,
+        )
+        session.add(document)
+        session.flush()
+        self.stats.added += 1
+        if item.meta.get("error"):
+            self.stats.errors.append(f"{item.locator}: {item.meta['error']}")
+        if record is None:
+            return
+        self.stats.screened_in += 1
+        report = repo.add_report(session, document, record, EXTRACTOR_VERSION)
+        if not relevant:
+            return
+        self.stats.relevant += 1
+        repo.add_organisations(session, document, record["organisations"])
+        m = signature(p.text)
+        document.minhash = to_bytes(m)
+        document.cluster_id = self._duplicates.add(document.id, m)
+        self.link_report(session, report, document)
+
+    def link_report(self, session: Session, report, document: Document) -> None:
+        """Attach each incident of a report to the incident it reports, or to a new one."""
+        copies = set()
+        if document.cluster_id and document.cluster_id != document.id:
+            copies = _incidents_of_cluster(session, document.cluster_id)
+        used: set[int] = set()  # two incidents of one report are two victims
+        for position, found in enumerate(report.record["incidents"]):
+            fields = {k: v for k, v in found.items() if k != "evidence"}
+            best, best_decision = None, None
+            for incident in repo.linkable_incidents(session, set(fields["victim_nationalities"]), None):
+                if incident.id in used:
+                    continue
+                decision = decide(fields, incident.fields, same_text=incident.id in copies)
+                if decision.linked and (best_decision is None or decision.score > best_decision.score):
+                    best, best_decision = incident, decision
+            if best is None:
+                incident = repo.create_incident(session, fields, _incident_search_text(fields))
+                repo.add_mention(session, report, position, incident, 1.0, "new incident")
+                self.stats.incidents_created += 1
+            else:
+                merged = merge_fields(best.fields, fields)
+                repo.update_incident(
+                    session, best, merged, _incident_search_text(merged), actor="machine", action="linked",
+                    detail={"report_id": report.id, "score": best_decision.score, "why": best_decision.explain()},
+                )
+                repo.add_mention(session, report, position, best, best_decision.score, best_decision.explain())
+                incident = best
+                self.stats.incidents_linked += 1
+            used.add(incident.id)
+
+
+def _incidents_of_cluster(session: Session, cluster_id: int) -> set[int]:
+    from .store.models import Mention, Report
+
+    rows = session.scalars(
+        select(Mention.incident_id)
+        .join(Report, Mention.report_id == Report.id)
+        .join(Document, Report.document_id == Document.id)
+        .where(Document.cluster_id == cluster_id)
+    )
+    return set(rows)
+
+
+def _incident_search_text(fields: dict) -> str:
+    words = []
+    for value in fields.values():
+        for v in value if isinstance(value, list) else [value]:
+            if v not in (None, "", "unknown"):
+                words.append(str(v))
+    return index_text(" ".join(words), "ru", keyed=True) + " " + " ".join(w.lower() for w in words)
+
+
+def _batches(items: Iterable[SourceItem], size: int) -> Iterator[list[SourceItem]]:
+    batch: list[SourceItem] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def incident_ids(session: Session) -> list[int]:
+    return list(session.scalars(select(Incident.id).order_by(Incident.id)))

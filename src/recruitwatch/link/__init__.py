@@ -1,0 +1,1 @@
+"""Linking: near-copies of one text are one cluster; reports of one incident are one Incident."""

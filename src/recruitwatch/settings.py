@@ -1,0 +1,37 @@
+"""One settings object, read from RECRUITWATCH_* environment variables, each with a default and help."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS = (
+    Setting("RECRUITWATCH_DATABASE_URL", "sqlite:///./data/recruitwatch.db",
+            "where the store lives: an SQLAlchemy URL, SQLite file or postgresql+psycopg://…"),
+    Setting("RECRUITWATCH_CACHE_DIR", "$XDG_CACHE_HOME/recruitwatch or ~/.cache/recruitwatch",
+            "where compiled lexicons are kept between runs (rebuilt when the data files change)"),
+    Setting("RECRUITWATCH_NO_CACHE", "unset", "set to any value to compile the lexicons afresh in every process"),
+    Setting("RECRUITWATCH_TEST_DATABASE_URL", "unset",
+            "tests only: a PostgreSQL URL; when set, the store tests also run against it"),
+)
+
+
+def database_url() -> str:
+    return os.environ.get("RECRUITWATCH_DATABASE_URL") or "sqlite:///./data/recruitwatch.db"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite URL (None for other databases or an in-memory one)."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url in ("sqlite://", "sqlite:///:memory:"):
+        return None
+    return Path(url[len(prefix) :])

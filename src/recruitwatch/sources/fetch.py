@@ -1,0 +1,323 @@
+"""The one place that speaks HTTP: polite, bounded and guarded fetching.
+
+Every network read in RecruitWatch goes through a `Fetcher`, so the rules
+that keep us a good citizen and keep hostile input out are enforced once:
+
+- an address guard: only http(s), and no host that resolves to a private,
+  loopback, link-local, multicast, reserved or unspecified address (unless
+  `allow_private`), checked again on every redirect hop, so a public feed
+  cannot point us at a router, a cloud metadata service or localhost;
+- a per-host minimum interval between requests (default 1 s);
+- timeouts (connect 10 s, read 30 s) and a size cap (default 10 MB, counted
+  on the decoded body while streaming, so a gzip bomb stops early too);
+- retries with exponential back-off on connection errors and 5xx/429,
+  honouring a short Retry-After;
+- redirects followed by hand (at most 5, loops reported as loops);
+- conditional GET (ETag / Last-Modified) with 304 reported as `not_modified`.
+
+Known limit: the guard resolves the host name before httpx connects, and
+httpx resolves it again; a hostile DNS server answering differently the
+second time (DNS rebinding) is not caught here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import email.utils
+import ipaddress
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import httpx
+
+from .base import SourceError, utcnow
+
+logger = logging.getLogger(__name__)
+
+USER_AGENT = "RecruitWatch/0.1 (+https://github.com/recruitwatch)"
+MAX_BYTES = 10 * 1024 * 1024
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Transport failures worth another try: the network, not the request, was at fault.
+RETRY_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+
+
+class FetchError(SourceError):
+    """A URL that could not be fetched; `status` is the HTTP status when there was one."""
+
+    def __init__(self, message: str, *, url: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+        self.status = status
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What one GET returned, after redirects; `content` is empty when `not_modified`."""
+
+    url: str  # final URL, after redirects
+    status: int
+    content: bytes
+    headers: dict[str, str]
+    etag: str | None
+    last_modified: str | None
+    not_modified: bool
+    fetched_at: dt.datetime = field(default_factory=utcnow)
+
+    @property
+    def media_type(self) -> str | None:
+        """The Content-Type without parameters, lower-cased ("text/html"), or None."""
+        value = self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        return value or None
+
+
+# ---------------------------------------------------------------- address guard
+
+
+def forbidden_reason(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """Why an address must not be fetched from ("loopback", "private"…), or None if public."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = ip.ipv4_mapped or ip.sixtofour
+        if embedded is not None:
+            return forbidden_reason(embedded)
+    # Most specific first: 127.0.0.1 and 169.254.x.x are "private" too, but the
+    # narrower name tells the user more.
+    for kind in ("loopback", "link_local", "multicast", "unspecified", "reserved", "private"):
+        if getattr(ip, f"is_{kind}"):
+            return kind.replace("_", "-")
+    if not ip.is_global:
+        return "non-public"
+    return None
+
+
+def check_url(url: str, *, allow_private: bool = False) -> httpx.URL:
+    """Refuse URLs we must not fetch; return the parsed URL when it is fine.
+
+    Raises `FetchError` for a non-http(s) scheme, a missing host, a host that
+    does not resolve, or (unless `allow_private`) any resolved address that is
+    not public: one bad address is enough, as the connection may use any.
+    """
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise FetchError(f"{url!r} is not a valid URL ({exc}); check it", url=str(url)) from None
+    if parsed.scheme not in ("http", "https"):
+        raise FetchError(
+            f"refusing {url}: only http and https URLs are fetched (got {parsed.scheme or 'no'} scheme)",
+            url=url,
+        )
+    if not parsed.host:
+        raise FetchError(f"refusing {url}: it has no host name; check the URL", url=url)
+    if allow_private:
+        return parsed
+    host = parsed.raw_host.decode("ascii")
+    for address in _resolve(host, parsed.port or (443 if parsed.scheme == "https" else 80), url):
+        reason = forbidden_reason(address)
+        if reason:
+            raise FetchError(
+                f"refusing {url}: {parsed.host} is a {reason} address ({address}); "
+                "use --allow-private only for sources you trust on your own network",
+                url=url,
+            )
+    return parsed
+
+
+def _resolve(host: str, port: int, url: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    with contextlib.suppress(ValueError):
+        return [ipaddress.ip_address(host)]
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise FetchError(f"cannot resolve host {host} for {url} ({exc}); check the URL and your network", url=url) from None
+    # A link-local IPv6 answer may carry a scope ("fe80::1%eth0"): drop it before parsing.
+    return [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
+
+
+# ---------------------------------------------------------------- the fetcher
+
+
+class Fetcher:
+    """A polite HTTP client: one per run, shared by every reader so the per-host rate holds.
+
+    `sleep` and `clock` exist so tests can watch the waiting without waiting.
+    """
+
+    def __init__(
+        self,
+        *,
+        allow_private: bool = False,
+        min_interval: float = 1.0,
+        max_bytes: int = MAX_BYTES,
+        max_retries: int = 3,
+        max_redirects: int = 5,
+        backoff: float = 1.0,
+        max_retry_after: float = 30.0,
+        timeout: httpx.Timeout | None = None,
+        user_agent: str = USER_AGENT,
+        trust_env: bool = True,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.allow_private = allow_private
+        self.min_interval = min_interval
+        self.max_bytes = max_bytes
+        self.max_retries = max_retries
+        self.max_redirects = max_redirects
+        self.backoff = backoff
+        self.max_retry_after = max_retry_after
+        self._sleep = sleep
+        self._clock = clock
+        self._next_slot: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self._client = httpx.Client(
+            timeout=timeout or httpx.Timeout(30.0, connect=10.0),
+            headers={"User-Agent": user_agent},
+            follow_redirects=False,  # followed by hand, so each hop passes the guard
+            trust_env=trust_env,
+        )
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._client.close()
+
+    def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
+        """GET `url`; conditional when `etag`/`last_modified` are given. Raises `FetchError`."""
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        chain = [url]
+        current = url
+        while True:
+            check_url(current, allow_private=self.allow_private)
+            response, content = self._get(current, headers)
+            status = response.status_code
+            if status in REDIRECT_STATUSES and "location" in response.headers:
+                target = str(response.url.join(response.headers["location"]))
+                if target in chain:
+                    hops = " → ".join([*chain[chain.index(target) :], target])
+                    raise FetchError(f"redirect loop at {url} ({hops}); the site is misconfigured, try later", url=url, status=status)
+                if len(chain) > self.max_redirects:
+                    raise FetchError(f"{url} redirects more than {self.max_redirects} times; use the final address directly", url=url, status=status)
+                chain.append(target)
+                current = target
+                continue
+            found = response.headers
+            if status == 304:
+                return FetchResult(current, status, b"", dict(found), found.get("etag", etag),
+                                   found.get("last-modified", last_modified), True, utcnow())
+            if not 200 <= status < 300:
+                raise FetchError(_status_message(current, status), url=current, status=status)
+            return FetchResult(current, status, content, dict(found), found.get("etag"),
+                               found.get("last-modified"), False, utcnow())
+
+    # -- one hop, with retries
+
+    def _get(self, url: str, headers: dict[str, str]) -> tuple[httpx.Response, bytes]:
+        host = httpx.URL(url).host
+        for attempt in range(self.max_retries + 1):
+            last_try = attempt == self.max_retries
+            self._wait_turn(host)
+            try:
+                with self._client.stream("GET", url, headers=headers) as response:
+                    if response.status_code in RETRY_STATUSES and not last_try:
+                        delay = self._retry_delay(response, attempt, url)
+                        logger.debug("%s answered %s; retrying in %.1f s", url, response.status_code, delay)
+                        self._sleep(delay)
+                        continue
+                    if 200 <= response.status_code < 300:
+                        return response, self._read_capped(response, url)
+                    return response, b""
+            except RETRY_ERRORS as exc:
+                if last_try:
+                    raise FetchError(
+                        f"could not fetch {url} after {attempt + 1} attempts ({type(exc).__name__}: {exc}); "
+                        "check the address or try again later",
+                        url=url,
+                    ) from None
+                logger.debug("%s failed (%s); retrying", url, exc)
+                self._sleep(self.backoff * 2**attempt)
+            except httpx.HTTPError as exc:  # bad URL or protocol: another try would not help
+                raise FetchError(f"could not fetch {url} ({type(exc).__name__}: {exc}); check the address", url=url) from None
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _wait_turn(self, host: str) -> None:
+        """Keep `min_interval` between requests to one host; reserve the slot, then sleep outside the lock."""
+        with self._lock:
+            now = self._clock()
+            slot = max(now, self._next_slot.get(host, now))
+            self._next_slot[host] = slot + self.min_interval
+        if slot > now:
+            self._sleep(slot - now)
+
+    def _retry_delay(self, response: httpx.Response, attempt: int, url: str) -> float:
+        wait = _retry_after_seconds(response.headers.get("retry-after"))
+        if wait is None:
+            return self.backoff * 2**attempt
+        if wait > self.max_retry_after:
+            raise FetchError(
+                f"{url} answered HTTP {response.status_code} and asks us to wait {wait:.0f} s; try again later",
+                url=url,
+                status=response.status_code,
+            )
+        return wait
+
+    def _read_capped(self, response: httpx.Response, url: str) -> bytes:
+        too_big = f"{url} is larger than the {self.max_bytes:,}-byte limit; raise max_bytes if you trust the source"
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise FetchError(too_big, url=url, status=response.status_code)
+        chunks, size = [], 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise FetchError(too_big, url=url, status=response.status_code)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    """Retry-After as seconds from now (it may be a number or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - utcnow()).total_seconds())
+
+
+def _status_message(url: str, status: int) -> str:
+    if status in RETRY_STATUSES:
+        return f"{url} answered HTTP {status} on every attempt; the server is struggling, try again later"
+    if status in (401, 403):
+        return f"{url} answered HTTP {status}: access denied; the page needs a login or blocks robots"
+    if status in (404, 410):
+        return f"{url} answered HTTP {status}: not found; check the address"
+    return f"{url} answered HTTP {status}; check the address"
+
+
+@contextlib.contextmanager
+def fetcher_for(fetcher: Fetcher | None, *, allow_private: bool) -> Iterator[Fetcher]:
+    """Use the caller's fetcher (its own `allow_private` applies), or a new one closed afterwards."""
+    if fetcher is not None:
+        yield fetcher
+        return
+    with Fetcher(allow_private=allow_private) as own:
+        yield own

@@ -1,0 +1,180 @@
+"""Tables of the domain model (architecture.md): Source, Document, Report, Incident and their links.
+
+Documents are immutable and identified by the SHA-256 of their raw bytes;
+Reports are what one extractor version found in one document; Incidents are
+the canonical events that many reports mention, with their review state and
+the history of every change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Source(Base):
+    """A place documents come from: a feed, a site, a channel export, an archive, a file."""
+
+    __tablename__ = "sources"
+    __table_args__ = (UniqueConstraint("kind", "locator"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    locator: Mapped[str] = mapped_column(String(2048))
+    name: Mapped[str | None] = mapped_column(String(256))
+    watched: Mapped[bool] = mapped_column(Boolean, default=False)  # polled by `recruitwatch watch`
+    etag: Mapped[str | None] = mapped_column(String(512))
+    last_modified: Mapped[str | None] = mapped_column(String(128))
+    last_polled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Document(Base):
+    """One text as received. Never changed after it is stored."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)  # of the raw bytes: the identity
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    locator: Mapped[str] = mapped_column(String(2048))
+    url: Mapped[str | None] = mapped_column(String(2048))
+    title: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(String(512))
+    published: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    fetched_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    media_type: Mapped[str] = mapped_column(String(128), default="text/plain")
+    raw: Mapped[bytes] = mapped_column(LargeBinary)  # zlib-compressed bytes exactly as received
+    text: Mapped[str] = mapped_column(Text)  # what the extractor analysed (offsets point here)
+    search_text: Mapped[str] = mapped_column(Text, default="")  # word keys, for inflection-proof search
+    language: Mapped[str | None] = mapped_column(String(8), index=True)
+    encoding: Mapped[str | None] = mapped_column(String(32))
+    screened: Mapped[bool] = mapped_column(Boolean, default=False)  # passed the fast screen
+    cluster_id: Mapped[int | None] = mapped_column(Integer, index=True)  # near-duplicates share one
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)  # signature, for relevant documents only
+    meta: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    reports: Mapped[list[Report]] = relationship(back_populates="document")
+
+
+class Report(Base):
+    """What one extractor version found in one document: the contract's record."""
+
+    __tablename__ = "reports"
+    __table_args__ = (UniqueConstraint("document_id", "extractor_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    extractor_version: Mapped[str] = mapped_column(String(32))
+    current: Mapped[bool] = mapped_column(Boolean, default=True)  # the latest version's report
+    relevant: Mapped[bool] = mapped_column(Boolean, index=True)
+    relevance_score: Mapped[float] = mapped_column(Float)
+    record: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="reports")
+    mentions: Mapped[list[Mention]] = relationship(back_populates="report")
+
+
+class Incident(Base):
+    """The canonical event: contract fields merged from every report that mentions it."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fields: Mapped[dict] = mapped_column(JSON)  # the contract's incident fields (without evidence)
+    review_state: Mapped[str] = mapped_column(String(16), default="machine", index=True)  # machine|verified|rejected
+    reviewed_fields: Mapped[list] = mapped_column(JSON, default=list)  # fields an analyst set: kept on reprocess
+    location_country: Mapped[str | None] = mapped_column(String(2), index=True)
+    date: Mapped[str | None] = mapped_column(String(10), index=True)  # YYYY, YYYY-MM or YYYY-MM-DD
+    date_precision: Mapped[str | None] = mapped_column(String(8))  # ACLED-style: day | month | year
+    place_precision: Mapped[str | None] = mapped_column(String(8))  # city | region | country
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    first_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    merged_into: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+
+    mentions: Mapped[list[Mention]] = relationship(back_populates="incident")
+    changes: Mapped[list[IncidentChange]] = relationship(back_populates="incident", order_by="IncidentChange.id")
+
+
+class Mention(Base):
+    """One incident of one report, linked to the canonical Incident, with why it was linked."""
+
+    __tablename__ = "mentions"
+    __table_args__ = (UniqueConstraint("report_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # index of the incident in the report's record
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    link_score: Mapped[float] = mapped_column(Float, default=1.0)
+    link_reason: Mapped[str] = mapped_column(Text, default="new incident")
+
+    report: Mapped[Report] = relationship(back_populates="mentions")
+    incident: Mapped[Incident] = relationship(back_populates="mentions")
+
+
+class IncidentChange(Base):
+    """The history of an incident: who changed what, when and why. Append only."""
+
+    __tablename__ = "incident_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(128), default="machine")
+    action: Mapped[str] = mapped_column(String(32))  # created | linked | updated | reviewed | merged | split | rejected
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    incident: Mapped[Incident] = relationship(back_populates="changes")
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(256), unique=True)
+
+
+class DocumentOrganisation(Base):
+    __tablename__ = "document_organisations"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True, index=True)
+
+
+class IncidentValue(Base):
+    """One row per (incident, field, value): what every facet and filter of the UI queries."""
+
+    __tablename__ = "incident_values"
+    __table_args__ = (Index("ix_incident_values_field_value", "field", "value"),)
+
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), primary_key=True)
+    field: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128), primary_key=True)

@@ -1,0 +1,165 @@
+"""Reading and writing the domain objects. Only this package speaks SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zlib
+from collections.abc import Iterable
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from .models import (
+    Document,
+    DocumentOrganisation,
+    Incident,
+    IncidentChange,
+    IncidentValue,
+    Mention,
+    Organisation,
+    Report,
+    Source,
+    utcnow,
+)
+
+LIST_FIELDS = ("victim_nationalities", "victim_names", "location_regions", "perpetrators", "methods", "outcomes")
+SCALAR_FIELDS = ("victim_status", "victim_count", "location_country", "date")
+
+
+def source(session: Session, kind: str, locator: str, *, name: str | None = None, watched: bool = False) -> Source:
+    """The Source row for (kind, locator), created on first use."""
+    found = session.scalar(select(Source).where(Source.kind == kind, Source.locator == locator))
+    if found is None:
+        found = Source(kind=kind, locator=locator, name=name, watched=watched)
+        session.add(found)
+        session.flush()
+    elif watched and not found.watched:
+        found.watched = True
+    return found
+
+
+def watched_sources(session: Session) -> list[Source]:
+    return list(session.scalars(select(Source).where(Source.watched.is_(True)).order_by(Source.id)))
+
+
+def known_hashes(session: Session, hashes: Iterable[str]) -> set[str]:
+    hashes = list(hashes)
+    found: set[str] = set()
+    for i in range(0, len(hashes), 500):
+        found.update(session.scalars(select(Document.sha256).where(Document.sha256.in_(hashes[i : i + 500]))))
+    return found
+
+
+def compress(raw: bytes) -> bytes:
+    return zlib.compress(raw, 6)
+
+
+def raw_bytes(document: Document) -> bytes:
+    """The bytes exactly as received: their SHA-256 is the document's identity."""
+    return zlib.decompress(document.raw)
+
+
+def add_organisations(session: Session, document: Document, names: Iterable[str]) -> None:
+    for name in sorted(set(names)):
+        org = session.scalar(select(Organisation).where(Organisation.name == name))
+        if org is None:
+            org = Organisation(name=name)
+            session.add(org)
+            session.flush()
+        session.add(DocumentOrganisation(document_id=document.id, organisation_id=org.id))
+
+
+def add_report(session: Session, document: Document, record: dict, version: str) -> Report:
+    for old in session.scalars(select(Report).where(Report.document_id == document.id, Report.current.is_(True))):
+        old.current = False
+    report = Report(
+        document_id=document.id,
+        extractor_version=version,
+        relevant=bool(record["relevant"]),
+        relevance_score=float(record["relevance_score"]),
+        record=record,
+    )
+    session.add(report)
+    session.flush()
+    return report
+
+
+def create_incident(session: Session, fields: dict, search_text: str, *, actor: str = "machine") -> Incident:
+    incident = Incident(fields=fields, search_text=search_text)
+    _denormalise(incident)
+    session.add(incident)
+    session.flush()
+    _set_values(session, incident)
+    session.add(IncidentChange(incident_id=incident.id, actor=actor, action="created", detail={"fields": fields}))
+    return incident
+
+
+def update_incident(session: Session, incident: Incident, fields: dict, search_text: str, *, actor: str, action: str, detail: dict) -> None:
+    """New field values (reviewed fields keep the analyst's value) with a history entry."""
+    kept = {f: incident.fields.get(f) for f in incident.reviewed_fields or ()}
+    merged = {**fields, **kept}
+    if merged == incident.fields and search_text == incident.search_text:
+        return
+    before = incident.fields
+    incident.fields = merged
+    incident.search_text = search_text
+    incident.updated_at = utcnow()
+    _denormalise(incident)
+    _set_values(session, incident)
+    changed = {f: {"before": before.get(f), "after": merged.get(f)} for f in merged if before.get(f) != merged.get(f)}
+    session.add(IncidentChange(incident_id=incident.id, actor=actor, action=action, detail={**detail, "changed": changed}))
+
+
+def add_mention(session: Session, report: Report, position: int, incident: Incident, score: float, reason: str) -> Mention:
+    mention = Mention(report_id=report.id, position=position, incident_id=incident.id, link_score=score, link_reason=reason)
+    session.add(mention)
+    session.flush()
+    return mention
+
+
+def _denormalise(incident: Incident) -> None:
+    fields = incident.fields
+    incident.location_country = fields.get("location_country")
+    incident.date = fields.get("date")
+    incident.date_precision = {10: "day", 7: "month", 4: "year"}.get(len(incident.date or ""))
+    incident.place_precision = (
+        "region" if fields.get("location_regions") else "country" if fields.get("location_country") else None
+    )
+
+
+def _set_values(session: Session, incident: Incident) -> None:
+    session.execute(delete(IncidentValue).where(IncidentValue.incident_id == incident.id))
+    values = set()
+    for field in LIST_FIELDS:
+        values.update((field, str(v)) for v in incident.fields.get(field) or ())
+    for field in SCALAR_FIELDS:
+        value = incident.fields.get(field)
+        if value not in (None, "", "unknown"):
+            values.add((field, str(value)))
+    session.add_all(IncidentValue(incident_id=incident.id, field=f, value=v[:128]) for f, v in sorted(values))
+
+
+def incident_documents(session: Session, incident_ids: list[int]) -> dict[int, list[tuple[Document, Mention]]]:
+    """For each incident, the documents whose current reports mention it, oldest first."""
+    rows = session.execute(
+        select(Mention, Document)
+        .join(Report, Mention.report_id == Report.id)
+        .join(Document, Report.document_id == Document.id)
+        .where(Mention.incident_id.in_(incident_ids), Report.current.is_(True))
+        .order_by(Document.published, Document.id)
+    )
+    out: dict[int, list[tuple[Document, Mention]]] = {i: [] for i in incident_ids}
+    for mention, document in rows:
+        out[mention.incident_id].append((document, mention))
+    return out
+
+
+def linkable_incidents(session: Session, nationalities: set[str], since: dt.date | None) -> list[Incident]:
+    """Candidate incidents for linking: share a nationality (or have none), not rejected or merged away."""
+    query = select(Incident).where(Incident.merged_into.is_(None), Incident.review_state != "rejected")
+    if nationalities:
+        with_nat = select(IncidentValue.incident_id).where(
+            IncidentValue.field == "victim_nationalities", IncidentValue.value.in_(sorted(nationalities))
+        )
+        query = query.where(Incident.id.in_(with_nat))
+    return list(session.scalars(query.order_by(Incident.id)))

@@ -1,0 +1,166 @@
+"""What the commands do, as library functions: ingest, watch, reprocess, list, back up and restore."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import shutil
+import sqlite3
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import select
+
+from .ingest import EXTRACTOR_VERSION, Ingestor, IngestStats
+from .settings import database_url, sqlite_path
+from .sources import reader_for
+from .sources.detect import detect_kind
+from .store import repository as repo
+from .store.database import StoreError, engine_for, sessions, upgrade
+from .store.models import Document, Report
+from .store.queries import IncidentQuery, list_incidents
+
+logger = logging.getLogger(__name__)
+
+
+def ingest(
+    source: str,
+    *,
+    kind: str | None = None,
+    allow_private: bool = False,
+    url: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    watched: bool = False,
+) -> IngestStats:
+    """Read one source and store what is new in it."""
+    upgrade(url)
+    kind = kind or detect_kind(source)
+    options = {"allow_private": allow_private} if kind in ("feed", "page") else {}
+    if kind == "feed":
+        with sessions(url)() as session, session.begin():
+            row = repo.source(session, kind, source, watched=watched)
+            options.update(etag=row.etag, last_modified=row.last_modified)
+    items = reader_for(kind)(source, **options)
+    stats = Ingestor(url, source_kind=kind, source_locator=source).run(items, progress)
+    state = getattr(items, "state", None)  # feeds report their ETag / Last-Modified for the next poll
+    with sessions(url)() as session, session.begin():
+        row = repo.source(session, kind, source, watched=watched)
+        row.last_polled_at = dt.datetime.now(dt.UTC)
+        if state is not None:
+            row.etag, row.last_modified = getattr(state, "etag", None), getattr(state, "last_modified", None)
+    return stats
+
+
+def watch(*, url: str | None = None, interval: float = 900, once: bool = False, allow_private: bool = False,
+          report: Callable[[str, IngestStats], None] | None = None) -> None:
+    """Poll every watched source, forever (or once), every `interval` seconds."""
+    upgrade(url)
+    while True:
+        with sessions(url)() as session:
+            watched = [(s.kind, s.locator) for s in repo.watched_sources(session)]
+        for kind, locator in watched:
+            try:
+                stats = ingest(locator, kind=kind, allow_private=allow_private, url=url, watched=True)
+            except Exception as exc:  # one broken source must not stop the others
+                logger.warning("%s: %s", locator, exc)
+                continue
+            if report:
+                report(locator, stats)
+        if once:
+            return
+        time.sleep(interval)
+
+
+def reprocess(*, url: str | None = None, force: bool = False, progress: Callable[[int], None] | None = None) -> int:
+    """Extract again every screened document whose report is from another extractor version."""
+    from .extract.pipeline import extract_text
+
+    upgrade(url)
+    ingestor = Ingestor(url)
+    done = 0
+    with sessions(url)() as session:
+        ids = list(session.scalars(select(Document.id).where(Document.screened.is_(True)).order_by(Document.id)))
+    for document_id in ids:
+        with sessions(url)() as session, session.begin():
+            document = session.get(Document, document_id)
+            current = session.scalar(
+                select(Report).where(Report.document_id == document_id, Report.current.is_(True))
+            )
+            if current is not None and current.extractor_version == EXTRACTOR_VERSION and not force:
+                continue
+            record = extract_text(document.text, source=document.locator, published=document.published)
+            report = repo.add_report(session, document, record, EXTRACTOR_VERSION)
+            if record["relevant"]:
+                ingestor.link_report(session, report, document)
+            done += 1
+        if progress:
+            progress(1)
+    return done
+
+
+def incidents_with_documents(query: IncidentQuery, url: str | None = None) -> list[dict]:
+    """Incidents as contract records, each with the URL (or path) and date of every document."""
+    with sessions(url)() as session:
+        found = list_incidents(session, query)
+        documents = repo.incident_documents(session, [i.id for i in found])
+        out = []
+        for incident in found:
+            out.append(
+                {
+                    "id": incident.id,
+                    "review_state": incident.review_state,
+                    **incident.fields,
+                    "date_precision": incident.date_precision,
+                    "place_precision": incident.place_precision,
+                    "documents": [
+                        {
+                            "url": d.url or d.locator,
+                            "published": d.published.isoformat() if d.published else None,
+                            "language": d.language,
+                            "link": m.link_reason,
+                            "score": m.link_score,
+                        }
+                        for d, m in documents[incident.id]
+                    ],
+                }
+            )
+        return out
+
+
+def backup(target: Path, url: str | None = None) -> Path:
+    """A consistent copy while the system runs: SQLite's online backup, or pg_dump."""
+    url = url or database_url()
+    path = sqlite_path(url)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if path is not None:
+        if not path.exists():
+            raise StoreError(f"{path}: no database to back up yet")
+        with sqlite3.connect(path) as source, sqlite3.connect(target) as copy:
+            source.backup(copy)
+        return target
+    if shutil.which("pg_dump") is None:
+        raise StoreError("pg_dump is not installed: install the PostgreSQL client tools to back up PostgreSQL")
+    engine_url = engine_for(url).url.set(drivername="postgresql")
+    pg_url = engine_url.render_as_string(hide_password=False)
+    subprocess.run(["pg_dump", "--format=custom", f"--file={target}", pg_url], check=True)
+    return target
+
+
+def restore(backup_file: Path, url: str | None = None) -> None:
+    """Bring a backup back (stop other writers first)."""
+    url = url or database_url()
+    if not backup_file.exists():
+        raise StoreError(f"{backup_file}: no such backup")
+    path = sqlite_path(url)
+    if path is not None:
+        engine_for(url).dispose()
+        with sqlite3.connect(backup_file) as source, sqlite3.connect(path) as target:
+            source.backup(target)
+        return
+    if shutil.which("pg_restore") is None:
+        raise StoreError("pg_restore is not installed: install the PostgreSQL client tools to restore PostgreSQL")
+    pg_url = engine_for(url).url.set(drivername="postgresql").render_as_string(hide_password=False)
+    engine_for(url).dispose()
+    subprocess.run(["pg_restore", "--clean", "--if-exists", f"--dbname={pg_url}", str(backup_file)], check=True)
