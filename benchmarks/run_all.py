@@ -54,6 +54,8 @@ LABELS = {
     "extract_peak_rss_mb": ("Full extraction, peak memory", "MB", "< 500"),
     "cold_start_s_median": ("Cold start of `recruitwatch extract` on one Russian file (median of 7)", "s", "< 1.5"),
     "cold_start_no_cache_s_median": ("The same, first run after installing (lexicons compiled, no cache)", "s", ""),
+    "ingest_docs_per_s": ("Ingest of local JSON Lines into SQLite, ~1% relevant, end to end", "docs/s", ">= 1,000"),
+    "ingest_peak_rss_mb": ("Ingest, peak memory", "MB", ""),
     "big_input_s": ("A 50 MB input through `recruitwatch extract`", "s", ""),
     "big_input_peak_rss_mb": ("A 50 MB input, peak memory", "MB", "< 500"),
 }
@@ -83,6 +85,7 @@ def main() -> None:
     results.update(_run("bench_screen.py"))
     results.update(_run("bench_extract.py"))
     results.update(_run("bench_big_input.py"))
+    results.update(_run("bench_ingest.py"))
     results.update(cold_start())
     RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     write_readme(results)

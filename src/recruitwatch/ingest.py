@@ -73,7 +73,8 @@ def prepare(item: SourceItem) -> _Prepared:
             item.meta.setdefault("error", str(exc))
     passed = bool(text) and screen(text).passed
     record = extract_text(text, source=item.locator, published=item.published) if passed else None
-    language = record["language"] if record else (detect_language(text[:2000]) if text else None)
+    # Screened-out news only needs its language as metadata: a short sample is enough and fast.
+    language = record["language"] if record else (detect_language(text[:400]) if text else None)
     return _Prepared(item, sha, text, encoding, language, passed, record, title)
 
 
@@ -138,13 +139,13 @@ class Ingestor:
             screened=p.screened,
             meta=item.meta,
         )
-        session.add(document)
-        session.flush()
+        session.add(document)  # written with the batch: most documents need nothing more
         self.stats.added += 1
         if item.meta.get("error"):
             self.stats.errors.append(f"{item.locator}: {item.meta['error']}")
         if record is None:
             return
+        session.flush()
         self.stats.screened_in += 1
         report = repo.add_report(session, document, record, EXTRACTOR_VERSION)
         if not relevant:

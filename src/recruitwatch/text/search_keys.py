@@ -17,9 +17,9 @@ STEM_MIN = 5  # words at least this long are also searched by their first letter
 
 
 def index_text(text: str, lang: str | None, *, keyed: bool) -> str:
-    words = [w.lower() for w in WORD_RE.findall(text)]
     if not keyed or not lang:
-        return " ".join(words)
+        return " ".join(WORD_RE.findall(text.lower()))
+    words = [w.lower() for w in WORD_RE.findall(text)]
     k = keyer(lang)
     keys = [k.key(w) for w in WORD_RE.findall(text)]
     return " ".join(words + [key for key, word in zip(keys, words, strict=True) if key != word])
