@@ -21,7 +21,12 @@ from recruitwatch.sources.pages import read_page
 Route = Callable[[BaseHTTPRequestHandler], None]
 
 
-def send(handler: BaseHTTPRequestHandler, status: int = 200, body: bytes = b"", headers: dict | None = None) -> None:
+def send(
+    handler: BaseHTTPRequestHandler,
+    status: int = 200,
+    body: bytes = b"",
+    headers: dict | None = None,
+) -> None:
     handler.send_response(status)
     headers = {"Content-Type": "text/html; charset=utf-8", **(headers or {})}
     headers.setdefault("Content-Length", str(len(body)))
@@ -88,7 +93,9 @@ def fetcher():
 
 
 def page(body: bytes, status: int = 200, **headers: str) -> Route:
-    return lambda handler: send(handler, status, body, {k.replace("_", "-"): v for k, v in headers.items()})
+    return lambda handler: send(
+        handler, status, body, {k.replace("_", "-"): v for k, v in headers.items()}
+    )
 
 
 def redirect(target: str, status: int = 302) -> Route:
@@ -129,7 +136,9 @@ def test_guard_refuses_private_addresses(url: str) -> None:
     assert message.startswith("refusing") and "--allow-private" in message and "\n" not in message
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/x", "gopher://example.org/", "not a url"])
+@pytest.mark.parametrize(
+    "url", ["file:///etc/passwd", "ftp://example.org/x", "gopher://example.org/", "not a url"]
+)
 def test_guard_refuses_other_schemes_even_when_private_allowed(url: str) -> None:
     with pytest.raises(FetchError, match="only http and https|not a valid URL|no host"):
         check_url(url, allow_private=True)
@@ -154,7 +163,9 @@ def test_readers_refuse_local_addresses_by_default(server: LocalServer) -> None:
     assert server.hits("/a1") == 0
 
 
-def test_every_redirect_hop_is_checked(server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_redirect_hop_is_checked(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Pretend 127.0.0.1 is a public site, and 127.0.0.2 the private network behind it.
     real = forbidden_reason
     monkeypatch.setattr(
@@ -174,8 +185,12 @@ def test_every_redirect_hop_is_checked(server: LocalServer, monkeypatch: pytest.
 # ---------------------------------------------------------------- fetching
 
 
-def test_fetch_returns_bytes_headers_and_sends_user_agent(server: LocalServer, fetcher: Fetcher) -> None:
-    server.routes["/a1"] = page(ARTICLE, ETag='"abc"', Last_Modified="Wed, 17 Apr 2024 08:00:00 GMT")
+def test_fetch_returns_bytes_headers_and_sends_user_agent(
+    server: LocalServer, fetcher: Fetcher
+) -> None:
+    server.routes["/a1"] = page(
+        ARTICLE, ETag='"abc"', Last_Modified="Wed, 17 Apr 2024 08:00:00 GMT"
+    )
     result = fetcher.fetch(server.url("/a1"))
     assert (result.status, result.content, result.not_modified) == (200, ARTICLE, False)
     assert result.etag == '"abc"' and result.last_modified == "Wed, 17 Apr 2024 08:00:00 GMT"
@@ -191,7 +206,12 @@ def conditional(handler: BaseHTTPRequestHandler) -> None:
     if fresh:
         send(handler, 304, b"", {"ETag": '"v1"', "Content-Length": "0"})
     else:
-        send(handler, 200, ARTICLE, {"ETag": '"v1"', "Last-Modified": "Wed, 17 Apr 2024 08:00:00 GMT"})
+        send(
+            handler,
+            200,
+            ARTICLE,
+            {"ETag": '"v1"', "Last-Modified": "Wed, 17 Apr 2024 08:00:00 GMT"},
+        )
 
 
 def test_conditional_get_reports_not_modified(server: LocalServer, fetcher: Fetcher) -> None:
@@ -208,9 +228,9 @@ def test_conditional_get_reports_not_modified(server: LocalServer, fetcher: Fetc
 
 def test_size_cap_by_declared_length(server: LocalServer) -> None:
     server.routes["/big"] = page(b"x" * 5000)
-    with Fetcher(allow_private=True, min_interval=0, max_bytes=1000, trust_env=False) as client:
-        with pytest.raises(FetchError, match="larger than the 1,000-byte limit"):
-            client.fetch(server.url("/big"))
+    client = Fetcher(allow_private=True, min_interval=0, max_bytes=1000, trust_env=False)
+    with client, pytest.raises(FetchError, match="larger than the 1,000-byte limit"):
+        client.fetch(server.url("/big"))
 
 
 def endless(handler: BaseHTTPRequestHandler) -> None:
@@ -225,9 +245,9 @@ def endless(handler: BaseHTTPRequestHandler) -> None:
 def test_size_cap_stops_a_stream_early(server: LocalServer) -> None:
     server.routes["/endless"] = endless
     started = time.monotonic()
-    with Fetcher(allow_private=True, min_interval=0, max_bytes=100_000, trust_env=False) as client:
-        with pytest.raises(FetchError, match="larger than the 100,000-byte limit"):
-            client.fetch(server.url("/endless"))
+    client = Fetcher(allow_private=True, min_interval=0, max_bytes=100_000, trust_env=False)
+    with client, pytest.raises(FetchError, match="larger than the 100,000-byte limit"):
+        client.fetch(server.url("/endless"))
     assert time.monotonic() - started < 5
 
 
@@ -288,7 +308,10 @@ def test_retries_with_exponential_backoff_on_5xx(server: LocalServer) -> None:
 def test_gives_up_after_three_retries(server: LocalServer) -> None:
     server.routes["/down"] = flaky(99)
     client, sleeps = recording_fetcher(backoff=0.5)
-    with client, pytest.raises(FetchError, match="HTTP 503 on every attempt; .*try again later") as caught:
+    with (
+        client,
+        pytest.raises(FetchError, match="HTTP 503 on every attempt; .*try again later") as caught,
+    ):
         client.fetch(server.url("/down"))
     assert caught.value.status == 503
     assert sleeps == [0.5, 1.0, 2.0] and server.hits("/down") == 4
@@ -339,7 +362,9 @@ def test_rate_limit_is_per_host(server: LocalServer) -> None:
     server.routes["/a1"] = page(ARTICLE)
     fake = FakeTime()
     port = server.httpd.server_address[1]
-    with Fetcher(allow_private=True, min_interval=1.5, sleep=fake.sleep, clock=fake.clock, trust_env=False) as client:
+    with Fetcher(
+        allow_private=True, min_interval=1.5, sleep=fake.sleep, clock=fake.clock, trust_env=False
+    ) as client:
         for _ in range(3):
             client.fetch(server.url("/a1"))
         client.fetch(f"http://localhost:{port}/a1")  # another host: no wait
@@ -370,7 +395,9 @@ def test_page_yields_one_item_with_metadata(server: LocalServer, fetcher: Fetche
 
 
 def test_plain_text_page_has_no_html_metadata(server: LocalServer, fetcher: Fetcher) -> None:
-    server.routes["/notice.txt"] = page("Сообщение о вербовке".encode(), Content_Type="text/plain; charset=utf-8")
+    server.routes["/notice.txt"] = page(
+        "Сообщение о вербовке".encode(), Content_Type="text/plain; charset=utf-8"
+    )
     (item,) = read_page(server.url("/notice.txt"), fetcher=fetcher)
     assert item.media_type == "text/plain" and item.title is None
     assert item.meta["content_type"] == "text/plain; charset=utf-8"
@@ -412,8 +439,16 @@ def news_site(server: LocalServer) -> LocalServer:
         if handler.headers.get("If-None-Match") == '"feed-v1"':
             send(handler, 304, b"", {"ETag": '"feed-v1"'})
         else:
-            send(handler, 200, body, {"Content-Type": "application/rss+xml", "ETag": '"feed-v1"',
-                                      "Last-Modified": "Wed, 17 Apr 2024 09:00:00 GMT"})
+            send(
+                handler,
+                200,
+                body,
+                {
+                    "Content-Type": "application/rss+xml",
+                    "ETag": '"feed-v1"',
+                    "Last-Modified": "Wed, 17 Apr 2024 09:00:00 GMT",
+                },
+            )
 
     server.routes["/feed.xml"] = feed
     server.routes["/a1"] = page(ARTICLE)
@@ -422,7 +457,9 @@ def news_site(server: LocalServer) -> LocalServer:
     return server
 
 
-def test_feed_yields_each_article_and_keeps_a_failed_one(news_site: LocalServer, fetcher: Fetcher) -> None:
+def test_feed_yields_each_article_and_keeps_a_failed_one(
+    news_site: LocalServer, fetcher: Fetcher
+) -> None:
     state = FeedState()
     items = list(read_feed(news_site.url("/feed.xml"), fetcher=fetcher, state=state))
     assert [item.locator for item in items] == [news_site.url(p) for p in ("/a1", "/a2", "/a3")]
@@ -447,46 +484,70 @@ def test_feed_yields_each_article_and_keeps_a_failed_one(news_site: LocalServer,
     assert state.etag == '"feed-v1"' and state.title == "Example News"
 
 
-def test_unchanged_feed_yields_nothing_and_says_so(news_site: LocalServer, fetcher: Fetcher) -> None:
+def test_unchanged_feed_yields_nothing_and_says_so(
+    news_site: LocalServer, fetcher: Fetcher
+) -> None:
     state = FeedState()
-    items = list(read_feed(news_site.url("/feed.xml"), fetcher=fetcher, etag='"feed-v1"', state=state))
+    items = list(
+        read_feed(news_site.url("/feed.xml"), fetcher=fetcher, etag='"feed-v1"', state=state)
+    )
     assert items == [] and state.not_modified and state.etag == '"feed-v1"'
     assert [path for path, _ in news_site.requests] == ["/feed.xml"]  # no article fetched
 
 
-def test_feed_without_article_fetching_delivers_entries(news_site: LocalServer, fetcher: Fetcher) -> None:
+def test_feed_without_article_fetching_delivers_entries(
+    news_site: LocalServer, fetcher: Fetcher
+) -> None:
     items = list(read_feed(news_site.url("/feed.xml"), fetcher=fetcher, fetch_articles=False))
-    assert [item.text for item in items] == ["Summary one", "Summary two & more\nSecond paragraph", "Summary three"]
+    assert [item.text for item in items] == [
+        "Summary one",
+        "Summary two & more\nSecond paragraph",
+        "Summary three",
+    ]
     assert all("error" not in item.meta for item in items)
     assert news_site.hits("/a1") == 0
 
 
 def test_articles_share_the_feed_fetchers_rate_limit(news_site: LocalServer) -> None:
     fake = FakeTime()
-    with Fetcher(allow_private=True, min_interval=1.0, sleep=fake.sleep, clock=fake.clock, trust_env=False) as client:
+    with Fetcher(
+        allow_private=True, min_interval=1.0, sleep=fake.sleep, clock=fake.clock, trust_env=False
+    ) as client:
         assert len(list(read_feed(news_site.url("/feed.xml"), fetcher=client))) == 3
     assert fake.sleeps == [1.0, 1.0, 1.0]  # feed + 3 articles on one host
 
 
 def test_atom_feed_with_relative_links(server: LocalServer, fetcher: Fetcher) -> None:
-    server.routes["/atom"] = page(b"""<?xml version="1.0" encoding="utf-8"?>
+    server.routes["/atom"] = page(
+        b"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>Atom News</title><id>urn:x</id>
 <updated>2024-04-18T00:00:00Z</updated>
 <entry><title>Relative</title><link href="/a1"/><id>urn:1</id><updated>2024-04-18T00:00:00Z</updated>
-<summary>s</summary></entry></feed>""", Content_Type="application/atom+xml")
+<summary>s</summary></entry></feed>""",
+        Content_Type="application/atom+xml",
+    )
     server.routes["/a1"] = page(ARTICLE)
     (item,) = read_feed(server.url("/atom"), fetcher=fetcher)
-    assert item.locator == server.url("/a1") and item.raw == ARTICLE and item.meta["entry_id"] == "urn:1"
+    assert (
+        item.locator == server.url("/a1")
+        and item.raw == ARTICLE
+        and item.meta["entry_id"] == "urn:1"
+    )
 
 
-def test_a_public_feed_cannot_point_us_at_private_addresses(server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_public_feed_cannot_point_us_at_private_addresses(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     real = forbidden_reason
     monkeypatch.setattr(
         fetch_module, "forbidden_reason", lambda ip: None if str(ip) == "127.0.0.1" else real(ip)
     )
-    server.routes["/feed"] = page(b"""<rss version="2.0"><channel><title>t</title>
+    server.routes["/feed"] = page(
+        b"""<rss version="2.0"><channel><title>t</title>
 <item><title>Metadata</title><link>http://169.254.169.254/latest/meta-data/</link><description>bait</description></item>
-</channel></rss>""", Content_Type="application/rss+xml")
+</channel></rss>""",
+        Content_Type="application/rss+xml",
+    )
     with Fetcher(min_interval=0, trust_env=False) as client:
         (item,) = read_feed(server.url("/feed"), fetcher=client)
     assert item.meta["error"].startswith("refusing") and item.text == "bait"
@@ -496,3 +557,15 @@ def test_a_page_that_is_not_a_feed_raises(server: LocalServer, fetcher: Fetcher)
     server.routes["/home"] = page(b"<html><body><p>Welcome <b>home</p></body>")
     with pytest.raises(SourceError, match="not an RSS or Atom feed"):
         list(read_feed(server.url("/home"), fetcher=fetcher))
+
+
+def test_an_entry_without_link_is_delivered_as_it_is(server: LocalServer, fetcher: Fetcher) -> None:
+    server.routes["/notices"] = page(
+        b"""<rss version="2.0"><channel><title>Notices</title>
+<item><guid isPermaLink="false">n-1</guid><description>Notice text only</description></item>
+</channel></rss>""",
+        Content_Type="application/rss+xml",
+    )
+    (item,) = read_feed(server.url("/notices"), fetcher=fetcher)
+    assert item.locator == server.url("/notices") + "#n-1"
+    assert item.text == "Notice text only" and "error" not in item.meta

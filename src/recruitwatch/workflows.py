@@ -37,19 +37,23 @@ def ingest(
     """Read one source and store what is new in it."""
     upgrade(url)
     kind = kind or detect_kind(source)
-    options = {"allow_private": allow_private} if kind in ("feed", "page") else {}
+    options: dict = {"allow_private": allow_private} if kind in ("feed", "page") else {}
+    state = None
     if kind == "feed":
+        from .sources.feeds import FeedState
+
+        state = FeedState()
         with sessions(url)() as session, session.begin():
             row = repo.source(session, kind, source, watched=watched)
-            options.update(etag=row.etag, last_modified=row.last_modified)
+            options.update(etag=row.etag, last_modified=row.last_modified, state=state)
     items = reader_for(kind)(source, **options)
     stats = Ingestor(url, source_kind=kind, source_locator=source).run(items, progress)
-    state = getattr(items, "state", None)  # feeds report their ETag / Last-Modified for the next poll
     with sessions(url)() as session, session.begin():
         row = repo.source(session, kind, source, watched=watched)
         row.last_polled_at = dt.datetime.now(dt.UTC)
-        if state is not None:
-            row.etag, row.last_modified = getattr(state, "etag", None), getattr(state, "last_modified", None)
+        # Kept only after every item was stored: the next poll asks "changed since?" with them.
+        if state is not None and not state.not_modified:
+            row.etag, row.last_modified = state.etag, state.last_modified
     return stats
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .names import same_person
+from .names import name_match, same_person
 
-DATE_WINDOW_DAYS = 45  # reports of one incident date it within this of each other
+DATE_WINDOW_DAYS = 90  # reports of one incident date it within this of each other (raid, signing, death)
 LINK_AT = 0.6
 
 
@@ -60,48 +60,77 @@ def _jaccard(a, b) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
+# Regions that reports of one incident name interchangeably: Moscow and its oblast,
+# St Petersburg and Leningrad oblast.
+NEIGHBOURS = ({"RU-MOW", "RU-MOS"}, {"RU-SPE", "RU-LEN"}, {"UA-43", "UA-40"})
+
+
+def regions_compatible(a: set[str], b: set[str]) -> bool | None:
+    if not a or not b:
+        return None
+    if a & b:
+        return True
+    if any(a & pair and b & pair for pair in NEIGHBOURS):
+        return True
+    # Where he was recruited and where he fought: one says Russia, the other the front.
+    if {r[:2] for r in a} != {r[:2] for r in b}:
+        return None
+    return False
+
+
 def decide(new: dict, known: dict, *, same_text: bool = False) -> LinkDecision:
-    """Is `new` (an incident of a fresh report) the same incident as `known` (stored fields)?"""
-    reasons: list[str] = []
-    score = 0.0
-    person = same_person(new.get("victim_names") or [], known.get("victim_names") or [])
-    if person is False:
-        return LinkDecision(0.0, (), "different victim names")
+    """Is `new` (an incident of a fresh report) the same incident as `known` (stored fields)?
+
+    The stronger the evidence of the person, the more disagreement of extracted
+    details it outweighs: a full name agreeing across scripts survives one of
+    date or place disagreeing; a given name needs both to agree or be unknown
+    and one to agree; without a name, place, date and what happened must all agree.
+    """
     nat_a, nat_b = set(new.get("victim_nationalities") or ()), set(known.get("victim_nationalities") or ())
     if nat_a and nat_b and not nat_a & nat_b:
         return LinkDecision(0.0, (), "different nationalities")
-    reg_a, reg_b = set(new.get("location_regions") or ()), set(known.get("location_regions") or ())
-    if reg_a and reg_b and not reg_a & reg_b:
-        return LinkDecision(0.0, (), "different regions")
+    names = name_match(new.get("victim_names") or [], known.get("victim_names") or [])
+    if names == "different":
+        return LinkDecision(0.0, (), "different victim names")
+    regions = regions_compatible(set(new.get("location_regions") or ()), set(known.get("location_regions") or ()))
     dates = dates_compatible(new.get("date"), known.get("date"))
-    if dates is False:
-        return LinkDecision(0.0, (), "dates too far apart")
     status_a, status_b = new.get("victim_status"), known.get("victim_status")
-    if status_a not in (None, "unknown") and status_b not in (None, "unknown") and status_a != status_b:
-        return LinkDecision(0.0, (), "different victim status")
-    if person:
-        score += 0.5
-        reasons.append("same victim name")
-    if same_text:
-        score += 0.5
-        reasons.append("near-copy of the same text")
-    if nat_a & nat_b:
-        score += 0.1
-        reasons.append("same nationality")
-    if reg_a & reg_b:
-        score += 0.15
-        reasons.append("same region")
-    if dates:
-        score += 0.15
-        reasons.append("dates agree")
+    status_differs = status_a not in (None, "unknown") and status_b not in (None, "unknown") and status_a != status_b
     happened = _jaccard(
         (new.get("methods") or []) + (new.get("outcomes") or []),
         (known.get("methods") or []) + (known.get("outcomes") or []),
     )
+    reasons = []
+    if nat_a & nat_b:
+        reasons.append("same nationality")
+    if regions:
+        reasons.append("same region")
+    if dates:
+        reasons.append("dates agree")
     if happened >= 0.3:
-        score += 0.3 * happened + 0.1
         reasons.append(f"same methods and outcomes ({happened:.2f})")
-    return LinkDecision(round(score, 3), tuple(reasons))
+    if names == "full":
+        if regions is False and dates is False:
+            return LinkDecision(0.0, (), "same name, but another place and another time")
+        return LinkDecision(1.0, ("same victim full name", *reasons))
+    if same_text:
+        if regions is False or dates is False:
+            return LinkDecision(0.0, (), "near-copies that disagree on place or date")
+        return LinkDecision(0.9, ("near-copy of the same text", *reasons))
+    if regions is False:
+        return LinkDecision(0.0, (), "different regions")
+    if dates is False:
+        return LinkDecision(0.0, (), "dates too far apart")
+    if status_differs:
+        return LinkDecision(0.0, (), "different victim status")
+    if names == "given":
+        if regions or dates:
+            return LinkDecision(0.8, ("same victim given name", *reasons))
+        return LinkDecision(0.4, ("same given name, but neither place nor date to confirm it",))
+    if regions and dates and nat_a & nat_b and happened >= 0.3:
+        # No name on one side: the same place, time, nationality and story.
+        return LinkDecision(0.7, tuple(reasons))
+    return LinkDecision(0.3, tuple(reasons) or ("too little in common",))
 
 
 def merge_fields(known: dict, new: dict) -> dict:

@@ -25,6 +25,8 @@ _FOLDS = (
     ("oo", "u"),
 )
 SAME_NAME = 0.88  # Jaro-Winkler similarity of folded names above which two names are one
+SAME_SURNAME = 0.85  # surnames vary more across romanisations
+CLOSE_SURNAME = 0.75  # Otayev / Atayev: not proof of one person, not proof of two
 
 
 @lru_cache(maxsize=65_536)
@@ -47,6 +49,37 @@ def name_similarity(a: str, b: str) -> float:
     if len(fa) > 1 and len(fb) > 1:
         return min(first, JaroWinkler.similarity(fa[-1], fb[-1]))
     return first
+
+
+def name_match(names_a: list[str], names_b: list[str]) -> str | None:
+    """'full' when given name and surname agree, 'given' when only given names can be
+    compared and agree, 'different' when both are named and no name agrees, None when
+    either is unnamed. A lone word equal to the other's surname is neither ('Юсуп' in
+    'Бобур Юсупов' may be a clipped surname)."""
+    if not names_a or not names_b:
+        return None
+    best = None
+    for a in names_a:
+        for b in names_b:
+            fa, fb = fold_name(a).split(), fold_name(b).split()
+            if not fa or not fb:
+                continue
+            given = JaroWinkler.similarity(fa[0], fb[0])
+            if len(fa) > 1 and len(fb) > 1:
+                surname = JaroWinkler.similarity(fa[-1], fb[-1])
+                if given >= SAME_NAME and surname >= SAME_SURNAME:
+                    return "full"
+                if given >= SAME_NAME and surname >= CLOSE_SURNAME:
+                    best = "given"
+            elif given >= SAME_NAME:
+                best = "given"
+            elif len(fa) == 1 and len(fb) > 1 and fb[-1].startswith(fa[0]) or (
+                len(fb) == 1 and len(fa) > 1 and fa[-1].startswith(fb[0])
+            ):
+                best = best or "unclear"
+    if best == "unclear":
+        return None
+    return best or "different"
 
 
 def same_person(names_a: list[str], names_b: list[str]) -> bool | None:

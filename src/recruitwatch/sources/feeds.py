@@ -85,8 +85,8 @@ def read_feed(
             link = entry.get("link")
             if link:
                 link = urllib.parse.urljoin(result.url, link)
-            if not link:
-                item = entry_item(entry, f"{result.url}#{meta['entry_id']}", meta | {"error": "feed entry has no link"})
+            if not link:  # the entry is the whole post (microblogs, notices): deliver it
+                item = entry_item(entry, f"{result.url}#{meta['entry_id']}", meta)
             elif not fetch_articles:
                 item = entry_item(entry, link, meta)
             else:

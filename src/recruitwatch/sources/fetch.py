@@ -133,7 +133,9 @@ def _resolve(host: str, port: int, url: str) -> list[ipaddress.IPv4Address | ipa
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise FetchError(f"cannot resolve host {host} for {url} ({exc}); check the URL and your network", url=url) from None
+        raise FetchError(
+            f"cannot resolve host {host} for {url} ({exc}); check the URL and your network", url=url
+        ) from None
     # A link-local IPv6 answer may carry a scope ("fe80::1%eth0"): drop it before parsing.
     return [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
 
@@ -190,7 +192,9 @@ class Fetcher:
     def close(self) -> None:
         self._client.close()
 
-    def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
+    def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
         """GET `url`; conditional when `etag`/`last_modified` are given. Raises `FetchError`."""
         headers = {}
         if etag:
@@ -207,20 +211,34 @@ class Fetcher:
                 target = str(response.url.join(response.headers["location"]))
                 if target in chain:
                     hops = " → ".join([*chain[chain.index(target) :], target])
-                    raise FetchError(f"redirect loop at {url} ({hops}); the site is misconfigured, try later", url=url, status=status)
+                    raise FetchError(
+                        f"redirect loop at {url} ({hops}); the site is misconfigured, try later",
+                        url=url,
+                        status=status,
+                    )
                 if len(chain) > self.max_redirects:
-                    raise FetchError(f"{url} redirects more than {self.max_redirects} times; use the final address directly", url=url, status=status)
+                    raise FetchError(
+                        f"{url} redirects more than {self.max_redirects} times; use the final address directly",
+                        url=url,
+                        status=status,
+                    )
                 chain.append(target)
                 current = target
                 continue
-            found = response.headers
-            if status == 304:
-                return FetchResult(current, status, b"", dict(found), found.get("etag", etag),
-                                   found.get("last-modified", last_modified), True, utcnow())
-            if not 200 <= status < 300:
+            found, not_modified = response.headers, status == 304
+            if not (not_modified or 200 <= status < 300):
                 raise FetchError(_status_message(current, status), url=current, status=status)
-            return FetchResult(current, status, content, dict(found), found.get("etag"),
-                               found.get("last-modified"), False, utcnow())
+            return FetchResult(
+                url=current,
+                status=status,
+                content=content,  # empty for 304: _get reads bodies of 2xx answers only
+                headers=dict(found),
+                # A 304 may omit the validators: the ones we sent still hold.
+                etag=found.get("etag") or (etag if not_modified else None),
+                last_modified=found.get("last-modified")
+                or (last_modified if not_modified else None),
+                not_modified=not_modified,
+            )
 
     # -- one hop, with retries
 
@@ -233,7 +251,9 @@ class Fetcher:
                 with self._client.stream("GET", url, headers=headers) as response:
                     if response.status_code in RETRY_STATUSES and not last_try:
                         delay = self._retry_delay(response, attempt, url)
-                        logger.debug("%s answered %s; retrying in %.1f s", url, response.status_code, delay)
+                        logger.debug(
+                            "%s answered %s; retrying in %.1f s", url, response.status_code, delay
+                        )
                         self._sleep(delay)
                         continue
                     if 200 <= response.status_code < 300:
@@ -249,7 +269,10 @@ class Fetcher:
                 logger.debug("%s failed (%s); retrying", url, exc)
                 self._sleep(self.backoff * 2**attempt)
             except httpx.HTTPError as exc:  # bad URL or protocol: another try would not help
-                raise FetchError(f"could not fetch {url} ({type(exc).__name__}: {exc}); check the address", url=url) from None
+                raise FetchError(
+                    f"could not fetch {url} ({type(exc).__name__}: {exc}); check the address",
+                    url=url,
+                ) from None
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _wait_turn(self, host: str) -> None:
@@ -307,7 +330,9 @@ def _status_message(url: str, status: int) -> str:
     if status in RETRY_STATUSES:
         return f"{url} answered HTTP {status} on every attempt; the server is struggling, try again later"
     if status in (401, 403):
-        return f"{url} answered HTTP {status}: access denied; the page needs a login or blocks robots"
+        return (
+            f"{url} answered HTTP {status}: access denied; the page needs a login or blocks robots"
+        )
     if status in (404, 410):
         return f"{url} answered HTTP {status}: not found; check the address"
     return f"{url} answered HTTP {status}; check the address"

@@ -40,7 +40,9 @@ def _file_item(file: Path, root: Path, media_type: str, max_bytes: int) -> Sourc
             raw = handle.read(max_bytes + 1)
         if len(raw) > max_bytes:
             raw = b""
-            meta["error"] = f"file is larger than the {max_bytes:,}-byte limit; split it or raise max_bytes"
+            meta["error"] = (
+                f"file is larger than the {max_bytes:,}-byte limit; split it or raise max_bytes"
+            )
     except OSError as exc:
         meta["error"] = f"cannot read file ({exc.strerror or exc}); check its permissions"
     return SourceItem(

@@ -36,7 +36,9 @@ def read_jsonl(path: str) -> Iterator[SourceItem]:
                 if raw.strip():
                     yield line_item(raw, f"{file}#line-{number}", number)
         except (OSError, EOFError) as exc:  # a truncated or corrupt .gz
-            raise SourceError(f"{path} is damaged after line {number} ({exc}); check the file") from None
+            raise SourceError(
+                f"{path} is damaged after line {number} ({exc}); check the file"
+            ) from None
 
 
 def line_item(raw: bytes, line_locator: str, number: int) -> SourceItem:
@@ -56,7 +58,9 @@ def line_item(raw: bytes, line_locator: str, number: int) -> SourceItem:
         meta["id"] = record_id
     published = parse_published(record.get("published"))
     if record.get("published") and published is None:
-        meta["warning"] = f"unrecognised published date {record['published']!r}; expected YYYY-MM-DD or ISO datetime"
+        meta["warning"] = (
+            f"unrecognised published date {record['published']!r}; expected YYYY-MM-DD or ISO datetime"
+        )
     return SourceItem(
         source_kind="jsonl",
         locator=url or line_locator,

@@ -26,7 +26,9 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 
 @register("page")
-def read_page(url: str, *, fetcher: Fetcher | None = None, allow_private: bool = False) -> Iterator[SourceItem]:
+def read_page(
+    url: str, *, fetcher: Fetcher | None = None, allow_private: bool = False
+) -> Iterator[SourceItem]:
     """Yield the one page at `url`. A page that cannot be fetched raises `SourceError`.
 
     `allow_private` only applies when no `fetcher` is given (a given fetcher keeps its own).
@@ -35,9 +37,13 @@ def read_page(url: str, *, fetcher: Fetcher | None = None, allow_private: bool =
         yield page_item(client.fetch(url), requested_url=url)
 
 
-def page_item(result: FetchResult, *, kind: str = "page", requested_url: str | None = None) -> SourceItem:
+def page_item(
+    result: FetchResult, *, kind: str = "page", requested_url: str | None = None
+) -> SourceItem:
     """A SourceItem for a fetched page; shared with the feed reader for its articles."""
-    media_type = result.media_type or ("text/html" if looks_like_html(result.content) else "application/octet-stream")
+    media_type = result.media_type or (
+        "text/html" if looks_like_html(result.content) else "application/octet-stream"
+    )
     title = published = author = None
     if media_type in HTML_TYPES:
         title, published, author = html_metadata(result.content, result.url)
@@ -70,7 +76,9 @@ def looks_like_html(content: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html"))
 
 
-def html_metadata(raw: bytes, url: str | None = None) -> tuple[str | None, dt.date | None, str | None]:
+def html_metadata(
+    raw: bytes, url: str | None = None
+) -> tuple[str | None, dt.date | None, str | None]:
     """(title, published date, author) from an HTML page; Nones where it has none."""
     try:
         tree = load_html(raw)

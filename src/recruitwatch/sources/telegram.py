@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from .base import SourceError, SourceItem, register, utcnow
 
-CHUNK_CHARS = 1 << 20
+CHUNK_CHARS = 1 << 18
 MAX_MESSAGE_CHARS = 64 << 20  # one message larger than this is a broken file, not a post
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
@@ -48,9 +48,13 @@ def read_telegram(path: str) -> Iterator[SourceItem]:
             f"{file} is not a valid Telegram export ({exc}); export the channel again from Telegram Desktop as JSON"
         ) from None
     except UnicodeDecodeError as exc:
-        raise SourceError(f"{file} is not UTF-8 JSON ({exc.reason}); export it again from Telegram Desktop as JSON") from None
+        raise SourceError(
+            f"{file} is not UTF-8 JSON ({exc.reason}); export it again from Telegram Desktop as JSON"
+        ) from None
     except OSError as exc:
-        raise SourceError(f"cannot read {file} ({exc.strerror or exc}); check the path and permissions") from None
+        raise SourceError(
+            f"cannot read {file} ({exc.strerror or exc}); check the path and permissions"
+        ) from None
 
 
 def _export_file(path: str) -> Path:
@@ -58,7 +62,9 @@ def _export_file(path: str) -> Path:
     if file.is_dir():
         file = file / "result.json"
     if not file.is_file():
-        raise SourceError(f"no Telegram export at {file}; give the export's result.json or its folder")
+        raise SourceError(
+            f"no Telegram export at {file}; give the export's result.json or its folder"
+        )
     return file.resolve()
 
 
@@ -146,7 +152,9 @@ def _messages(stream: _JsonStream) -> Iterator[tuple[dict, Any]]:
     if stream.peek():
         raise _Malformed(f"unexpected data after the export at character {stream.where()}")
     if not seen_messages:
-        raise _Malformed("it has no 'messages' list (a whole-account export? export a single channel)")
+        raise _Malformed(
+            "it has no 'messages' list (a whole-account export? export a single channel)"
+        )
 
 
 def _array(stream: _JsonStream) -> Iterator[Any]:
@@ -197,7 +205,9 @@ class _JsonStream:
     def expect(self, char: str) -> None:
         found = self.peek()
         if found != char:
-            raise _Malformed(f"expected {char!r} at character {self.where()}, found {found or 'the end'!r}")
+            raise _Malformed(
+                f"expected {char!r} at character {self.where()}, found {found or 'the end'!r}"
+            )
         self.pos += 1
 
     def separator(self, closer: str) -> bool:
@@ -206,7 +216,9 @@ class _JsonStream:
         if found in (",", closer) and found:
             self.pos += 1
             return found == closer
-        raise _Malformed(f"expected ',' or {closer!r} at character {self.where()}, found {found or 'the end'!r}")
+        raise _Malformed(
+            f"expected ',' or {closer!r} at character {self.where()}, found {found or 'the end'!r}"
+        )
 
     def value(self) -> Any:
         """Decode the next JSON value, reading more of the file until it is complete."""

@@ -42,11 +42,17 @@ def read_warc(path: str, *, max_bytes: int = MAX_BYTES) -> Iterator[SourceItem]:
                 record = next(records)
             except StopIteration:
                 return
-            except Exception as exc:  # ArchiveLoadFailed, zlib.error, …: the framing itself is broken
-                reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            except Exception as exc:  # ArchiveLoadFailed, zlib.error…: the framing is broken
+                reason = _one_line(str(exc)) or type(exc).__name__
                 if count == 0:
-                    raise SourceError(f"{path} is not a readable WARC file ({reason}); check the file") from None
-                yield _error_item(f"{file}#record-{count + 1}", f"archive damaged here, the rest is unreadable: {reason}", file)
+                    raise SourceError(
+                        f"{path} is not a readable WARC file ({reason}); check the file"
+                    ) from None
+                yield _error_item(
+                    f"{file}#record-{count + 1}",
+                    f"archive damaged here, the rest is unreadable: {reason}",
+                    file,
+                )
                 return
             count += 1
             item = _record_item(record, archive, file, max_bytes)
@@ -70,8 +76,12 @@ def _record_item(record, archive: ArchiveIterator, file: Path, max_bytes: int) -
         payload = record.content_stream().read(max_bytes + 1)
         if len(payload) > max_bytes:
             return _error_item(uri, f"payload is larger than the {max_bytes:,}-byte limit", file)
-    except Exception as exc:  # warcio raises many kinds on bad input; one record must not end the archive
-        return _error_item(uri, f"broken record ({type(exc).__name__}: {exc})", file)
+    except (
+        Exception
+    ) as exc:  # warcio raises many kinds on bad input; one record must not end the archive
+        return _error_item(
+            uri, f"broken record ({type(exc).__name__}: {_one_line(str(exc))})", file
+        )
     meta = {
         "warc_file": str(file),
         "warc_record_id": headers.get_header("WARC-Record-ID"),
@@ -96,6 +106,12 @@ def _error_item(locator: str, error: str, file: Path) -> SourceItem:
         fetched_at=utcnow(),
         meta={"warc_file": str(file), "error": error},
     )
+
+
+def _one_line(message: str) -> str:
+    """A library message fit for one line: warcio quotes the damaged bytes it met."""
+    first = message.splitlines()[0] if message else ""
+    return "".join(char if char.isprintable() else "?" for char in first[:120])
 
 
 def _warc_date(value: str | None) -> dt.datetime:
