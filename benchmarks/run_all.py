@@ -56,6 +56,9 @@ LABELS = {
     "cold_start_no_cache_s_median": ("The same, first run after installing (lexicons compiled, no cache)", "s", ""),
     "ingest_docs_per_s": ("Ingest of local JSON Lines into SQLite, ~1% relevant, end to end", "docs/s", ">= 1,000"),
     "ingest_peak_rss_mb": ("Ingest, peak memory", "MB", ""),
+    "search_documents_p95_ms": ("Full-text search over documents, p95 (store size below)", "ms", "< 50"),
+    "search_incident_list_p95_ms": ("Incident list with a text query and a filter, p95", "ms", "< 50"),
+    "search_docs": ("Search: documents in the store", "docs", "1,000,000"),
     "big_input_s": ("A 50 MB input through `recruitwatch extract`", "s", ""),
     "big_input_peak_rss_mb": ("A 50 MB input, peak memory", "MB", "< 500"),
 }
@@ -86,6 +89,7 @@ def main() -> None:
     results.update(_run("bench_extract.py"))
     results.update(_run("bench_big_input.py"))
     results.update(_run("bench_ingest.py"))
+    results.update(_run("bench_search.py"))
     results.update(cold_start())
     RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     write_readme(results)
