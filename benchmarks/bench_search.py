@@ -3,7 +3,7 @@
 Builds the store with bulk inserts (the same schema and search text the
 ingest writes), then times `search_documents` and `list_incidents` with a text
 query for a set of queries in three languages. Size from RECRUITWATCH_BENCH_DOCS
-(default 200,000 documents) and RECRUITWATCH_BENCH_INCIDENTS (default 20,000).
+(default 1,000,000 documents) and RECRUITWATCH_BENCH_INCIDENTS (default 20,000).
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def main() -> None:
     from recruitwatch.store.database import sessions
     from recruitwatch.store.queries import IncidentQuery, list_incidents, search_documents
 
-    n_docs = int(os.environ.get("RECRUITWATCH_BENCH_DOCS", 200_000))
+    n_docs = int(os.environ.get("RECRUITWATCH_BENCH_DOCS", 1_000_000))
     n_incidents = int(os.environ.get("RECRUITWATCH_BENCH_INCIDENTS", 20_000))
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "search.db"
