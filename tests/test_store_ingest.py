@@ -79,3 +79,22 @@ def test_incidents_filter_on_fields_dates_and_text(db_url):
         assert {i.id for i in killed_uz} <= {i.id for i in uzbeks}
         wagner = list_incidents(s, IncidentQuery(text="Вагнер", limit=500))
         assert wagner
+
+
+def test_reprocess_extracts_again_and_keeps_what_an_analyst_reviewed(db_url):
+    from recruitwatch.workflows import reprocess
+
+    Ingestor(db_url).run(demo_items()[:20])
+    with sessions(db_url)() as s, s.begin():
+        incident = s.scalars(select(Incident).order_by(Incident.id)).first()
+        incident.fields = {**incident.fields, "victim_status": "student"}
+        incident.reviewed_fields = ["victim_status"]
+        incident.review_state = "verified"
+        reviewed_id = incident.id
+        reports_before = count(s, Report)
+    assert reprocess(url=db_url, force=True) > 0
+    with sessions(db_url)() as s:
+        assert s.get(Incident, reviewed_id).fields["victim_status"] == "student"
+        assert count(s, Report) == reports_before  # same version: replaced, not added
+        current = s.scalars(select(Report).where(Report.current.is_(True))).all()
+        assert len({r.document_id for r in current}) == len(current)

@@ -95,7 +95,10 @@ def reprocess(*, url: str | None = None, force: bool = False, progress: Callable
             if current is not None and current.extractor_version == EXTRACTOR_VERSION and not force:
                 continue
             record = extract_text(document.text, source=document.locator, published=document.published)
-            report = repo.add_report(session, document, record, EXTRACTOR_VERSION)
+            if current is not None and current.extractor_version == EXTRACTOR_VERSION:
+                report = repo.replace_report(session, current, record)  # --force with the same version
+            else:
+                report = repo.add_report(session, document, record, EXTRACTOR_VERSION)
             if record["relevant"]:
                 ingestor.link_report(session, report, document)
             done += 1

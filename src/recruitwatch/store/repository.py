@@ -84,6 +84,16 @@ def add_report(session: Session, document: Document, record: dict, version: str)
     return report
 
 
+def replace_report(session: Session, report: Report, record: dict) -> Report:
+    """The same extractor version run again: new record, its old incident links dropped (to be linked anew)."""
+    session.execute(delete(Mention).where(Mention.report_id == report.id))
+    report.record = record
+    report.relevant = bool(record["relevant"])
+    report.relevance_score = float(record["relevance_score"])
+    session.flush()
+    return report
+
+
 def create_incident(session: Session, fields: dict, search_text: str, *, actor: str = "machine") -> Incident:
     incident = Incident(fields=fields, search_text=search_text)
     _denormalise(incident)
