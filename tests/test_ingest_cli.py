@@ -108,21 +108,39 @@ def test_folder_telegram_and_warc_sources(tmp_path, db_url):
 
 
 def test_backup_while_running_and_restore(tmp_path, db_url):
-    if not db_url.startswith("sqlite"):
-        return  # PostgreSQL backups go through pg_dump, tested where the client tools exist
+    import shutil
+
+    import pytest
+
+    if db_url.startswith("postgresql") and not shutil.which("pg_dump"):
+        pytest.skip("PostgreSQL backups need pg_dump and pg_restore (the PostgreSQL client tools)")
     source = tmp_path / "news.jsonl"
     write_jsonl(source, 0)
     env = {"RECRUITWATCH_DATABASE_URL": db_url}
     assert run_cli("ingest", str(source), env=env, timeout=300).returncode == 0
     before = counts(db_url)
     copy = tmp_path / "backup.db"
-    assert run_cli("backup", str(copy), env=env).returncode == 0
-    engine_for(db_url).dispose()
-    restored_url = f"sqlite:///{tmp_path / 'restored.db'}"
+    result = run_cli("backup", str(copy), env=env)
+    assert result.returncode == 0, result.stderr
+    restored_url = _empty_database_like(db_url, tmp_path)
     result = run_cli("restore", str(copy), env={"RECRUITWATCH_DATABASE_URL": restored_url})
     assert result.returncode == 0, result.stderr
     assert counts(restored_url) == before
     engine_for(restored_url).dispose()
+
+
+def _empty_database_like(url: str, tmp_path) -> str:
+    """A second, empty database on the same server (or a new SQLite file)."""
+    if url.startswith("sqlite"):
+        return f"sqlite:///{tmp_path / 'restored.db'}"
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS recruitwatch_restore_test"))
+        connection.execute(text("CREATE DATABASE recruitwatch_restore_test"))
+    admin.dispose()
+    return url.rsplit("/", 1)[0] + "/recruitwatch_restore_test"
 
 
 def test_watching_a_feed_fetches_an_unchanged_feed_once(tmp_path, db_url):
