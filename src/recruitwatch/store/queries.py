@@ -51,31 +51,29 @@ class IncidentQuery:
 _SAFE = re.compile(r"[^\w*]+")
 
 
-def _fts5_query(query: str) -> str | None:
+def _boolean_query(query: str, word, any_of: str, all_of: str) -> str | None:
+    """Each query word's alternatives OR-ed, the words AND-ed, in one engine's syntax.
+
+    `word(w, prefix)` renders one alternative: '"москва"' / '"москв"*' for SQLite's
+    FTS5, "'москва'" / "'москв':*" for PostgreSQL's tsquery.
+    """
     clauses = []
     for alternatives in query_terms(query):
         parts = []
         for alt in sorted(alternatives):
             prefix = alt.endswith("*")
-            word = _SAFE.sub(" ", alt.rstrip("*")).strip()
-            if word:
-                parts.append(f'"{word}"' + ("*" if prefix else ""))
+            parts.extend(word(w, prefix) for w in _SAFE.sub(" ", alt.rstrip("*")).split())
         if parts:
-            clauses.append("(" + " OR ".join(parts) + ")")
-    return " AND ".join(clauses) or None
+            clauses.append("(" + any_of.join(parts) + ")")
+    return all_of.join(clauses) or None
+
+
+def _fts5_query(query: str) -> str | None:
+    return _boolean_query(query, lambda w, prefix: f'"{w}"' + ("*" if prefix else ""), " OR ", " AND ")
 
 
 def _tsquery(query: str) -> str | None:
-    clauses = []
-    for alternatives in query_terms(query):
-        parts = []
-        for alt in sorted(alternatives):
-            prefix = alt.endswith("*")
-            for word in _SAFE.sub(" ", alt.rstrip("*")).split():
-                parts.append(f"'{word}'" + (":*" if prefix else ""))
-        if parts:
-            clauses.append("(" + " | ".join(parts) + ")")
-    return " & ".join(clauses) or None
+    return _boolean_query(query, lambda w, prefix: f"'{w}'" + (":*" if prefix else ""), " | ", " & ")
 
 
 def _matching_ids(session: Session, table: str, query: str, limit: int | None = None) -> Select | None:
