@@ -108,3 +108,16 @@ def test_any_bytes_decode_or_raise_a_clear_error(data):
         assert str(exc).startswith("fuzz:")
     else:
         assert isinstance(item.text, str)
+
+
+def test_a_huge_relevant_text_is_analysed_in_pieces(yusuf_text):
+    import datetime as dt
+
+    from recruitwatch.extract.pipeline import CHUNK_CHARS, extract_text
+
+    huge = (yusuf_text + "\n") * (CHUNK_CHARS // len(yusuf_text) + 2)
+    record = extract_text(huge, published=dt.date(2025, 4, 9))
+    assert record["relevant"] and len(record["incidents"]) > 1
+    for incident in record["incidents"]:
+        for e in incident["evidence"]:
+            assert huge[e["start"] : e["end"]] == e["quote"]

@@ -7,10 +7,11 @@ import re
 
 from ..legal.citations import find_citations
 from ..text.langid import detect_language
-from .analysis import analyse, analyse_window
+from .analysis import analyse_window
 from .dates import find_dates
 from .incidents import build_incidents
 from .relevance import score_relevance
+from .screen import screen
 
 CHUNK_CHARS = 200_000  # longer texts are analysed in pieces to bound memory
 
@@ -29,18 +30,21 @@ def extract_text(text: str, *, source: str = "-", published: dt.date | None = No
     }
     if lang == "und":
         return record
-    if len(text) > CHUNK_CHARS:
-        return _extract_long(text, record, published)
-    doc = analyse(text, lang)
-    relevance = score_relevance(doc)
-    record["relevance_score"] = relevance.score
-    record["relevant"] = relevance.relevant
-    citations = find_citations(text, lang, doc.tokens, doc.sentences, places=places_in(doc))
-    doc.memo["citations"] = citations
-    record["legal_refs"] = sorted({c.code for c in citations})
-    record["organisations"] = sorted({m.concept for m in doc.all_hits("organisations")})
-    if relevance.relevant:
-        record["incidents"] = build_incidents(doc, published, page_dates(text, published))
+    if len(text) > CHUNK_CHARS and not screen(text).passed:
+        return record  # a huge input (a dump, a book) is only analysed if the screen keeps it
+    metadata = page_dates(text, published)
+    refs, orgs = set(), set()
+    for start, end in _chunks(text):  # one window for an ordinary article
+        doc = analyse_window(text, lang, start, end)
+        relevance = score_relevance(doc)
+        record["relevance_score"] = max(record["relevance_score"], relevance.score)
+        record["relevant"] = record["relevant"] or relevance.relevant
+        doc.memo["citations"] = find_citations(text, lang, doc.tokens, doc.sentences, start, end, places_in(doc))
+        refs.update(c.code for c in doc.memo["citations"])
+        orgs.update(m.concept for m in doc.all_hits("organisations"))
+        if relevance.relevant:
+            record["incidents"].extend(build_incidents(doc, published, metadata))
+    record["legal_refs"], record["organisations"] = sorted(refs), sorted(orgs)
     return record
 
 
@@ -50,28 +54,6 @@ def places_in(doc) -> list[tuple[str, int, int]]:
     places = [(m.concept.split("-")[0], m.start, m.end) for m in doc.all_hits("regions")]
     places += [(m.concept, m.start, m.end) for m in doc.all_hits("countries") if m.entry.role == "name"]
     return sorted(places, key=lambda p: p[1])
-
-
-def _extract_long(text: str, record: dict, published: dt.date | None) -> dict:
-    """A huge input (a dump, a book) is screened, then analysed piece by piece."""
-    from .screen import screen
-
-    if not screen(text).passed:
-        return record
-    lang = record["language"]
-    refs, orgs = set(), set()
-    for start, end in _chunks(text):
-        doc = analyse_window(text, lang, start, end)
-        relevance = score_relevance(doc)
-        record["relevance_score"] = max(record["relevance_score"], relevance.score)
-        record["relevant"] = record["relevant"] or relevance.relevant
-        doc.memo["citations"] = find_citations(text, lang, doc.tokens, doc.sentences, start, end, places_in(doc))
-        refs.update(c.code for c in doc.memo["citations"])
-        orgs.update(m.concept for m in doc.all_hits("organisations"))
-        if relevance.relevant:
-            record["incidents"].extend(build_incidents(doc, published, None))
-    record["legal_refs"], record["organisations"] = sorted(refs), sorted(orgs)
-    return record
 
 
 def _chunks(text: str):
