@@ -34,13 +34,17 @@ def test_every_command_is_documented_in_the_readme():
             assert f"recruitwatch {name}" in readme or f"recruitwatch {group.name} " in readme, name
 
 
-def test_every_setting_read_from_the_environment_is_documented():
+def test_every_setting_read_from_the_environment_is_declared_and_documented():
     import re
 
+    from recruitwatch.settings import SETTINGS
+
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    declared = {setting.name for setting in SETTINGS}
     used = set()
     for path in (ROOT / "src").rglob("*.py"):
         used.update(re.findall(r"RECRUITWATCH_[A-Z_]+", path.read_text(encoding="utf-8")))
-    assert used
-    for name in used:
-        assert f"`{name}`" in readme, name
+    assert used and used <= declared, used - declared
+    for setting in SETTINGS:
+        assert f"`{setting.name}`" in readme, setting.name
+        assert setting.help

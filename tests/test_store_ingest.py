@@ -98,3 +98,11 @@ def test_reprocess_extracts_again_and_keeps_what_an_analyst_reviewed(db_url):
         assert count(s, Report) == reports_before  # same version: replaced, not added
         current = s.scalars(select(Report).where(Report.current.is_(True))).all()
         assert len({r.document_id for r in current}) == len(current)
+
+
+def test_incidents_are_found_by_a_victim_name_written_in_another_script(db_url):
+    Ingestor(db_url).run(demo_items())
+    with sessions(db_url)() as s:
+        latin = list_incidents(s, IncidentQuery(text="Firuz Davlatov", limit=50))
+        cyrillic = list_incidents(s, IncidentQuery(text="Фируз Давлатов", limit=50))
+        assert latin and {i.id for i in latin} <= {i.id for i in cyrillic}

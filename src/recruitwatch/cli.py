@@ -158,7 +158,7 @@ def ingest(
                                progress=lambda n, task=task: bar.advance(task, n))
         typer.echo(
             f"{source}: {stats.seen} read, {stats.added} new, {stats.duplicates} already stored, "
-            f"{stats.relevant} relevant, {stats.incidents_created} new incidents, {stats.incidents_linked} linked"
+            f"{stats.screened_in} past the screen, {stats.relevant} relevant, {stats.incidents_created} new incidents, {stats.incidents_linked} linked"
         )
         for error in stats.errors[:20]:
             typer.echo(f"  could not read {error}", err=True)

@@ -21,10 +21,11 @@ from .extract.pipeline import extract_text
 from .extract.screen import screen
 from .link.duplicates import DuplicateIndex, from_bytes, signature, to_bytes
 from .link.incidents import decide, merge_fields
+from .link.names import fold_name
 from .sources import SourceItem
 from .store import repository as repo
 from .store.database import sessions
-from .store.models import Document, Incident
+from .store.models import Document, Mention, Report
 from .text.langid import detect_language
 from .text.reader import text_from_bytes
 from .text.search_keys import index_text
@@ -58,9 +59,8 @@ class _Prepared:
     title: str | None
 
 
-def prepare(item: SourceItem) -> _Prepared:
+def prepare(item: SourceItem, sha: str) -> _Prepared:
     """Everything about one item that needs no database: text, screen, extraction (pure, parallelisable)."""
-    sha = hashlib.sha256(item.raw).hexdigest()
     title, encoding = item.title, None
     if item.text is not None:
         text = item.text
@@ -102,20 +102,20 @@ class Ingestor:
 
     def _store_batch(self, batch: list[SourceItem]) -> None:
         self.stats.seen += len(batch)
+        hashed = [(hashlib.sha256(item.raw).hexdigest(), item) for item in batch]
         with self._sessions() as session, session.begin():
-            known = repo.known_hashes(session, (hashlib.sha256(i.raw).hexdigest() for i in batch))
+            known = repo.known_hashes(session, (sha for sha, _ in hashed))
             source_id = None
             if self._source[0]:
                 source_id = repo.source(session, self._source[0], self._source[1] or "").id
             fresh: dict[str, SourceItem] = {}
-            for item in batch:
-                sha = hashlib.sha256(item.raw).hexdigest()
+            for sha, item in hashed:
                 if sha in known or sha in fresh:
                     self.stats.duplicates += 1
                     continue
                 fresh[sha] = item
-            for item in fresh.values():
-                self._store(session, prepare(item), source_id)
+            for sha, item in fresh.items():
+                self._store(session, prepare(item, sha), source_id)
 
     def _store(self, session: Session, p: _Prepared, source_id: int | None) -> None:
         item, record = p.item, p.record
@@ -166,7 +166,7 @@ class Ingestor:
         for position, found in enumerate(report.record["incidents"]):
             fields = {k: v for k, v in found.items() if k != "evidence"}
             best, best_decision = None, None
-            for incident in repo.linkable_incidents(session, set(fields["victim_nationalities"]), None):
+            for incident in repo.linkable_incidents(session, set(fields["victim_nationalities"])):
                 if incident.id in used:
                     continue
                 decision = decide(fields, incident.fields, same_text=incident.id in copies)
@@ -189,8 +189,6 @@ class Ingestor:
 
 
 def _incidents_of_cluster(session: Session, cluster_id: int) -> set[int]:
-    from .store.models import Mention, Report
-
     rows = session.scalars(
         select(Mention.incident_id)
         .join(Report, Mention.report_id == Report.id)
@@ -201,12 +199,14 @@ def _incidents_of_cluster(session: Session, cluster_id: int) -> set[int]:
 
 
 def _incident_search_text(fields: dict) -> str:
+    """Every field value, plus the victims' names folded to Latin, so Юсуф finds Yusuf."""
     words = []
     for value in fields.values():
         for v in value if isinstance(value, list) else [value]:
             if v not in (None, "", "unknown"):
                 words.append(str(v))
-    return index_text(" ".join(words), "ru", keyed=True) + " " + " ".join(w.lower() for w in words)
+    folded = [fold_name(name) for name in fields.get("victim_names") or ()]
+    return index_text(" ".join(words + folded), None, keyed=False)
 
 
 def _batches(items: Iterable[SourceItem], size: int) -> Iterator[list[SourceItem]]:
@@ -218,7 +218,3 @@ def _batches(items: Iterable[SourceItem], size: int) -> Iterator[list[SourceItem
             batch = []
     if batch:
         yield batch
-
-
-def incident_ids(session: Session) -> list[int]:
-    return list(session.scalars(select(Incident.id).order_by(Incident.id)))

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
+from ..text.keys import uz_fold
 from ..text.tokens import Token, split_sentences, tokenize
 from .data_files import extract_data
 from .lexicons import CONCEPT_FILES, concept_settings, form_languages, phrase_index
@@ -145,8 +146,6 @@ def _negated(doc: Analysis, m: Match, negation_at: set[int]) -> bool:
         # Uzbek negates a verb inside it: imzola-ma-di, bor-ma-gan.
         is_prefix, value = m.entry.words[-1]
         if is_prefix:
-            from ..text.keys import uz_fold
-
             rest = uz_fold(doc.tokens[m.last].text)[len(value) :]
             if rest.startswith(("ma", "may")) and not rest.startswith(("mas", "man")):
                 return True

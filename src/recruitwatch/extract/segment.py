@@ -47,7 +47,8 @@ def _indefinite_intro(doc: Analysis, sentence: int, persons: list[Mention]) -> b
     start = doc.sentences[sentence][0]
     for p in persons:
         before = doc.text[max(start, p.start - 12) : p.start].lower().split()
-        if before and before[-1] in ("a", "an", "another") or before[-2:-1] in (["a"], ["an"], ["another"]):
+        # "a citizen", or one adjective between: "an Uzbek migrant"
+        if set(before[-2:]) & {"a", "an", "another"}:
             return True
     return False
 

@@ -51,8 +51,5 @@ class DuplicateIndex:
         self._cluster[key] = cluster_id
         return cluster_id
 
-    def cluster_of(self, document_id: int) -> int | None:
-        return self._cluster.get(document_id)
-
     def __len__(self) -> int:
         return len(self._cluster)

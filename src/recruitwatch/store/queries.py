@@ -5,7 +5,6 @@ The same functions serve the command line now and the web application later.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -148,7 +147,3 @@ def list_incidents(session: Session, q: IncidentQuery) -> list[Incident]:
         query = query.where(Incident.id.in_(select(incident_hits.subquery().c.id)) | Incident.id.in_(from_documents))
     query = query.order_by(Incident.date.desc().nulls_last(), Incident.id.desc()).limit(q.limit).offset(q.offset)
     return list(session.scalars(query))
-
-
-def parse_day(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None

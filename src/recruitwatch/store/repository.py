@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import zlib
 from collections.abc import Iterable
 
@@ -164,7 +163,7 @@ def incident_documents(session: Session, incident_ids: list[int]) -> dict[int, l
     return out
 
 
-def linkable_incidents(session: Session, nationalities: set[str], since: dt.date | None) -> list[Incident]:
+def linkable_incidents(session: Session, nationalities: set[str]) -> list[Incident]:
     """Candidate incidents for linking: share a nationality (or have none), not rejected or merged away."""
     query = select(Incident).where(Incident.merged_into.is_(None), Incident.review_state != "rejected")
     if nationalities:

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 # Letters and digits, joined across the apostrophes Uzbek writes inside words
 # (o'zbek, oʻzbek, o‘zbek, oʼzbek) and English contractions (didn't).
 WORD_RE = re.compile(r"[^\W_]+(?:['’‘ʻʼ`][^\W_]+)*")
-APOSTROPHES = "'’‘ʻʼ`"
 
 # A sentence ends at . ! ? … (with closing quotes/brackets) before a capital,
 # a digit, an opening quote or a dash; or at a line break.
