@@ -553,6 +553,17 @@ def test_a_public_feed_cannot_point_us_at_private_addresses(
     assert item.meta["error"].startswith("refusing") and item.text == "bait"
 
 
+def test_a_name_that_resolves_to_a_private_address_on_connect_is_refused(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: the guard's lookup says public, the connection lands on loopback."""
+    monkeypatch.setattr(fetch_module, "_resolve", lambda host, port, url: [ipaddress.ip_address("93.184.216.34")])
+    server.routes["/secret"] = page(b"<html><body>internal</body></html>")
+    with Fetcher(min_interval=0, trust_env=False, max_retries=0) as client, pytest.raises(FetchError) as caught:
+        client.fetch(server.url("/secret"))
+    assert "DNS rebinding" in str(caught.value) and "127.0.0.1" in str(caught.value)
+
+
 def test_a_page_that_is_not_a_feed_raises(server: LocalServer, fetcher: Fetcher) -> None:
     server.routes["/home"] = page(b"<html><body><p>Welcome <b>home</p></body>")
     with pytest.raises(SourceError, match="not an RSS or Atom feed"):

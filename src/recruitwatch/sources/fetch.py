@@ -15,9 +15,10 @@ that keep us a good citizen and keep hostile input out are enforced once:
 - redirects followed by hand (at most 5, loops reported as loops);
 - conditional GET (ETag / Last-Modified) with 304 reported as `not_modified`.
 
-Known limit: the guard resolves the host name before httpx connects, and
-httpx resolves it again; a hostile DNS server answering differently the
-second time (DNS rebinding) is not caught here.
+The guard resolves the host name before httpx connects, and httpx resolves
+it again; a hostile DNS server answering differently the second time (DNS
+rebinding) would slip past that check, so the address actually connected to
+is checked again before any byte of the answer is read.
 """
 
 from __future__ import annotations
@@ -249,6 +250,7 @@ class Fetcher:
             self._wait_turn(host)
             try:
                 with self._client.stream("GET", url, headers=headers) as response:
+                    self._check_peer(response, url)
                     if response.status_code in RETRY_STATUSES and not last_try:
                         delay = self._retry_delay(response, attempt, url)
                         logger.debug(
@@ -274,6 +276,23 @@ class Fetcher:
                     url=url,
                 ) from None
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _check_peer(self, response: httpx.Response, url: str) -> None:
+        """Refuse an answer from a forbidden address even if DNS said otherwise a moment ago."""
+        if self.allow_private:
+            return
+        stream = response.extensions.get("network_stream")
+        peer = stream.get_extra_info("server_addr") if stream is not None else None
+        if not peer:
+            return  # a transport without sockets (tests' MockTransport): nothing was connected to
+        ip = ipaddress.ip_address(peer[0])
+        reason = forbidden_reason(ip)
+        if reason:
+            raise FetchError(
+                f"refusing {url}: connected to {reason} address {ip} (the name resolved elsewhere a moment "
+                "before: DNS rebinding?); use --allow-private only for sources you trust on your own network",
+                url=url,
+            )
 
     def _wait_turn(self, host: str) -> None:
         """Keep `min_interval` between requests to one host; reserve the slot, then sleep outside the lock."""
