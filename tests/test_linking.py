@@ -65,6 +65,15 @@ def test_an_unnamed_report_needs_place_time_and_story_to_agree():
     assert not decide({**unnamed, "methods": ["summons"], "outcomes": ["deployed"]}, BASE).linked
 
 
+def test_a_report_without_nationality_needs_status_and_story_to_agree_as_well():
+    stateless = {**BASE, "victim_names": [], "victim_nationalities": []}
+    assert decide(stateless, BASE).linked
+    assert not decide({**stateless, "victim_status": "prisoner"}, BASE).linked
+    assert not decide({**stateless, "victim_status": "unknown"}, BASE).linked
+    assert not decide({**stateless, "methods": ["summons"]}, BASE).linked
+    assert not decide({**stateless, "date": None}, BASE).linked
+
+
 def test_merging_keeps_one_name_per_person_and_the_more_precise_date():
     merged = merge_fields(BASE, {**BASE, "victim_names": ["Юсуф Курбонов"], "date": "2025-04-07", "outcomes": ["released"]})
     assert merged["victim_names"] == ["Yusuf Qurbonov"]
@@ -79,4 +88,4 @@ def test_linking_set_precision_and_recall():
     spec.loader.exec_module(module)
     scores = module.evaluate(ROOT / "tests" / "linking" / "reports.jsonl")
     assert scores["precision"] >= 0.98, scores["wrongly_linked"]
-    assert scores["recall"] >= 0.55  # the target is 0.85: see the README's limits
+    assert scores["recall"] >= 0.70  # the target is 0.85: see the README's limits

@@ -130,6 +130,10 @@ def decide(new: dict, known: dict, *, same_text: bool = False) -> LinkDecision:
     if regions and dates and nat_a & nat_b and happened >= 0.3:
         # No name on one side: the same place, time, nationality and story.
         return LinkDecision(0.7, tuple(reasons))
+    same_status = status_a == status_b and status_a not in (None, "unknown")
+    if regions and dates and not (nat_a and nat_b) and same_status and happened >= 0.5:
+        # One report does not say where the victim is from: everything else must agree, status included.
+        return LinkDecision(0.65, ("nationality unknown on one side", "same victim status", *reasons))
     return LinkDecision(0.3, tuple(reasons) or ("too little in common",))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from .models import (
@@ -170,5 +170,6 @@ def linkable_incidents(session: Session, nationalities: set[str]) -> list[Incide
         with_nat = select(IncidentValue.incident_id).where(
             IncidentValue.field == "victim_nationalities", IncidentValue.value.in_(sorted(nationalities))
         )
-        query = query.where(Incident.id.in_(with_nat))
+        any_nat = select(IncidentValue.incident_id).where(IncidentValue.field == "victim_nationalities")
+        query = query.where(or_(Incident.id.in_(with_nat), Incident.id.not_in(any_nat)))
     return list(session.scalars(query.order_by(Incident.id)))
