@@ -18,10 +18,11 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 $(TEST_STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	scripts/install-chromium.sh
 	@touch $(STAMP) $@
 
 run: $(STAMP)
-	$(BIN)/recruitwatch demo
+	$(BIN)/recruitwatch serve --demo
 
 test: $(TEST_STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts

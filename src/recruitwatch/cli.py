@@ -299,6 +299,95 @@ def restore(path: Path = typer.Argument(..., help="A file made by `recruitwatch 
     typer.echo(f"restored from {path}")
 
 
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (keep 127.0.0.1 unless behind a proxy)."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    demo: bool = typer.Option(False, "--demo", help="Load the bundled demo articles on the first run."),
+    secure_cookies: bool = typer.Option(False, "--secure-cookies", help="Mark cookies Secure (behind an HTTPS proxy)."),
+) -> None:
+    """Run the web application; on a database without users, create an admin with a one-time password."""
+    from .web.server import serve as run_server
+
+    run_server(host, port, demo=demo, secure_cookies=secure_cookies)
+
+
+users_app = typer.Typer(help="Staff accounts of the web application.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+class Role(StrEnum):
+    admin = "admin"
+    analyst = "analyst"
+    viewer = "viewer"
+
+
+@users_app.command("add")
+def users_add(
+    username: str = typer.Argument(..., help="Lowercase letters, digits, '.', '_' or '-'."),
+    role: Role = typer.Option(Role.analyst, "--role", help="admin, analyst or viewer."),
+    language: str = typer.Option("en", "--language", help="Interface language: en, ru or uz."),
+) -> None:
+    """Create an account with a one-time password (printed once; changed at the first sign-in)."""
+    from .security.accounts import create_user
+    from .store.database import transaction, upgrade
+
+    upgrade()
+    with transaction() as session:
+        account = create_user(session, username, role.value, language=language)
+    typer.echo(f"{account.user.username} ({role.value}): one-time password {account.one_time_password}")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """Every account with its role and state."""
+    from .store.accounts import all_users
+    from .store.database import sessions, upgrade
+
+    upgrade()
+    with sessions()() as session:
+        for user in all_users(session):
+            state = "disabled" if user.disabled else ("must change password" if user.must_change_password else "active")
+            last = user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at else "never"
+            typer.echo(f"{user.username}\t{user.role}\t{state}\tlast sign-in {last}")
+
+
+@users_app.command("disable")
+def users_disable(username: str = typer.Argument(...)) -> None:
+    """Stop an account from signing in; its sessions end at once."""
+    from .security.accounts import set_disabled
+    from .store.database import transaction, upgrade
+
+    upgrade()
+    with transaction() as session:
+        set_disabled(session, username, True)
+    typer.echo(f"{username} disabled")
+
+
+@users_app.command("enable")
+def users_enable(username: str = typer.Argument(...)) -> None:
+    """Let a disabled account sign in again."""
+    from .security.accounts import set_disabled
+    from .store.database import transaction, upgrade
+
+    upgrade()
+    with transaction() as session:
+        set_disabled(session, username, False)
+    typer.echo(f"{username} enabled")
+
+
+@users_app.command("reset-password")
+def users_reset_password(username: str = typer.Argument(...)) -> None:
+    """A new one-time password for an account; its sessions end."""
+    from .security.accounts import reset_password
+    from .store.database import transaction, upgrade
+
+    upgrade()
+    with transaction() as session:
+        password = reset_password(session, username)
+    typer.echo(f"{username}: one-time password {password}")
+
+
 def main() -> None:
     try:
         app()

@@ -33,7 +33,7 @@ def demo_items() -> list[SourceItem]:
     return items
 
 
-def run_demo(out: Path, url: str | None = None) -> list[dict]:
+def run_demo(out: Path, url: str | None = None, *, show: bool = True) -> list[dict]:
     from ..ingest import Ingestor
     from ..settings import database_url
     from ..store.database import sessions, upgrade
@@ -56,12 +56,14 @@ def run_demo(out: Path, url: str | None = None) -> list[dict]:
             f"{stats.incidents_created} incidents, {stats.incidents_linked} reports linked to an existing incident."
         )
     rows = incidents_with_documents(IncidentQuery(limit=1000), url)
-    print_incidents(rows, console)
+    if show:
+        print_incidents(rows, console)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     console.print(f"Database: {url or database_url()}")
     console.print(f"JSON Lines written to {out.resolve()}")
-    console.print("Next: `recruitwatch incidents --nationality UZ`, `recruitwatch search Москва`, `recruitwatch ingest FEED_URL`.")
+    if show:
+        console.print("Next: `recruitwatch incidents --nationality UZ`, `recruitwatch search Москва`, `recruitwatch ingest FEED_URL`.")
     return rows
