@@ -1,0 +1,51 @@
+"""The ACLED-style table as an Excel workbook, for people who work in spreadsheets.
+
+Cells are typed, so text needs no apostrophe against formula injection: every
+text cell is stored as a string, never as a formula. Dates are written as text
+(YYYY-MM-DD), because a month or year date is not a day and Excel would make
+it one.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Iterator
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+from .acled import table_rows
+from .rows import IncidentRow
+from .tabular import MULTI_SEPARATOR
+
+MAX_CELL = 32767  # Excel's limit on the characters of one cell
+SHEET_TITLE = "incidents"
+
+
+def _cell(sheet, value, *, bold: bool = False) -> WriteOnlyCell:
+    if isinstance(value, list | tuple):
+        value = MULTI_SEPARATOR.join(str(v) for v in value)
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL]
+    cell = WriteOnlyCell(sheet, value=value if value != "" else None)
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl would store text beginning with = as a formula
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def export_xlsx(rows: Iterable[IncidentRow], *, redact_names: bool) -> Iterator[bytes]:
+    """One sheet: bold, frozen header row; then one row per incident."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(SHEET_TITLE)
+    sheet.freeze_panes = "A2"
+    header, body = table_rows(rows, redact_names=redact_names)
+    sheet.append([_cell(sheet, h, bold=True) for h in header])
+    for values in body:
+        sheet.append([_cell(sheet, v) for v in values])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    yield buffer.getvalue()
