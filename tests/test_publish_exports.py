@@ -356,3 +356,17 @@ def test_rows_from_plain_dicts_parse_iso_dates():
     assert row.review_state == "machine" and row.date is None and row.time_precision is None
     naive = IncidentRow.from_dict({"id": 8, "fields": {}, "updated_at": "2025-01-01T00:00:00"})
     assert naive.updated_at == dt.datetime(2025, 1, 1, tzinfo=dt.UTC), "the store writes UTC"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "uwazi"])
+def test_each_incident_is_summarised_once_not_once_per_column(fmt, monkeypatch):
+    calls = []
+
+    def counting_notes(row):
+        calls.append(row.id)
+        return "note"
+
+    monkeypatch.setattr(acled, "notes", counting_notes)
+    monkeypatch.setattr(uwazi, "notes", counting_notes)
+    exports.export_bytes(fmt, incidents(), redact_names=True)
+    assert sorted(calls) == [101, 102, 103]

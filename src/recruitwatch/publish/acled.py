@@ -8,6 +8,7 @@ merged data stays distinguishable. Mapping, column by column: docs/exports.md.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -193,7 +194,13 @@ def values(row: IncidentRow, *, redact_names: bool) -> dict[str, Any]:
     return out
 
 
-def table_rows(rows, *, redact_names: bool):
-    """(header, iterator of row lists) in column order."""
+def table_rows(
+    rows: Iterable[IncidentRow], *, redact_names: bool
+) -> tuple[tuple[str, ...], Iterator[list[Any]]]:
+    """(header, iterator of row lists) in column order, each incident read once."""
     header = columns(redact_names=redact_names)
-    return header, ([values(r, redact_names=redact_names)[c] for c in header] for r in rows)
+    return header, (in_order(values(r, redact_names=redact_names), header) for r in rows)
+
+
+def in_order(cells: dict[str, Any], header: Iterable[str]) -> list[Any]:
+    return [cells[c] for c in header]

@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from .acled import point, redact_text, source_name
+from .acled import in_order, point, redact_text, source_name
 from .rows import IncidentRow
 from .summary import notes, title
 from .tabular import csv_chunks
@@ -177,5 +177,5 @@ def values(row: IncidentRow, *, redact_names: bool) -> dict[str, Any]:
 def export_uwazi(rows: Iterable[IncidentRow], *, redact_names: bool) -> Iterator[bytes]:
     header = columns(redact_names=redact_names)
     return csv_chunks(
-        header, ([values(r, redact_names=redact_names)[c] for c in header] for r in rows)
+        header, (in_order(values(r, redact_names=redact_names), header) for r in rows)
     )

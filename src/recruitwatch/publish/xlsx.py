@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -24,14 +25,24 @@ MAX_CELL = 32767  # Excel's limit on the characters of one cell
 SHEET_TITLE = "incidents"
 
 
-def _cell(sheet, value, *, bold: bool = False) -> WriteOnlyCell:
+def _value(value: Any) -> Any:
+    """A cell value openpyxl writes as given: lists joined, text cleaned and cut to Excel's limit."""
     if isinstance(value, list | tuple):
         value = MULTI_SEPARATOR.join(str(v) for v in value)
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL]
-    cell = WriteOnlyCell(sheet, value=value if value != "" else None)
+    return None if value == "" else value
+
+
+def _cell(sheet: Any, value: Any, *, bold: bool = False) -> Any:
+    """Plain values as they are (fast); a typed cell for a header cell, and for text that
+    openpyxl would otherwise store as a formula (it treats text beginning with = as one)."""
+    value = _value(value)
+    if not bold and not (isinstance(value, str) and value.startswith("=")):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
-        cell.data_type = "s"  # openpyxl would store text beginning with = as a formula
+        cell.data_type = "s"
     if bold:
         cell.font = Font(bold=True)
     return cell
