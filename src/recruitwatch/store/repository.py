@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from ..link.names import fold_name
+from ..text.search_keys import index_text
 from .models import (
     Document,
     DocumentOrganisation,
@@ -117,6 +119,44 @@ def update_incident(session: Session, incident: Incident, fields: dict, search_t
     _set_values(session, incident)
     changed = {f: {"before": before.get(f), "after": merged.get(f)} for f in merged if before.get(f) != merged.get(f)}
     session.add(IncidentChange(incident_id=incident.id, actor=actor, action=action, detail={**detail, "changed": changed}))
+
+
+def refresh_incident(session: Session, incident: Incident, fields: dict, *, actor: str, action: str, detail: dict) -> dict:
+    """Set exactly these fields (an analyst's decision: reviewed fields are not protected here),
+    keeping the search text, the filter columns and the facet values in step; always writes history.
+
+    Returns what changed: {field: {"before", "after"}}.
+    """
+    before = incident.fields or {}
+    changed = {f: {"before": before.get(f), "after": fields.get(f)} for f in fields if before.get(f) != fields.get(f)}
+    incident.fields = dict(fields)
+    incident.search_text = incident_search_text(fields)
+    _denormalise(incident)
+    _set_values(session, incident)
+    record_change(session, incident, actor=actor, action=action, detail={**detail, "changed": changed})
+    return changed
+
+
+def record_change(session: Session, incident: Incident, *, actor: str, action: str, detail: dict) -> IncidentChange:
+    """One history entry; also marks the incident as changed, so `updated` sorting and mirrors see it."""
+    incident.updated_at = utcnow()
+    change = IncidentChange(incident_id=incident.id, actor=actor, action=action, detail=detail)
+    session.add(change)
+    return change
+
+
+def incident_search_text(fields: dict) -> str:
+    """Every field value, plus the victims' names folded to Latin, so Юсуф finds Yusuf.
+
+    The same text ingest builds (ingest._incident_search_text), for incidents changed by review.
+    """
+    words = []
+    for value in fields.values():
+        for v in value if isinstance(value, list) else [value]:
+            if v not in (None, "", "unknown"):
+                words.append(str(v))
+    folded = [fold_name(name) for name in fields.get("victim_names") or ()]
+    return index_text(" ".join(words + folded), None, keyed=False)
 
 
 def add_mention(session: Session, report: Report, position: int, incident: Incident, score: float, reason: str) -> Mention:
