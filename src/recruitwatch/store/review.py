@@ -1,0 +1,370 @@
+"""Analysts' review of incidents: confirm, reject, reopen, correct a field, merge, split; outlet grades.
+
+Each action works in the caller's session (the caller commits) and writes an
+IncidentChange naming who did it and why, so the history answers "who
+changed this, when, and on what grounds". Corrected fields are added to
+`reviewed_fields`, which linking and reprocessing never overwrite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import cache
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ..errors import RecruitWatchError
+from ..extract.data_files import extract_data
+from ..link.incidents import merge_fields
+from ..vocab import INCIDENT_FIELDS, METHODS, OUTCOMES, PERPETRATORS, VICTIM_STATUSES
+from . import repository as repo
+from .models import Incident, Mention, OutletGrade, Report, utcnow
+
+# The source-reliability half of the Admiralty (NATO) scale, as used by HURIDOCS-style tools
+# and intelligence analysis; the information-credibility half (1-6) is not graded here.
+RELIABILITY_GRADES = {
+    "A": "Completely reliable",
+    "B": "Usually reliable",
+    "C": "Fairly reliable",
+    "D": "Not usually reliable",
+    "E": "Unreliable",
+    "F": "Reliability cannot be judged",
+}
+
+MAX_NAME = 200
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_CLOSED = {"perpetrators": PERPETRATORS, "methods": METHODS, "outcomes": OUTCOMES}
+
+
+class ReviewError(RecruitWatchError):
+    """A review action that cannot be done as asked; the message says what to do instead."""
+
+    exit_code = 2
+
+
+# -- reading the incident acted on
+
+
+def _live(session: Session, incident_id: int) -> Incident:
+    """The incident, locked for this transaction on PostgreSQL; refused if unknown or merged away."""
+    incident = session.get(Incident, incident_id, with_for_update=True)
+    if incident is None:
+        raise ReviewError(f"no incident {incident_id}")
+    if incident.merged_into is not None:
+        raise ReviewError(
+            f"incident {incident_id} was merged into incident {incident.merged_into}; act on incident {incident.merged_into}"
+        )
+    return incident
+
+
+def _actor(actor: str) -> str:
+    if not actor or not actor.strip():
+        raise ReviewError("a review action needs the username of who does it")
+    return actor.strip()
+
+
+def _reason(reason: str | None, action: str, *, required: bool) -> str:
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise ReviewError(f"say why you {action} it: the reason is kept in the incident's history")
+    return reason
+
+
+# -- review state
+
+
+def _set_state(session: Session, incident_id: int, state: str, action: str, actor: str, reason: str) -> Incident:
+    incident = _live(session, incident_id)
+    before = incident.review_state
+    if before == state:
+        raise ReviewError(f"incident {incident_id} is already {state}")
+    incident.review_state = state
+    repo.record_change(
+        session, incident, actor=_actor(actor), action=action,
+        detail={"reason": reason, "review_state": {"before": before, "after": state}},
+    )
+    return incident
+
+
+def confirm(session: Session, incident_id: int, *, actor: str, reason: str = "") -> Incident:
+    """An analyst checked the incident against its sources: it may be published."""
+    return _set_state(session, incident_id, "verified", "confirmed", actor, _reason(reason, "confirm", required=False))
+
+
+def reject(session: Session, incident_id: int, *, actor: str, reason: str) -> Incident:
+    """Not a real incident (misread, out of scope): hidden from the public and from linking."""
+    return _set_state(session, incident_id, "rejected", "rejected", actor, _reason(reason, "reject", required=True))
+
+
+def reopen(session: Session, incident_id: int, *, actor: str, reason: str = "") -> Incident:
+    """Back to unreviewed, e.g. after a wrong rejection or when new sources contradict a confirmation."""
+    return _set_state(session, incident_id, "machine", "reopened", actor, _reason(reason, "reopen", required=False))
+
+
+# -- correcting a field
+
+
+@cache
+def country_codes() -> frozenset[str]:
+    return frozenset(c["code"] for c in extract_data("countries.yaml")["countries"])
+
+
+@cache
+def region_codes() -> frozenset[str]:
+    return frozenset(r["code"] for r in extract_data("regions.yaml")["regions"])
+
+
+def clean_value(field: str, value):
+    """The value as the contract stores it, or ReviewError saying what is wrong with it."""
+    if field not in INCIDENT_FIELDS:
+        raise ReviewError(f"unknown field {field!r}; fields are: {', '.join(INCIDENT_FIELDS)}")
+    if INCIDENT_FIELDS[field]:
+        return _clean_list(field, value)
+    if field == "victim_count":
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ReviewError(f"victim_count must be a whole number 0 or more, or empty if unknown (got {value!r})")
+        return value
+    if value is not None and not isinstance(value, str):
+        raise ReviewError(f"{field} takes one value, not {type(value).__name__}")
+    value = (value or "").strip() or None
+    if field == "victim_status":
+        value = value or "unknown"
+        if value not in VICTIM_STATUSES:
+            raise ReviewError(f"unknown victim_status {value!r}; choose one of: {', '.join(VICTIM_STATUSES)}")
+        return value
+    if field == "location_country":
+        if value is not None:
+            value = value.upper()
+            if value not in country_codes():
+                raise ReviewError(f"unknown country {value!r}: give an ISO 3166-1 alpha-2 code such as RU, UA or UZ")
+        return value
+    return _clean_date(value)
+
+
+def _clean_list(field: str, value) -> list:
+    if value is None:
+        return []
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise ReviewError(f"{field} takes a list of values (an empty list if unknown), not {value!r}")
+    if not all(isinstance(v, str) for v in value):
+        raise ReviewError(f"every value of {field} must be text")
+    items = [v.strip() for v in value if v.strip()]
+    if field == "victim_names":
+        too_long = [v for v in items if len(v) > MAX_NAME]
+        if too_long:
+            raise ReviewError(f"a victim name is at most {MAX_NAME} characters: {too_long[0][:40]!r}… is longer")
+        return list(dict.fromkeys(items))
+    items = [v.upper() for v in items] if field in ("victim_nationalities", "location_regions") else items
+    allowed = {"victim_nationalities": country_codes(), "location_regions": region_codes()}.get(field) or _CLOSED[field]
+    unknown = [v for v in items if v not in allowed]
+    if unknown:
+        hint = {
+            "victim_nationalities": "ISO 3166-1 alpha-2 codes such as UZ or TJ",
+            "location_regions": "ISO 3166-2 codes of Russia or Ukraine such as RU-MOW or UA-14",
+        }.get(field) or "one of: " + ", ".join(_CLOSED[field])
+        raise ReviewError(f"unknown {field} value(s) {', '.join(unknown)}; use {hint}")
+    return sorted(set(items))
+
+
+def _clean_date(value: str | None) -> str | None:
+    if value is None:
+        return None
+    match = _DATE.match(value)
+    if not match:
+        raise ReviewError(f"date must be YYYY, YYYY-MM or YYYY-MM-DD (got {value!r})")
+    year, month, day = (int(p) if p else 1 for p in match.groups())
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        raise ReviewError(f"{value} is not a real date") from None
+    return value
+
+
+def correct(session: Session, incident_id: int, field: str, value, *, actor: str, reason: str = "") -> Incident:
+    """Set one field to an analyst's value; it is then kept when linking or reprocessing changes the incident."""
+    actor = _actor(actor)
+    clean = clean_value(field, value)
+    incident = _live(session, incident_id)
+    incident.reviewed_fields = sorted({*(incident.reviewed_fields or ()), field})
+    repo.refresh_incident(
+        session, incident, {**incident.fields, field: clean}, actor=actor, action="corrected",
+        detail={"reason": _reason(reason, "correct", required=False), "field": field},
+    )
+    return incident
+
+
+# -- merging and splitting
+
+
+def _with_reviewed(fields: dict, *incidents: Incident) -> dict:
+    """Fields with each incident's analyst-set values laid over them (later incidents win)."""
+    out = dict(fields)
+    for incident in incidents:
+        for field in incident.reviewed_fields or ():
+            out[field] = incident.fields.get(field)
+    return out
+
+
+def merge(session: Session, keep_id: int, other_id: int, *, actor: str, reason: str) -> Incident:
+    """`other` is the same incident as `keep`: its sources move to `keep`, and `other` points there."""
+    actor, reason = _actor(actor), _reason(reason, "merge", required=True)
+    if keep_id == other_id:
+        raise ReviewError(f"cannot merge incident {keep_id} into itself; give the number of another incident")
+    first, second = sorted((keep_id, other_id))  # lock in id order, so two merges cannot deadlock
+    locked = {first: _live(session, first), second: _live(session, second)}
+    keep, other = locked[keep_id], locked[other_id]
+    for incident in (keep, other):
+        if incident.review_state == "rejected":
+            raise ReviewError(f"incident {incident.id} is rejected; reopen it first if it is a real incident")
+    moved = list(session.scalars(select(Mention).where(Mention.incident_id == other.id).order_by(Mention.id)))
+    for mention in moved:
+        mention.incident_id = keep.id
+        mention.link_reason = f"merged from incident {other.id} by {actor}: {mention.link_reason}"
+    session.execute(update(Incident).where(Incident.merged_into == other.id).values(merged_into=keep.id))
+    fields = _with_reviewed(merge_fields(keep.fields, other.fields), other, keep)
+    keep.reviewed_fields = sorted({*(keep.reviewed_fields or ()), *(other.reviewed_fields or ())})
+    mention_ids = [m.id for m in moved]
+    repo.refresh_incident(
+        session, keep, fields, actor=actor, action="merged",
+        detail={"reason": reason, "merged_from": other.id, "mention_ids": mention_ids},
+    )
+    other.merged_into = keep.id
+    repo.record_change(
+        session, other, actor=actor, action="merged",
+        detail={"reason": reason, "merged_into": keep.id, "mention_ids": mention_ids},
+    )
+    session.flush()
+    session.expire(keep, ["mentions"])
+    session.expire(other, ["mentions"])
+    return keep
+
+
+def mention_fields(mention: Mention) -> dict:
+    """The contract fields one report gave for this incident (its record, without the evidence)."""
+    found = mention.report.record["incidents"][mention.position]
+    return {k: v for k, v in found.items() if k != "evidence"}
+
+
+def fields_from_mentions(mentions: list[Mention]) -> dict:
+    """The fields linking would have built from these reports, merged in the order they were linked."""
+    fields: dict | None = None
+    for mention in sorted(mentions, key=lambda m: m.id):
+        record = mention_fields(mention)
+        fields = record if fields is None else merge_fields(fields, record)
+    return fields or {}
+
+
+def split(session: Session, incident_id: int, mention_ids: list[int], *, actor: str, reason: str) -> Incident:
+    """Some sources report another incident: they move to a new one, and both are rebuilt from their reports."""
+    actor, reason = _actor(actor), _reason(reason, "split", required=True)
+    incident = _live(session, incident_id)
+    wanted = set(mention_ids)
+    if not wanted:
+        raise ReviewError("choose at least one source to move to a new incident")
+    mentions = list(session.scalars(select(Mention).where(Mention.incident_id == incident.id).order_by(Mention.id)))
+    foreign = sorted(wanted - {m.id for m in mentions})
+    if foreign:
+        raise ReviewError(f"mention(s) {', '.join(map(str, foreign))} are not sources of incident {incident.id}")
+    remaining = [m for m in mentions if m.id not in wanted and m.report.current]
+    if not remaining:
+        raise ReviewError(
+            f"cannot move every source of incident {incident.id}: leave at least one, or reject the incident instead"
+        )
+    moving = [m for m in mentions if m.id in wanted]
+    new_fields = fields_from_mentions(moving)
+    new = repo.create_incident(session, new_fields, repo.incident_search_text(new_fields), actor=actor)
+    for mention in moving:
+        mention.incident_id = new.id
+        mention.link_reason = f"split off from incident {incident.id} by {actor}"
+    moved_ids = sorted(wanted)
+    repo.record_change(
+        session, new, actor=actor, action="split",
+        detail={"reason": reason, "split_from": incident.id, "mention_ids": moved_ids},
+    )
+    repo.refresh_incident(
+        session, incident, _with_reviewed(fields_from_mentions(remaining), incident), actor=actor, action="split",
+        detail={"reason": reason, "split_into": new.id, "mention_ids": moved_ids},
+    )
+    session.flush()
+    session.expire(incident, ["mentions"])
+    return new
+
+
+def current_mentions(session: Session, incident_id: int) -> list[Mention]:
+    """The incident's links from current reports, oldest first: what the UI lists as its sources."""
+    return list(
+        session.scalars(
+            select(Mention)
+            .join(Report, Mention.report_id == Report.id)
+            .where(Mention.incident_id == incident_id, Report.current.is_(True))
+            .order_by(Mention.id)
+        )
+    )
+
+
+# -- outlets and their reliability
+
+
+def outlet_of(url: str | None, locator: str) -> str:
+    """The outlet a document came from, the key of its reliability grade.
+
+    A web address gives its host (lower-cased, without "www."); a t.me link gives
+    "telegram:<channel>"; a Telegram export (…/result.json#id) gives "telegram:<folder>";
+    any other file gives its file name.
+    """
+    for candidate in (url, locator):
+        if candidate and candidate.lower().startswith(("http://", "https://")):
+            outlet = _web_outlet(candidate)
+            if outlet:
+                return outlet
+    path = PurePosixPath((locator or "").split("#", 1)[0].replace("\\", "/"))
+    if path.name == "result.json" and path.parent.name:
+        return f"telegram:{path.parent.name}"
+    return path.name or "unknown"
+
+
+def _web_outlet(url: str) -> str | None:
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").rstrip(".")
+    except ValueError:
+        return None
+    host = host.removeprefix("www.")
+    if host in ("t.me", "telegram.me"):
+        segments = [s for s in parts.path.split("/") if s and s != "s"]
+        return f"telegram:{segments[0].lower()}" if segments else host
+    return host or None
+
+
+def set_outlet_grade(session: Session, outlet: str, grade: str, *, actor: str, note: str | None = None) -> OutletGrade:
+    """An analyst's judgement of how far an outlet's reports can be trusted (A-F); replaces an earlier one."""
+    outlet, grade, actor = (outlet or "").strip(), (grade or "").strip().upper(), _actor(actor)
+    if not outlet or len(outlet) > 256:
+        raise ReviewError("give the outlet to grade (a web host such as example.org, or telegram:channel)")
+    if grade not in RELIABILITY_GRADES:
+        raise ReviewError(
+            "grade must be one of " + "; ".join(f"{code} ({meaning})" for code, meaning in RELIABILITY_GRADES.items())
+        )
+    row = session.get(OutletGrade, outlet, with_for_update=True)
+    if row is None:
+        row = OutletGrade(outlet=outlet, grade=grade, set_by=actor)
+        session.add(row)
+    row.grade, row.set_by, row.set_at = grade, actor, utcnow()
+    row.note = (note or "").strip() or None
+    session.flush()
+    return row
+
+
+def outlet_grades(session: Session, outlets) -> dict[str, OutletGrade]:
+    """The grades set for these outlets; ungraded ones are absent."""
+    names = sorted({o for o in outlets if o})
+    found: dict[str, OutletGrade] = {}
+    for i in range(0, len(names), 500):
+        found.update((g.outlet, g) for g in session.scalars(select(OutletGrade).where(OutletGrade.outlet.in_(names[i : i + 500]))))
+    return found
