@@ -1,18 +1,26 @@
 """Search and filtered listing: full text over documents and incidents, filters on every incident field.
 
-The same functions serve the command line now and the web application later.
+The same functions serve the command line and the web application: lists with
+offset pages (UI) or keyset cursors (API), counts, facets, months, exports,
+an incident's detail and the changes feed for mirrors.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import datetime as dt
+import json
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 
-from sqlalchemy import Select, func, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal_column, or_, select, text
+from sqlalchemy.orm import Session, defer
 
 from ..text.search_keys import query_terms
-from .models import Document, Incident, IncidentValue, Mention, Report
+from . import repository as repo
+from .models import Document, Incident, IncidentChange, IncidentValue, Mention, Report
 
 VALUE_FILTERS = {
     "nationality": "victim_nationalities",
@@ -45,6 +53,11 @@ class IncidentQuery:
     date_to: str | None = None
     limit: int = 50
     offset: int = 0
+    sort: str = "-date"  # one of SORTS; "-" is descending
+    after: str | None = None  # keyset cursor of incident_page (the API); list_incidents uses offset
+
+
+SORTS = ("date", "-date", "updated", "-updated", "id", "-id", "sources", "-sources")
 
 
 _SAFE = re.compile(r"[^\w*]+")
@@ -75,23 +88,23 @@ def _tsquery(query: str) -> str | None:
     return _boolean_query(query, lambda w, prefix: f"'{w}'" + (":*" if prefix else ""), " | ", " & ")
 
 
-def _matching_ids(session: Session, table: str, query: str, limit: int | None = None) -> Select | None:
-    """A selectable of ids of `table` rows whose search text matches the query, best first."""
+def _matching_ids(session: Session, table: str, query: str, limit: int | None = None, *, ranked: bool = True) -> Select | None:
+    """A selectable of ids of `table` rows whose search text matches the query, best first if `ranked`
+    (filters skip the ranking: it scores every match)."""
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
         expression = _fts5_query(query)
         if expression is None:
             return None
-        sql = f"SELECT rowid AS id FROM {table}_fts WHERE {table}_fts MATCH :q ORDER BY rank"
+        sql = f"SELECT rowid AS id FROM {table}_fts WHERE {table}_fts MATCH :q" + (" ORDER BY rank" if ranked else "")
         sql += f" LIMIT {int(limit)}" if limit else ""
         return text(sql).bindparams(q=expression).columns(id=Document.id.type)
     expression = _tsquery(query)
     if expression is None:
         return None
-    sql = (
-        f"SELECT id FROM {table} WHERE to_tsvector('simple', search_text) @@ to_tsquery('simple', :q) "
-        f"ORDER BY ts_rank(to_tsvector('simple', search_text), to_tsquery('simple', :q)) DESC"
-    )
+    sql = f"SELECT id FROM {table} WHERE to_tsvector('simple', search_text) @@ to_tsquery('simple', :q)"
+    if ranked:
+        sql += " ORDER BY ts_rank(to_tsvector('simple', search_text), to_tsquery('simple', :q)) DESC"
     sql += f" LIMIT {int(limit)}" if limit else ""
     return text(sql).bindparams(q=expression).columns(id=Document.id.type)
 
@@ -107,26 +120,36 @@ def search_documents(session: Session, query: str, limit: int = 20) -> list[Docu
     return [by_id[i] for i in ids if i in by_id]
 
 
-def list_incidents(session: Session, q: IncidentQuery) -> list[Incident]:
-    query = select(Incident).where(Incident.merged_into.is_(None))
+# -- the filtered set
+
+
+_UPPER_CODES = ("victim_nationalities", "location_regions", "location_country")  # stored as UZ, RU-MOW
+
+
+def _value_matches(field: str, value: str) -> ColumnElement:
+    """Case-insensitive equality; codes and vocabulary ids are stored in one case, so those use the index."""
+    if field in _UPPER_CODES:
+        return and_(IncidentValue.field == field, IncidentValue.value == value.upper())
+    if field == "victim_names":
+        return and_(IncidentValue.field == field, func.lower(IncidentValue.value) == value.lower())
+    return and_(IncidentValue.field == field, IncidentValue.value == value.lower())
+
+
+def _conditions(session: Session, q: IncidentQuery) -> list[ColumnElement] | None:
+    """The WHERE clauses of the incidents `q` asks for (never merged-away ones); None if none can match."""
+    conditions: list[ColumnElement] = [Incident.merged_into.is_(None)]
     for attr, field in VALUE_FILTERS.items():
         value = getattr(q, attr)
         if value:
-            query = query.where(
-                Incident.id.in_(
-                    select(IncidentValue.incident_id).where(
-                        IncidentValue.field == field, func.lower(IncidentValue.value) == value.lower()
-                    )
-                )
-            )
+            conditions.append(Incident.id.in_(select(IncidentValue.incident_id).where(_value_matches(field, value))))
     if q.review_state:
-        query = query.where(Incident.review_state == q.review_state)
+        conditions.append(Incident.review_state == q.review_state)
     if q.date_from:
-        query = query.where(Incident.date >= q.date_from)
+        conditions.append(Incident.date >= q.date_from)
     if q.date_to:
-        query = query.where(Incident.date <= q.date_to + "\uffff")
+        conditions.append(Incident.date <= q.date_to + "\uffff")
     if q.language:
-        query = query.where(
+        conditions.append(
             Incident.id.in_(
                 select(Mention.incident_id)
                 .join(Report, Mention.report_id == Report.id)
@@ -135,15 +158,501 @@ def list_incidents(session: Session, q: IncidentQuery) -> list[Incident]:
             )
         )
     if q.text:
-        incident_hits = _matching_ids(session, "incidents", q.text)
-        document_hits = _matching_ids(session, "documents", q.text)
+        incident_hits = _matching_ids(session, "incidents", q.text, ranked=False)
+        document_hits = _matching_ids(session, "documents", q.text, ranked=False)
         if incident_hits is None or document_hits is None:
-            return []
+            return None
         from_documents = (
             select(Mention.incident_id)
             .join(Report, Mention.report_id == Report.id)
             .where(Report.document_id.in_(select(document_hits.subquery().c.id)))
         )
-        query = query.where(Incident.id.in_(select(incident_hits.subquery().c.id)) | Incident.id.in_(from_documents))
-    query = query.order_by(Incident.date.desc().nulls_last(), Incident.id.desc()).limit(q.limit).offset(q.offset)
+        conditions.append(Incident.id.in_(select(incident_hits.subquery().c.id)) | Incident.id.in_(from_documents))
+    return conditions
+
+
+# -- sorting and keyset cursors
+
+_SortKey = tuple[ColumnElement, bool, type]  # expression, descending, type of its cursor value
+
+
+def _source_count() -> ColumnElement:
+    """How many documents (current reports) mention the incident: the `sources` sort."""
+    return (
+        select(func.count(func.distinct(Report.document_id)))
+        .select_from(Mention)
+        .join(Report, Mention.report_id == Report.id)
+        .where(Mention.incident_id == Incident.id, Report.current.is_(True))
+        .correlate(Incident)
+        .scalar_subquery()
+    )
+
+
+def _sort_keys(sort: str) -> list[_SortKey]:
+    """ORDER BY keys of a sort, ending with the id so that every row has a unique place (keyset paging)."""
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {', '.join(SORTS)} (got {sort!r})")
+    descending, name = sort.startswith("-"), sort.lstrip("-")
+    keys: list[_SortKey] = []
+    if name == "date":  # undated incidents last in both directions
+        undated = case((Incident.date.is_(None), literal_column("1")), else_=literal_column("0"))
+        keys = [(undated, False, int), (func.coalesce(Incident.date, ""), descending, str)]
+    elif name == "updated":
+        keys = [(Incident.updated_at, descending, dt.datetime)]
+    elif name == "sources":
+        keys = [(_source_count(), descending, int)]
+    return [*keys, (Incident.id, descending, int)]
+
+
+def _ordered(query: Select, keys: list[_SortKey]) -> Select:
+    return query.order_by(*(expr.desc() if descending else expr.asc() for expr, descending, _t in keys))
+
+
+def _after(keys: list[_SortKey], values: list) -> ColumnElement:
+    """Rows strictly after `values` in the sort order: (k1 > v1) OR (k1 = v1 AND k2 > v2) OR …"""
+    clauses = []
+    for i, (expr, descending, _t) in enumerate(keys):
+        equal = [k == v for (k, _d, _t2), v in zip(keys[:i], values[:i], strict=True)]
+        clauses.append(and_(*equal, expr < values[i] if descending else expr > values[i]))
+    return or_(*clauses)
+
+
+def _encode_cursor(kind: str, values) -> str:
+    plain = [v.isoformat() if isinstance(v, dt.datetime) else v for v in values]
+    raw = json.dumps([kind, plain], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, kind: str, types: list[type]) -> list:
+    """The values of a cursor made by _encode_cursor for the same listing and sort, or ValueError."""
+    try:
+        found_kind, values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if found_kind != kind or len(values) != len(types):
+            raise ValueError
+        out = []
+        for value, want in zip(values, types, strict=True):
+            if want is dt.datetime:
+                value = dt.datetime.fromisoformat(value)
+            elif not isinstance(value, want) or isinstance(value, bool):
+                raise ValueError
+            out.append(value)
+        return out
+    except (ValueError, TypeError, binascii.Error):
+        raise ValueError("invalid cursor: pass the next_cursor of the previous page with the same sort and filters") from None
+
+
+# -- listing
+
+
+def list_incidents(session: Session, q: IncidentQuery) -> list[Incident]:
+    """One page of the incidents q asks for, in q.sort order, by q.offset (or after the cursor q.after)."""
+    conditions = _conditions(session, q)
+    keys = _sort_keys(q.sort)
+    if conditions is None:
+        return []
+    if q.after:
+        conditions.append(_after(keys, _decode_cursor(q.after, "incidents" + q.sort, [t for _e, _d, t in keys])))
+    query = _ordered(select(Incident).where(*conditions), keys).limit(q.limit).offset(q.offset)
     return list(session.scalars(query))
+
+
+def incident_page(session: Session, q: IncidentQuery) -> tuple[list[Incident], str | None]:
+    """Up to q.limit incidents after the cursor q.after, and the cursor of the next page (None at the end).
+
+    Keyset paging: rows inserted meanwhile never shift a page, so no row is seen twice or skipped
+    (except one whose sort value itself changes between pages: a new source, an edit). q.offset is ignored.
+    """
+    keys = _sort_keys(q.sort)
+    conditions = _conditions(session, q)
+    if conditions is None:
+        return [], None
+    kind = "incidents" + q.sort
+    if q.after:
+        conditions.append(_after(keys, _decode_cursor(q.after, kind, [t for _e, _d, t in keys])))
+    limit = max(1, q.limit)
+    query = _ordered(select(Incident, *(expr for expr, _d, _t in keys)).where(*conditions), keys).limit(limit + 1)
+    rows = session.execute(query).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    cursor = _encode_cursor(kind, list(rows[-1])[1:]) if more else None
+    return [row[0] for row in rows], cursor
+
+
+def count_incidents(session: Session, q: IncidentQuery) -> int:
+    """How many incidents match q (every filter, no paging)."""
+    conditions = _conditions(session, q)
+    if conditions is None:
+        return 0
+    return session.scalar(select(func.count()).select_from(Incident).where(*conditions)) or 0
+
+
+# -- facets and months
+
+FACETS = ("nationality", "status", "region", "perpetrator", "method", "outcome", "language", "review_state")
+
+
+def facets(session: Session, q: IncidentQuery, fields: Iterable[str] = FACETS) -> dict[str, list[tuple[str, int]]]:
+    """For each facet, how many of the incidents matching q have each value, most frequent first.
+
+    Counts are over the filtered set, the facet's own filter included: with nationality=UZ the
+    nationality facet shows UZ with the total and the other nationalities of those same incidents
+    (Datasette's behaviour; no "what if I chose another value" counts). An incident with two
+    values counts once under each. Facets: the filter names (VALUE_FILTERS), "language" (of any
+    document reporting it) and "review_state".
+    """
+    fields = tuple(fields)
+    unknown = [f for f in fields if f not in VALUE_FILTERS and f not in ("language", "review_state")]
+    if unknown:
+        raise ValueError(f"unknown facet(s) {', '.join(unknown)}; choose from {', '.join(FACETS)}")
+    counts: dict[str, list[tuple[str, int]]] = {f: [] for f in fields}
+    conditions = _conditions(session, q)
+    if conditions is None:
+        return counts
+    ids = select(Incident.id).where(*conditions)
+    left_out = _left_out(session, conditions)
+    by_field = {VALUE_FILTERS[f]: f for f in fields if f in VALUE_FILTERS}
+    if by_field:
+        for (field, value), n in _counted(lambda among: _value_counts(session, sorted(by_field), among), ids, left_out):
+            counts[by_field[field]].append((value, n))
+    if "language" in fields:  # one pass over the documents' language index either way
+        counts["language"] = list(_language_counts(session, ids).items())
+    if "review_state" in fields:
+        counts["review_state"] = _counted(lambda among: _state_counts(session, among), ids, left_out)
+    return {f: sorted(pairs, key=lambda p: (-p[1], p[0])) for f, pairs in counts.items()}
+
+
+def _left_out(session: Session, conditions: list[ColumnElement]) -> Select | None:
+    """The incidents a broad filter leaves out, or None when the filter is narrow.
+
+    Counting every row of an index is one fast pass; checking each row's incident against
+    the filtered set is what costs. So for a broad filter (the common case: none at all)
+    facets count everything and subtract the few incidents left out; for a narrow one they
+    look up the values of the incidents kept.
+    """
+    if len(conditions) == 1:  # only "not merged away": the unfiltered view
+        return select(Incident.id).where(Incident.merged_into.is_not(None))
+    matched = session.scalar(select(func.count()).select_from(Incident).where(*conditions)) or 0
+    total = session.scalar(select(func.count()).select_from(Incident)) or 0
+    if matched * 2 < total:
+        return None
+    return select(Incident.id).where(Incident.id.not_in(select(Incident.id).where(*conditions)))
+
+
+def _counted(count, ids: Select, left_out: Select | None) -> list[tuple]:
+    """count(among) -> {key: incidents}; over `ids` directly, or everything minus `left_out`."""
+    if left_out is None:
+        return list(count(ids).items())
+    totals = count(None)
+    for key, n in count(left_out).items():
+        totals[key] -= n
+    return [(key, n) for key, n in totals.items() if n > 0]
+
+
+def _value_counts(session: Session, fields: list[str], among: Select | None) -> dict[tuple[str, str], int]:
+    """(field, value) -> incidents having it, among these incidents or all (None)."""
+    query = select(IncidentValue.field, IncidentValue.value, func.count())
+    if among is None:  # the (field, value) index alone answers
+        query = query.where(IncidentValue.field.in_(fields))
+    else:  # `field || ''` keeps SQLite on the (incident_id, field, value) key: a lookup per incident
+        query = query.where((IncidentValue.field + "").in_(fields), IncidentValue.incident_id.in_(among))
+    rows = session.execute(query.group_by(IncidentValue.field, IncidentValue.value))
+    return {(field, value): n for field, value, n in rows}
+
+
+def _state_counts(session: Session, among: Select | None) -> dict[str, int]:
+    query = select(Incident.review_state, func.count())
+    if among is not None:
+        query = query.where(Incident.id.in_(among))
+    return {state: n for state, n in session.execute(query.group_by(Incident.review_state))}
+
+
+def _language_counts(session: Session, among: Select | None) -> dict[str, int]:
+    """Language -> incidents reported by a document in it, among these incidents or all (None).
+
+    Its cost grows with the number of stored documents (on SQLite about 0.1 µs each, relevant or not).
+    """
+    query = (
+        select(Document.language, func.count(func.distinct(Mention.incident_id)))
+        .select_from(Document)
+        # `id + 0`: SQLite walks documents by the language index and never reads their (large) rows
+        .join(Report, Report.document_id == Document.id + 0)
+        .join(Mention, Mention.report_id == Report.id)
+        .where(Document.language.is_not(None))
+        .group_by(Document.language)
+    )
+    if among is not None:
+        query = query.where(Mention.incident_id.in_(among))
+    return {language: n for language, n in session.execute(query)}
+
+
+def month_counts(session: Session, q: IncidentQuery) -> list[tuple[str, int]]:
+    """Incidents per YYYY-MM, oldest month first, of those dated at least to the month."""
+    conditions = _conditions(session, q)
+    if conditions is None:
+        return []
+    month = func.substr(Incident.date, literal_column("1"), literal_column("7"))
+    rows = session.execute(
+        select(month, func.count()).where(*conditions, func.length(Incident.date) >= 7).group_by(month).order_by(month)
+    )
+    return [(m, n) for m, n in rows]
+
+
+def undated_count(session: Session, q: IncidentQuery) -> int:
+    """Incidents month_counts leaves out: no date, or the year only (so months + this = the total)."""
+    conditions = _conditions(session, q)
+    if conditions is None:
+        return 0
+    undated = or_(Incident.date.is_(None), func.length(Incident.date) < 7)
+    return session.scalar(select(func.count()).select_from(Incident).where(*conditions, undated)) or 0
+
+
+def source_counts(session: Session, incident_ids: Iterable[int]) -> dict[int, int]:
+    """How many documents (current reports) mention each incident; absent ids have none."""
+    ids = sorted(set(incident_ids))
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Mention.incident_id, func.count(func.distinct(Report.document_id)))
+        .join(Report, Mention.report_id == Report.id)
+        .where(Mention.incident_id.in_(ids), Report.current.is_(True))
+        .group_by(Mention.incident_id)
+    )
+    return {incident_id: n for incident_id, n in rows}
+
+
+def published_ids(session: Session, incident_ids: Iterable[int], states: tuple[str, ...] = ("verified",)) -> set[int]:
+    """Which of these incidents the public may see (review state in `states`, not merged away)."""
+    ids = sorted(set(incident_ids))
+    if not ids:
+        return set()
+    return set(
+        session.scalars(
+            select(Incident.id).where(Incident.id.in_(ids), Incident.review_state.in_(states), Incident.merged_into.is_(None))
+        )
+    )
+
+
+# -- the changes feed
+
+FEED_KINDS = ("created", "edited", "merged", "deleted", "restored")
+_ACTION_KINDS = {"created": "created", "rejected": "deleted", "reopened": "restored"}
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    """ISO 8601 in UTC (SQLite gives back naive datetimes, which the store writes in UTC)."""
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).isoformat()
+
+
+def feed_kind(action: str, detail: dict) -> str:
+    """What a mirror must do for one history entry: created, edited, merged, deleted or restored."""
+    if action == "merged" and detail.get("merged_into"):
+        return "merged"  # the merged-away incident; the one kept gets "edited"
+    if action == "confirmed" and (detail.get("review_state") or {}).get("before") == "rejected":
+        return "restored"
+    return _ACTION_KINDS.get(action, "edited")
+
+
+def changes_since(session: Session, since: int, limit: int = 500) -> list[dict]:
+    """History entries after change id `since` (exclusive), oldest first, as mirrors need them.
+
+    Each is {"id", "incident_id", "kind", "at", "merged_into"}; pass the last id as the next `since`.
+    """
+    rows = session.execute(
+        select(IncidentChange.id, IncidentChange.incident_id, IncidentChange.action, IncidentChange.at, IncidentChange.detail)
+        .where(IncidentChange.id > since)
+        .order_by(IncidentChange.id)
+        .limit(max(1, limit))
+    )
+    out = []
+    for change_id, incident_id, action, at, detail in rows:
+        detail = detail or {}
+        kind = feed_kind(action, detail)
+        merged_into = detail.get("merged_into") if kind == "merged" else None
+        out.append({"id": change_id, "incident_id": incident_id, "kind": kind, "at": _iso(at), "merged_into": merged_into})
+    return out
+
+
+# -- exports
+
+EXPORT_BATCH = 500
+
+
+def export_rows(session: Session, q: IncidentQuery) -> Iterator[dict]:
+    """Every incident matching q (no limit; q's sort), read in batches of 500, each with its documents.
+
+    Rows are JSON-ready: times and dates as ISO strings.
+    """
+    page = replace(q, limit=EXPORT_BATCH, offset=0, after=None)
+    while True:
+        rows, cursor = incident_page(session, page)
+        documents = _document_summaries(session, [i.id for i in rows])
+        for incident in rows:
+            yield {
+                "id": incident.id,
+                "fields": dict(incident.fields),
+                "review_state": incident.review_state,
+                "date_precision": incident.date_precision,
+                "place_precision": incident.place_precision,
+                "first_seen": _iso(incident.first_seen),
+                "updated_at": _iso(incident.updated_at),
+                "documents": documents.get(incident.id, []),
+            }
+        if cursor is None:
+            return
+        page = replace(page, after=cursor)
+
+
+def _document_summaries(session: Session, incident_ids: list[int]) -> dict[int, list[dict]]:
+    """For each incident, its documents (current reports, oldest first) without their texts."""
+    from .review import outlet_of
+
+    if not incident_ids:
+        return {}
+    rows = session.execute(
+        select(Mention.incident_id, Document.id, Document.url, Document.locator, Document.title, Document.published,
+               Document.language)
+        .join(Report, Mention.report_id == Report.id)
+        .join(Document, Report.document_id == Document.id)
+        .where(Mention.incident_id.in_(incident_ids), Report.current.is_(True))
+        .order_by(Document.published, Document.id)
+    )
+    out: dict[int, list[dict]] = {}
+    seen: set[tuple[int, int]] = set()
+    for incident_id, document_id, url, locator, title, published, language in rows:
+        if (incident_id, document_id) in seen:  # one text reporting it twice (after a merge)
+            continue
+        seen.add((incident_id, document_id))
+        out.setdefault(incident_id, []).append({
+            "url": url, "locator": locator, "title": title, "published": published.isoformat() if published else None,
+            "language": language, "outlet": outlet_of(url, locator),
+        })
+    return out
+
+
+# -- one incident, one document
+
+EVIDENCE_KEYS = ("field", "value", "start", "end", "quote")
+
+
+def _evidence(record: dict, position: int) -> list[dict]:
+    """The evidence entries of incident `position` of a report's record (quotes are text[start:end])."""
+    incidents = record.get("incidents") or []
+    if not 0 <= position < len(incidents):
+        return []
+    return [{k: e.get(k) for k in EVIDENCE_KEYS} for e in incidents[position].get("evidence") or []]
+
+
+def incident_detail(session: Session, incident_id: int) -> dict | None:
+    """The incident, its history (oldest first) and each linked document with its grade, link and evidence.
+
+    {"incident": Incident, "history": [{"id", "at", "actor", "action", "reason", "summary", "detail"}],
+     "documents": [{"id", "url", "locator", "title", "published", "language", "outlet", "grade", "grade_note",
+                    "mention_id", "score", "reason", "evidence": [{"field", "value", "start", "end", "quote",
+                    "document_id", "outlet"}]}]}
+    A merged-away incident is returned too (its merged_into says where it went).
+    """
+    from .review import outlet_grades, outlet_of
+
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        return None
+    pairs = repo.incident_documents(session, [incident.id])[incident.id]
+    outlets = {document.id: outlet_of(document.url, document.locator) for document, _m in pairs}
+    grades = outlet_grades(session, outlets.values())
+    documents = []
+    for document, mention in pairs:
+        outlet = outlets[document.id]
+        grade = grades.get(outlet)
+        evidence = [{**e, "document_id": document.id, "outlet": outlet} for e in _evidence(mention.report.record, mention.position)]
+        documents.append({
+            "id": document.id, "url": document.url, "locator": document.locator, "title": document.title,
+            "published": document.published, "language": document.language, "outlet": outlet,
+            "grade": grade.grade if grade else None, "grade_note": grade.note if grade else None,
+            "mention_id": mention.id, "score": mention.link_score, "reason": mention.link_reason, "evidence": evidence,
+        })
+    changes = session.scalars(select(IncidentChange).where(IncidentChange.incident_id == incident.id).order_by(IncidentChange.id))
+    return {"incident": incident, "history": [_history_entry(c) for c in changes], "documents": documents}
+
+
+def _history_entry(change: IncidentChange) -> dict:
+    detail = change.detail or {}
+    return {
+        "id": change.id, "at": _iso(change.at), "actor": change.actor, "action": change.action,
+        "reason": detail.get("reason") or None, "summary": change_summary(change.action, detail), "detail": detail,
+    }
+
+
+def change_summary(action: str, detail: dict) -> str:
+    """One line saying what a history entry changed, for people reading the history."""
+    parts = []
+    if detail.get("merged_into"):
+        parts.append(f"merged into #{detail['merged_into']}")
+    if detail.get("merged_from"):
+        parts.append(f"#{detail['merged_from']} merged into this one")
+    if detail.get("split_from"):
+        parts.append(f"split off from #{detail['split_from']}")
+    if detail.get("split_into"):
+        parts.append(f"sources moved to #{detail['split_into']}")
+    state = detail.get("review_state")
+    if isinstance(state, dict):
+        parts.append(f"{state.get('before')} → {state.get('after')}")
+    if action == "linked" and detail.get("report_id"):
+        parts.append(f"report {detail['report_id']} linked: {detail.get('why', '')}".rstrip(": "))
+    changed = detail.get("changed") or {}
+    if changed:
+        parts.append("changed " + ", ".join(sorted(changed)))
+    return "; ".join(parts)
+
+
+def get_document(session: Session, document_id: int) -> Document | None:
+    return session.get(Document, document_id)
+
+
+def document_detail(session: Session, document_id: int) -> dict | None:
+    """A document with the incidents its current report is linked to and every evidence span in it.
+
+    {"document": Document, "outlet", "incident_ids": [...], "evidence": [{"field", "value", "start", "end",
+     "quote", "position", "incident_id"}]} — offsets point into document.text.
+    """
+    from .review import outlet_of
+
+    document = session.get(Document, document_id)
+    if document is None:
+        return None
+    report = session.scalar(select(Report).where(Report.document_id == document.id, Report.current.is_(True)))
+    linked: dict[int, int] = {}
+    evidence: list[dict] = []
+    if report is not None:
+        linked = {m.position: m.incident_id for m in report.mentions}
+        for position in range(len(report.record.get("incidents") or [])):
+            evidence.extend({**e, "position": position, "incident_id": linked.get(position)} for e in _evidence(report.record, position))
+    return {
+        "document": document, "outlet": outlet_of(document.url, document.locator),
+        "incident_ids": sorted(set(linked.values())), "evidence": evidence,
+    }
+
+
+_LIGHT = (defer(Document.raw), defer(Document.text), defer(Document.search_text), defer(Document.minhash))
+
+
+def document_page(session: Session, q_text: str | None, limit: int = 50, after: str | None = None) -> tuple[list[Document], str | None]:
+    """Documents newest first (by id), optionally those matching a full-text query, with a keyset cursor.
+
+    Texts and raw bytes are not loaded until asked for.
+    """
+    query = select(Document).options(*_LIGHT)
+    if q_text and q_text.strip():
+        hits = _matching_ids(session, "documents", q_text, ranked=False)
+        if hits is None:
+            return [], None
+        query = query.where(Document.id.in_(select(hits.subquery().c.id)))
+    if after:
+        (last_id,) = _decode_cursor(after, "documents", [int])
+        query = query.where(Document.id < last_id)
+    limit = max(1, limit)
+    rows = list(session.scalars(query.order_by(Document.id.desc()).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (_encode_cursor("documents", [rows[-1].id]) if more else None)
