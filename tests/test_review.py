@@ -5,11 +5,15 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from recruitwatch.store import repository as repo
 from recruitwatch.store import review
 from recruitwatch.store.database import sessions
-from recruitwatch.store.models import Incident, IncidentChange, IncidentValue, Mention
-from recruitwatch.store.queries import IncidentQuery, count_incidents, incident_detail, list_incidents
+from recruitwatch.store.models import Document, Incident, IncidentChange, IncidentValue, Mention
+from recruitwatch.store.queries import (
+    IncidentQuery,
+    count_incidents,
+    incident_detail,
+    list_incidents,
+)
 from recruitwatch.store.review import ReviewError
 
 from .store_helpers import add_document, fields, link, new_incident
@@ -256,7 +260,7 @@ def test_incident_detail_gives_documents_grades_evidence_and_history(session):
     assert [d["grade"] for d in detail["documents"]] == ["B", None]
     first = detail["documents"][0]
     assert first["mention_id"] and first["score"] == 1.0 and first["reason"] == "new incident"
-    document = session.get(repo.Document, first["id"])
+    document = session.get(Document, first["id"])
     for entry in first["evidence"]:
         assert document.text[entry["start"] : entry["end"]] == entry["quote"]
     assert {e["field"] for e in first["evidence"]} == {"victim_names", "methods"}
