@@ -35,7 +35,12 @@ def per_month(rows: Iterable[IncidentRow]) -> list[tuple[str, int]]:
 
     Only incidents dated to a month or a day count; see the module note.
     """
-    counts = Counter(m for m in map(_month, rows) if m and "01" <= m[5:7] <= "12")
+    return fill_months(Counter(m for m in map(_month, rows) if m and "01" <= m[5:7] <= "12"))
+
+
+def fill_months(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """Counts by YYYY-MM as a contiguous series, months without incidents as 0 (a chart must show gaps)."""
+    counts = {m: n for m, n in counts.items() if m and "01" <= m[5:7] <= "12"}
     if not counts:
         return []
     month, last, out = min(counts), max(counts), []
@@ -132,7 +137,7 @@ BAR = 16
 
 def _fit(text: str, space: float) -> str:
     """`text` cut with an ellipsis to fit `space` px (the full text stays in <title>)."""
-    if text_width(text, FONT) <= space:
+    if text_width(text, FONT) <= space + 0.01:  # the margin absorbs float rounding of space
         return text
     keep = max(int(space / (FONT * 0.6)) - 1, 1)
     return text[:keep] + "…"

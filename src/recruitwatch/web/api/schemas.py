@@ -1,0 +1,123 @@
+"""The API's JSON shapes. Field names are the extraction contract's, so a record reads the same everywhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+
+class IncidentOut(BaseModel):
+    id: int
+    review_state: str = Field(description="machine (not reviewed), verified or rejected")
+    victim_nationalities: list[str] = []
+    victim_status: str | None = None
+    victim_count: int | None = None
+    victim_names: list[str] = Field([], description="empty for viewers without rights to personal data")
+    location_country: str | None = None
+    location_regions: list[str] = []
+    perpetrators: list[str] = []
+    methods: list[str] = []
+    outcomes: list[str] = []
+    date: str | None = Field(None, description="YYYY, YYYY-MM or YYYY-MM-DD")
+    date_precision: str | None = Field(None, description="ACLED-style: day, month or year")
+    place_precision: str | None = Field(None, description="city, region or country")
+    first_seen: dt.datetime
+    updated_at: dt.datetime
+
+
+class IncidentPage(BaseModel):
+    items: list[IncidentOut]
+    total: int
+    next_cursor: str | None = Field(None, description="pass as ?cursor= for the next page; null at the end")
+
+
+class EvidenceOut(BaseModel):
+    field: str
+    value: str | int | None
+    start: int
+    end: int
+    quote: str
+
+
+class SourceOut(BaseModel):
+    document_id: int
+    url: str | None
+    title: str | None
+    published: dt.date | None
+    language: str | None
+    outlet: str
+    reliability: str | None = Field(None, description="A–F after the Admiralty scale, set by analysts")
+    link_score: float | None = None
+    link_reason: str | None = None
+    evidence: list[EvidenceOut] = []
+
+
+class ProvisionOut(BaseModel):
+    code: str
+    jurisdiction: str
+    title: str
+    gist: str
+    confidence: str
+    verified: bool
+    checked: str
+    sources: list[str]
+
+
+class ChangeOut(BaseModel):
+    id: int = Field(description="the cursor: pass the last one seen as ?since=")
+    incident_id: int
+    kind: str = Field(description="created, edited, merged, deleted or restored")
+    at: dt.datetime
+    merged_into: int | None = None
+
+
+class HistoryOut(BaseModel):
+    at: str
+    actor: str
+    action: str
+    reason: str | None = None
+
+
+class IncidentDetailOut(IncidentOut):
+    sources: list[SourceOut]
+    provisions: list[ProvisionOut]
+    history: list[HistoryOut] = []
+
+
+class ChangesOut(BaseModel):
+    items: list[ChangeOut]
+    next_since: int
+
+
+class DocumentOut(BaseModel):
+    id: int
+    sha256: str
+    url: str | None
+    locator: str
+    title: str | None
+    published: dt.date | None
+    language: str | None
+    fetched_at: dt.datetime
+    outlet: str
+
+
+class DocumentDetailOut(DocumentOut):
+    text: str
+    incident_ids: list[int]
+
+
+class DocumentPage(BaseModel):
+    items: list[DocumentOut]
+    next_cursor: str | None = None
+
+
+class SearchOut(BaseModel):
+    incidents: list[IncidentOut]
+    documents: list[DocumentOut] = Field([], description="staff only")
+
+
+class StatsOut(BaseModel):
+    total: int
+    facets: dict[str, list[tuple[str, int]]]
+    months: list[tuple[str, int]]

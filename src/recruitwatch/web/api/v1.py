@@ -1,0 +1,180 @@
+"""/api/v1: incidents, documents, search, stats, exports and the changes feed, as JSON with OpenAPI.
+
+Scripts authenticate with `Authorization: Bearer TOKEN` (tokens are made on
+the account page); without one, the API serves what the public sees.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from ...security.roles import STAFF
+from ...store import queries
+from ..deps import PUBLIC, Allow, Viewer, db
+from ..filters import MAX_PAGE_SIZE, FilterError, parse_filters
+from ..ui.exports import export_response
+from ..views import visible_fields
+from .schemas import (
+    ChangesOut,
+    DocumentDetailOut,
+    DocumentOut,
+    DocumentPage,
+    IncidentDetailOut,
+    IncidentOut,
+    IncidentPage,
+    ProvisionOut,
+    SearchOut,
+    StatsOut,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["v1"])
+STAFF_ONLY = Allow(*STAFF)
+
+
+def _query(request: Request, who: Viewer, limit: int):
+    try:
+        return parse_filters(request.query_params, who, limit=limit)
+    except FilterError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from None
+
+
+def incident_out(incident, who: Viewer) -> IncidentOut:
+    return IncidentOut(
+        id=incident.id, review_state=incident.review_state, date_precision=incident.date_precision,
+        place_precision=incident.place_precision, first_seen=incident.first_seen, updated_at=incident.updated_at,
+        **{k: v for k, v in visible_fields(incident.fields, who).items() if k in IncidentOut.model_fields},
+    )
+
+
+FILTER_DOC = ("Filters as in the web list: q, nationality, status, region, perpetrator, method, outcome, language, "
+              "review_state, date_from, date_to, sort.")
+
+
+@router.get("/incidents", response_model=IncidentPage, description=FILTER_DOC)
+def incidents(
+    request: Request,
+    limit: int = Query(50, ge=1, le=MAX_PAGE_SIZE),
+    cursor: str | None = Query(None, max_length=200),
+    who: Viewer = Depends(PUBLIC),
+    session: Session = Depends(db),
+) -> IncidentPage:
+    query, _clean = _query(request, who, limit)
+    query.after = cursor
+    try:
+        rows, next_cursor = queries.incident_page(session, query)
+    except ValueError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from None
+    return IncidentPage(items=[incident_out(i, who) for i in rows], total=queries.count_incidents(session, query), next_cursor=next_cursor)
+
+
+@router.get("/incidents/{incident_id}", response_model=IncidentDetailOut)
+def incident(incident_id: int, who: Viewer = Depends(PUBLIC), session: Session = Depends(db)) -> IncidentDetailOut:
+    from ..ui.incidents import detail_context
+
+    context = detail_context(session, incident_id, who)
+    if context is None:
+        raise HTTPException(status_code=404, detail="no such incident")
+    record = incident_out(context["raw_incident"], who).model_dump()
+    sources = [
+        {
+            "document_id": d["id"], "url": d["url"], "title": d["title"], "published": d["published"],
+            "language": d["language"], "outlet": d["outlet"], "reliability": d["grade"],
+            "link_score": d["score"] if who.is_staff else None, "link_reason": d["reason"] if who.is_staff else None,
+            "evidence": d["evidence"] if who.is_staff else [],
+        }
+        for d in context["documents"]
+    ]
+    provisions = [
+        ProvisionOut(
+            code=a.provision.code, jurisdiction=a.provision.jurisdiction, title=a.provision.text("title", who.language),
+            gist=a.provision.text("gist", who.language), confidence=a.provision.confidence,
+            verified=a.provision.verified, checked=str(a.provision.checked), sources=list(a.provision.sources),
+        )
+        for a in context["provisions"]
+    ]
+    return IncidentDetailOut(**record, sources=sources, provisions=provisions, history=context["history"])
+
+
+@router.get("/documents", response_model=DocumentPage)
+def documents(
+    q: str | None = Query(None, max_length=200),
+    limit: int = Query(50, ge=1, le=MAX_PAGE_SIZE),
+    cursor: str | None = Query(None, max_length=200),
+    who: Viewer = Depends(STAFF_ONLY),
+    session: Session = Depends(db),
+) -> DocumentPage:
+    try:
+        rows, next_cursor = queries.document_page(session, q, limit, cursor)
+    except ValueError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from None
+    return DocumentPage(items=[document_out(d) for d in rows], next_cursor=next_cursor)
+
+
+def document_out(document) -> DocumentOut:
+    from ...store.review import outlet_of
+
+    return DocumentOut(
+        id=document.id, sha256=document.sha256, url=document.url, locator=document.locator, title=document.title,
+        published=document.published, language=document.language, fetched_at=document.fetched_at,
+        outlet=outlet_of(document.url, document.locator),
+    )
+
+
+@router.get("/documents/{document_id}", response_model=DocumentDetailOut)
+def document(document_id: int, who: Viewer = Depends(STAFF_ONLY), session: Session = Depends(db)) -> DocumentDetailOut:
+    detail = queries.document_detail(session, document_id)
+    if detail is None:
+        raise HTTPException(status_code=404, detail="no such document")
+    return DocumentDetailOut(**document_out(detail["document"]).model_dump(), text=detail["document"].text,
+                             incident_ids=detail["incident_ids"])
+
+
+@router.get("/search", response_model=SearchOut)
+def search(
+    q: str = Query(..., min_length=1, max_length=200),
+    limit: int = Query(20, ge=1, le=MAX_PAGE_SIZE),
+    who: Viewer = Depends(PUBLIC),
+    session: Session = Depends(db),
+) -> SearchOut:
+    query, _clean = parse_filters({"q": q}, who, limit=limit)
+    found = queries.list_incidents(session, query)
+    docs = queries.search_documents(session, q, limit=limit) if who.is_staff else []
+    return SearchOut(incidents=[incident_out(i, who) for i in found], documents=[document_out(d) for d in docs])
+
+
+@router.get("/stats", response_model=StatsOut, description=FILTER_DOC)
+def stats(request: Request, who: Viewer = Depends(PUBLIC), session: Session = Depends(db)) -> StatsOut:
+    query, _clean = _query(request, who, 50)
+    fields = ("nationality", "status", "region", "perpetrator", "method", "outcome", "language")
+    if who.is_staff:
+        fields += ("review_state",)
+    return StatsOut(
+        total=queries.count_incidents(session, query), facets=queries.facets(session, query, fields=fields),
+        months=queries.month_counts(session, query),
+    )
+
+
+@router.get("/exports/{fmt}", description="The filtered view as csv, jsonl, geojson, xlsx or uwazi (CSV). " + FILTER_DOC,
+            response_class=Response)
+def export(fmt: str, request: Request, who: Viewer = Depends(PUBLIC), session: Session = Depends(db)) -> Response:
+    try:
+        return export_response(fmt, request, who, session)
+    except FilterError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from None
+
+
+@router.get("/changes", response_model=ChangesOut,
+            description="Created, edited, merged, deleted (rejected) and restored incidents after `since`, oldest first.")
+def changes(
+    since: int = Query(0, ge=0),
+    limit: int = Query(500, ge=1, le=5000),
+    who: Viewer = Depends(PUBLIC),
+    session: Session = Depends(db),
+) -> ChangesOut:
+    items = queries.changes_since(session, since, limit=limit)
+    if who.visible_states is not None:
+        visible = queries.published_ids(session, {c["incident_id"] for c in items})
+        items = [c for c in items if c["incident_id"] in visible or c["kind"] in ("deleted", "merged")]
+    return ChangesOut(items=items, next_since=items[-1]["id"] if items else since)

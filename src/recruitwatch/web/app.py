@@ -1,0 +1,107 @@
+"""The FastAPI application: routers, static files, security headers and error pages."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from .. import __version__
+from ..settings import database_url
+from ..store.database import sessions
+from .deps import BadCsrf, Forbidden, MustChangePassword, NotSignedIn, Viewer
+from .i18n import pick_language
+
+logger = logging.getLogger(__name__)
+
+# Everything is served by the app itself: no CDN, no third-party request from any page.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def create_app(url: str | None = None, *, secure_cookies: bool = False) -> FastAPI:
+    from .api import v1
+    from .ui import accounts, dashboard, exports, incidents
+
+    app = FastAPI(
+        title="RecruitWatch API",
+        version=__version__,
+        description="Incidents of coerced recruitment into Russia's war, with their sources and evidence.",
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.database_url = url or database_url()
+    app.state.sessions = sessions(app.state.database_url)
+    app.state.secure_cookies = secure_cookies  # behind a TLS proxy the app sees http: say so
+    app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
+    for module in (accounts, incidents, dashboard, exports):
+        app.include_router(module.router)
+    app.include_router(v1.router)
+    _add_error_pages(app)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next) -> Response:
+        response = await call_next(request)
+        if request.url.path != "/docs":  # Swagger UI's page carries its own inline script
+            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.url.path.startswith(("/api/", "/account", "/incidents/", "/documents/")):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    return app
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _add_error_pages(app: FastAPI) -> None:
+    from .render import render
+
+    def page(request: Request, status: int, title: str, message: str) -> Response:
+        if _is_api(request):
+            return JSONResponse({"error": message}, status_code=status)
+        who = Viewer(language=pick_language(request.query_params.get("lang"), None, request.headers.get("accept-language")))
+        return render(request, "error.html", who, status_code=status, title=title, message=message)
+
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
+        if _is_api(request):
+            return JSONResponse({"error": str(exc)}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={_quote(target)}", status_code=303)
+
+    @app.exception_handler(MustChangePassword)
+    async def must_change(request: Request, exc: MustChangePassword) -> Response:
+        if _is_api(request):
+            return JSONResponse({"error": "change your one-time password first"}, status_code=403)
+        return RedirectResponse("/account/password", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
+        return page(request, 403, "Not allowed", str(exc))
+
+    @app.exception_handler(BadCsrf)
+    async def bad_csrf(request: Request, exc: BadCsrf) -> Response:
+        return page(request, 403, "Form expired", "The form was stale or not sent from this site; reload the page and try again.")
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors())
+        return page(request, 422, "Invalid request", problems or "invalid request")
+
+
+def _quote(path: str) -> str:
+    import urllib.parse
+
+    return urllib.parse.quote(path, safe="/")

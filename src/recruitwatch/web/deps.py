@@ -1,0 +1,165 @@
+"""Who is asking and may they: the request's database session, viewer, role check and CSRF check.
+
+Every route takes exactly one `Allow(...)` dependency naming the roles it
+serves (or `PUBLIC`), so the set of routes and their roles can be read off the
+app: the authorisation tests enumerate them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from ..security.roles import PUBLISHED_STATES, REVIEWERS, ROLES
+from ..security.secrets import same
+from ..store import accounts
+from ..store.models import User, WebSession
+from .i18n import LANGUAGES, pick_language
+
+SESSION_COOKIE = "rw_session"
+LANGUAGE_COOKIE = "rw_lang"
+SESSION_LIFETIME = dt.timedelta(hours=12)
+PASSWORD_PAGE = "/account/password"
+
+
+class NotSignedIn(Exception):
+    pass
+
+
+class Forbidden(Exception):
+    pass
+
+
+class MustChangePassword(Exception):
+    pass
+
+
+class BadCsrf(Exception):
+    pass
+
+
+@dataclass
+class Viewer:
+    user: User | None = None
+    web_session: WebSession | None = None
+    via_token: bool = False
+    language: str = "en"
+
+    @property
+    def role(self) -> str | None:
+        return self.user.role if self.user else None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in ROLES
+
+    @property
+    def can_review(self) -> bool:
+        return self.role in REVIEWERS
+
+    @property
+    def sees_personal_data(self) -> bool:
+        """Names and quotes: staff only; the public sees published, redacted records."""
+        return self.is_staff
+
+    @property
+    def visible_states(self) -> tuple[str, ...] | None:
+        """Review states this viewer may see (None: all)."""
+        return None if self.is_staff else PUBLISHED_STATES
+
+    @property
+    def csrf_token(self) -> str:
+        return self.web_session.csrf_token if self.web_session else ""
+
+
+def db(request: Request) -> Iterator[Session]:
+    with request.app.state.sessions() as session:
+        yield session
+
+
+def viewer(request: Request, session: Session = Depends(db)) -> Viewer:
+    """Who is asking, in which language: ?lang= (remembered for the account), the account's, the cookie's, the browser's."""
+    who = _identify(request, session)
+    requested = request.query_params.get("lang")
+    if who.user is not None and requested in LANGUAGES and requested != who.user.language:
+        who.user.language = requested
+        session.commit()
+    who.language = pick_language(
+        requested,
+        who.user.language if who.user else request.cookies.get(LANGUAGE_COOKIE),
+        request.headers.get("accept-language"),
+    )
+    return who
+
+
+def _identify(request: Request, session: Session) -> Viewer:
+    authorization = request.headers.get("authorization", "")
+    if authorization.lower().startswith("bearer "):
+        user = accounts.user_for_api_token(session, authorization[7:].strip())
+        if user is None:
+            raise NotSignedIn("invalid or revoked API token")
+        session.commit()  # last_used_at
+        return Viewer(user=user, via_token=True)
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        row = accounts.session_for_token(session, token)
+        if row is not None:
+            return Viewer(user=row.user, web_session=row)
+    return Viewer()
+
+
+class Allow:
+    """A route's declaration of who may use it: roles, or the public."""
+
+    def __init__(self, *roles: str, public: bool = False) -> None:
+        unknown = set(roles) - set(ROLES)
+        if unknown:
+            raise ValueError(f"unknown roles {unknown}")
+        self.roles = tuple(roles)
+        self.public = public
+
+    def __repr__(self) -> str:
+        return "Allow(public)" if self.public else f"Allow({', '.join(self.roles)})"
+
+    def __call__(self, request: Request, who: Viewer = Depends(viewer)) -> Viewer:
+        if (
+            who.user is not None
+            and who.user.must_change_password
+            and not who.via_token
+            and request.url.path not in (PASSWORD_PAGE, "/logout")
+        ):
+            raise MustChangePassword()
+        if self.public:
+            return who
+        if who.user is None:
+            raise NotSignedIn("sign in to see this page")
+        if who.user.role not in self.roles:
+            raise Forbidden(f"the {who.user.role} role may not do this")
+        return who
+
+
+PUBLIC = Allow(public=True)
+
+
+async def checked_form(request: Request, who: Viewer) -> dict[str, str]:
+    """The posted form, after its CSRF token is compared with the session's (token clients are exempt)."""
+    form = await request.form()
+    if who.via_token:
+        return {k: v for k, v in form.items() if isinstance(v, str)}
+    sent = form.get("csrf_token")
+    expected = who.csrf_token or request.cookies.get("rw_csrf", "")
+    if not isinstance(sent, str) or not expected or not same(sent, expected):
+        raise BadCsrf()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+def allow_of(route) -> Allow | None:
+    """The Allow declaration of a route, if it has one (for the authorisation tests and docs)."""
+    for dependency in getattr(route, "dependant", None).dependencies if hasattr(route, "dependant") else ():
+        if isinstance(dependency.call, Allow):
+            return dependency.call
+    return None

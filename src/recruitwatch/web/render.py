@@ -1,0 +1,59 @@
+"""Page rendering: one Jinja2 environment, the viewer's language, and the helpers templates use."""
+
+from __future__ import annotations
+
+import urllib.parse
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from ..security.secrets import new_token
+from .deps import LANGUAGE_COOKIE, Viewer
+from .i18n import LANGUAGES, label, translations
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES.env.autoescape = True
+TEMPLATES.env.trim_blocks = True
+TEMPLATES.env.lstrip_blocks = True
+CSRF_COOKIE = "rw_csrf"
+
+
+def query_with(params: dict, **changes) -> str:
+    """The current query string with some parameters changed (None removes one); the page resets."""
+    merged = {k: v for k, v in params.items() if v not in (None, "") and k != "page"}
+    for key, value in changes.items():
+        if value in (None, ""):
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return urllib.parse.urlencode(merged)
+
+
+def render(request: Request, template: str, who: Viewer, status_code: int = 200, **context) -> HTMLResponse:
+    lang = who.language
+    gettext = translations(lang).gettext
+    anonymous_csrf = None
+    if who.web_session is None:
+        anonymous_csrf = request.cookies.get(CSRF_COOKIE) or new_token()
+    response = TEMPLATES.TemplateResponse(
+        request,
+        template,
+        {
+            "who": who,
+            "lang": lang,
+            "languages": LANGUAGES,
+            "_": gettext,
+            "label": lambda kind, value: label(kind, value, lang),
+            "csrf_token": who.csrf_token or anonymous_csrf,
+            "query_with": query_with,
+            **context,
+        },
+        status_code=status_code,
+    )
+    if request.query_params.get("lang") in LANGUAGES:
+        response.set_cookie(LANGUAGE_COOKIE, lang, max_age=365 * 86400, samesite="lax", secure=request.url.scheme == "https")
+    if anonymous_csrf and CSRF_COOKIE not in request.cookies:
+        response.set_cookie(CSRF_COOKIE, anonymous_csrf, httponly=True, samesite="strict", secure=request.url.scheme == "https")
+    return response

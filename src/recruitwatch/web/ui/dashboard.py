@@ -1,0 +1,49 @@
+"""The dashboard: incidents per month, by field, and the tile-grid map of Russia's regions."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from ...publish import stats, tilemap
+from ...store import queries
+from ..deps import PUBLIC, Viewer, db
+from ..filters import FilterError, parse_filters
+from ..i18n import label, translations
+from ..render import query_with, render
+
+router = APIRouter(include_in_schema=False)
+
+CHARTS = (("nationality", "victim_nationalities"), ("method", "methods"), ("perpetrator", "perpetrators"),
+          ("outcome", "outcomes"), ("status", "victim_status"))
+
+
+@router.get("/dashboard")
+def dashboard(request: Request, who: Viewer = Depends(PUBLIC), session: Session = Depends(db)) -> Response:
+    try:
+        query, clean = parse_filters(request.query_params, who)
+    except FilterError as exc:
+        return render(request, "error.html", who, status_code=400, title="Invalid request", message=str(exc))
+    lang, _ = who.language, translations(who.language).gettext
+    facet_fields = ("region",) + tuple(name for name, _kind in CHARTS)
+    facets = queries.facets(session, query, fields=facet_fields)
+    months = stats.fill_months(dict(queries.month_counts(session, query)))
+    total = queries.count_incidents(session, query)
+
+    def link(code: str) -> str:
+        return "/incidents?" + query_with(clean, region=code)
+
+    grid = tilemap.tile_grid(dict(facets.get("region", [])))
+    charts = []
+    for name, kind in CHARTS:
+        pairs = facets.get(name, [])[:12]
+        title = _("Incidents by") + " " + label("fields", kind, lang).lower()
+        charts.append(Markup(stats.bar_chart_svg(pairs, {v: label(kind, v, lang) for v, _n in pairs}, title)))
+    month_chart = Markup(stats.bar_chart_svg(months, None, _("Incidents per month"))) if months else None
+    return render(
+        request, "dashboard.html", who,
+        total=total, params=clean, region_map=Markup(tilemap.render_svg(grid, link, lang)), charts=charts,
+        month_chart=month_chart, months=months,
+    )

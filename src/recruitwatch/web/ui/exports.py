@@ -1,0 +1,40 @@
+"""Exports of the current filtered view in every registered format (publish.exports)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response, StreamingResponse
+from sqlalchemy.orm import Session
+
+from ...publish.exports import EXPORTERS
+from ...publish.rows import IncidentRow
+from ...store import queries
+from ..deps import PUBLIC, Viewer, db
+from ..filters import FilterError, parse_filters
+from ..render import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def export_response(fmt: str, request: Request, who: Viewer, session: Session) -> Response:
+    exporter = EXPORTERS.get(fmt)
+    if exporter is None:
+        return Response(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORTERS)}", status_code=404, media_type="text/plain")
+    query, _clean = parse_filters(request.query_params, who)
+    rows = (IncidentRow.from_dict(row) for row in queries.export_rows(session, query))
+    body = exporter.function(rows, redact_names=not who.sees_personal_data)
+    stamp = dt.date.today().isoformat()
+    headers = {"Content-Disposition": f'attachment; filename="recruitwatch-incidents-{stamp}.{exporter.file_extension}"'}
+    if isinstance(body, bytes | bytearray):
+        return Response(bytes(body), media_type=exporter.media_type, headers=headers)
+    return StreamingResponse(body, media_type=exporter.media_type, headers=headers)
+
+
+@router.get("/export.{fmt}")
+def export(fmt: str, request: Request, who: Viewer = Depends(PUBLIC), session: Session = Depends(db)) -> Response:
+    try:
+        return export_response(fmt, request, who, session)
+    except FilterError as exc:
+        return render(request, "error.html", who, status_code=400, title="Invalid request", message=str(exc))

@@ -1,0 +1,215 @@
+"""The incident list (filters, facets, search, sorting, pages), the incident page, documents and review actions."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from ...legal.provisions import provisions_for
+from ...security.roles import REVIEWERS, STAFF
+from ...store import queries, review
+from ...vocab import INCIDENT_FIELDS, METHODS, OUTCOMES, PERPETRATORS, VICTIM_STATUSES
+from ..deps import PUBLIC, Allow, Viewer, checked_form, db
+from ..filters import FILTER_PARAMS, SORTS, FilterError, page_number, parse_filters
+from ..render import render
+from ..views import incident_view
+
+router = APIRouter(include_in_schema=False)
+
+FACETS = ("nationality", "status", "region", "perpetrator", "method", "outcome", "language", "review_state")
+FACET_KIND = {  # which label family each facet's values belong to
+    "nationality": "victim_nationalities", "status": "victim_status", "region": "location_regions",
+    "perpetrator": "perpetrators", "method": "methods", "outcome": "outcomes", "language": "language",
+    "review_state": "review_state",
+}
+
+
+@router.get("/")
+def home(who: Viewer = Depends(PUBLIC)) -> Response:
+    return RedirectResponse("/incidents", status_code=303)
+
+
+@router.get("/incidents")
+def incident_list(request: Request, who: Viewer = Depends(PUBLIC), session: Session = Depends(db)) -> Response:
+    params = request.query_params
+    try:
+        query, clean = parse_filters(params, who)
+    except FilterError as exc:
+        return render(request, "error.html", who, status_code=400, title="Invalid request", message=str(exc))
+    page = page_number(params)
+    query.offset = (page - 1) * query.limit
+    total = queries.count_incidents(session, query)
+    rows = queries.list_incidents(session, query)
+    facet_fields = FACETS if who.is_staff else tuple(f for f in FACETS if f != "review_state")
+    facets = queries.facets(session, query, fields=facet_fields)
+    documents = queries.source_counts(session, [i.id for i in rows])
+    return render(
+        request, "incidents.html", who,
+        incidents=[incident_view(i, who) for i in rows], sources=documents, total=total, page=page,
+        pages=max(1, -(-total // query.limit)), facets=facets, facet_kind=FACET_KIND, params=clean,
+        sorts=SORTS, filter_params=FILTER_PARAMS,
+    )
+
+
+def detail_context(session: Session, incident_id: int, who: Viewer) -> dict | None:
+    """What a viewer may see of one incident: fields, sources, evidence (staff), law, history (staff)."""
+    detail = queries.incident_detail(session, incident_id)
+    if detail is None:
+        return None
+    incident = detail["incident"]
+    if who.visible_states is not None and incident.review_state not in who.visible_states:
+        return None
+    documents = detail["documents"]
+    evidence_by_field: dict[str, list[dict]] = {}
+    if who.sees_personal_data:
+        for document in documents:
+            for entry in document["evidence"]:
+                evidence_by_field.setdefault(entry["field"], []).append(entry)
+    else:
+        documents = [{**d, "evidence": [], "title": d["title"] if d["url"] else None, "locator": d["outlet"]} for d in documents]
+    history = [{k: h[k] for k in ("at", "actor", "action", "reason", "summary")} for h in detail["history"]] if who.is_staff else []
+    return {
+        "raw_incident": incident,
+        "incident": incident_view(incident, who),
+        "documents": documents,
+        "evidence_by_field": evidence_by_field,
+        "provisions": provisions_for(incident.fields, include_unverified=who.is_staff),
+        "history": history,
+    }
+
+
+@router.get("/incidents/{incident_id}")
+def incident_page(incident_id: int, request: Request, who: Viewer = Depends(PUBLIC), session: Session = Depends(db)) -> Response:
+    context = detail_context(session, incident_id, who)
+    if context is None:
+        return render(request, "error.html", who, status_code=404, title="Not found", message="There is no such incident.")
+    if context["raw_incident"].merged_into:
+        return RedirectResponse(f"/incidents/{context['raw_incident'].merged_into}", status_code=303)
+    return render(
+        request, "incident.html", who, **{k: v for k, v in context.items() if k != "raw_incident"},
+        grades=review.RELIABILITY_GRADES, fields=INCIDENT_FIELDS,
+        choices={"victim_status": VICTIM_STATUSES, "perpetrators": PERPETRATORS, "methods": METHODS, "outcomes": OUTCOMES},
+        message=request.query_params.get("done"),
+    )
+
+
+@router.get("/documents/{document_id}")
+def document_page(document_id: int, request: Request, who: Viewer = Depends(Allow(*STAFF)), session: Session = Depends(db)) -> Response:
+    detail = queries.document_detail(session, document_id)
+    if detail is None:
+        return render(request, "error.html", who, status_code=404, title="Not found", message="There is no such document.")
+    return render(request, "document.html", who, detail=detail, segments=highlight(detail["document"].text, detail["evidence"]))
+
+
+def highlight(text: str, evidence: list[dict]) -> list[tuple[str, dict | None]]:
+    """The text cut into plain and quoted pieces, so a template can mark each evidence span (escaped)."""
+    spans = sorted({(e["start"], e["end"]): e for e in evidence if 0 <= e["start"] < e["end"] <= len(text)}.items())
+    pieces, at = [], 0
+    for (start, end), entry in spans:
+        if start < at:  # overlapping spans: the earlier one already marks this text
+            continue
+        if start > at:
+            pieces.append((text[at:start], None))
+        pieces.append((text[start:end], entry))
+        at = end
+    if at < len(text):
+        pieces.append((text[at:], None))
+    return pieces
+
+
+# -- review actions: analysts and admins; each needs a CSRF token and leaves a history entry
+
+
+async def _act(request: Request, who: Viewer, session: Session, incident_id: int, action) -> Response:
+    form = await checked_form(request, who)
+    reason = (form.get("reason") or "").strip()[:2000]
+    try:
+        target = action(form, reason)
+        session.commit()
+    except (review.ReviewError, ValueError) as exc:
+        session.rollback()
+        return render(request, "error.html", who, status_code=400, title="Not done", message=str(exc))
+    return RedirectResponse(f"/incidents/{target or incident_id}?done=1", status_code=303)
+
+
+@router.post("/incidents/{incident_id}/confirm")
+async def confirm(incident_id: int, request: Request, who: Viewer = Depends(Allow(*REVIEWERS)), session: Session = Depends(db)) -> Response:
+    return await _act(request, who, session, incident_id,
+                      lambda form, reason: review.confirm(session, incident_id, actor=who.user.username, reason=reason) and None)
+
+
+@router.post("/incidents/{incident_id}/reject")
+async def reject(incident_id: int, request: Request, who: Viewer = Depends(Allow(*REVIEWERS)), session: Session = Depends(db)) -> Response:
+    return await _act(request, who, session, incident_id,
+                      lambda form, reason: review.reject(session, incident_id, actor=who.user.username, reason=reason) and None)
+
+
+@router.post("/incidents/{incident_id}/reopen")
+async def reopen(incident_id: int, request: Request, who: Viewer = Depends(Allow(*REVIEWERS)), session: Session = Depends(db)) -> Response:
+    return await _act(request, who, session, incident_id,
+                      lambda form, reason: review.reopen(session, incident_id, actor=who.user.username, reason=reason) and None)
+
+
+@router.post("/incidents/{incident_id}/correct")
+async def correct(incident_id: int, request: Request, who: Viewer = Depends(Allow(*REVIEWERS)), session: Session = Depends(db)) -> Response:
+    def action(form: dict, reason: str) -> None:
+        field = form.get("field", "")
+        if field not in INCIDENT_FIELDS:
+            raise ValueError(f"unknown field {field!r}")
+        review.correct(session, incident_id, field, parse_value(field, form.get("value", "")), actor=who.user.username, reason=reason)
+
+    return await _act(request, who, session, incident_id, action)
+
+
+def parse_value(field: str, raw: str):
+    """A form's text as the contract's value: lists are comma-separated, empty is unknown."""
+    raw = raw.strip()[:2000]
+    if INCIDENT_FIELDS[field]:
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    if field == "victim_count":
+        if not raw:
+            return None
+        if not raw.isdigit():
+            raise ValueError("the number of victims must be a whole number")
+        return int(raw)
+    return raw or None
+
+
+@router.post("/incidents/{incident_id}/merge")
+async def merge(incident_id: int, request: Request, who: Viewer = Depends(Allow(*REVIEWERS)), session: Session = Depends(db)) -> Response:
+    def action(form: dict, reason: str) -> int:
+        other = form.get("other", "").strip().lstrip("#")
+        if not other.isdigit():
+            raise ValueError("give the number of the incident to merge into this one")
+        review.merge(session, incident_id, int(other), actor=who.user.username, reason=reason)
+        return incident_id
+
+    return await _act(request, who, session, incident_id, action)
+
+
+@router.post("/incidents/{incident_id}/split")
+async def split(incident_id: int, request: Request, who: Viewer = Depends(Allow(*REVIEWERS)), session: Session = Depends(db)) -> Response:
+    form = await request.form()
+    mention_ids = [int(v) for v in form.getlist("mention") if isinstance(v, str) and v.isdigit()]
+
+    def action(form: dict, reason: str) -> int:
+        return review.split(session, incident_id, mention_ids, actor=who.user.username, reason=reason).id
+
+    return await _act(request, who, session, incident_id, action)
+
+
+@router.post("/outlets/grade")
+async def grade_outlet(request: Request, who: Viewer = Depends(Allow(*REVIEWERS)), session: Session = Depends(db)) -> Response:
+    form = await checked_form(request, who)
+    back = form.get("back", "/incidents")
+    if not back.startswith("/") or back.startswith("//"):
+        back = "/incidents"
+    try:
+        review.set_outlet_grade(session, form.get("outlet", "")[:256], form.get("grade", ""), actor=who.user.username,
+                                note=(form.get("note") or None))
+        session.commit()
+    except (review.ReviewError, ValueError) as exc:
+        session.rollback()
+        return render(request, "error.html", who, status_code=400, title="Not done", message=str(exc))
+    return RedirectResponse(back, status_code=303)

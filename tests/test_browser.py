@@ -1,0 +1,159 @@
+"""The analysts' day in a real browser: Debian's Chromium driven by Playwright (never a downloaded browser).
+
+Screenshots of each page go to test-artifacts/ so people can look at them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import socket
+import threading
+import time
+
+import pytest
+
+from .conftest import ROOT
+from .web_helpers import PASSWORD, make_user
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = ROOT / "test-artifacts"
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (scripts/install-chromium.sh)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(db_url):
+    """The real app under uvicorn on loopback, with the demo articles loaded."""
+    import uvicorn
+
+    from recruitwatch.demo import demo_items
+    from recruitwatch.ingest import Ingestor
+    from recruitwatch.web.app import create_app
+
+    Ingestor(db_url, source_kind="jsonl", source_locator="demo").run(demo_items())
+    make_user(db_url, "ana", "analyst")
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(db_url), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield chromium
+        chromium.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_an_analyst_works_through_the_day(live_server, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    outside_requests = []
+    page.on("request", lambda r: None if r.url.startswith(live_server) or r.url.startswith("data:") else outside_requests.append(r.url))
+
+    page.goto(f"{live_server}/login")
+    shot(page, "01-login")
+    page.get_by_label("Username").fill("ana")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server}/incidents")
+
+    page.get_by_role("link", name="Dashboard").click()
+    page.wait_for_url(f"{live_server}/dashboard")
+    shot(page, "02-dashboard")
+    tile = page.locator("svg a[href*='region=RU-']").filter(has=page.locator("text.count:not(:text-is('0'))")).first
+    region = tile.get_attribute("href").split("region=")[1].split("&")[0]
+    tile.click()
+    page.wait_for_url(f"**/incidents?*region={region}*")
+    shot(page, "03-incidents-by-region")
+    assert page.locator(".card").count() >= 1
+
+    page.goto(f"{live_server}/incidents")
+    page.locator(".facet a[href*='nationality=UZ']").first.click()
+    page.wait_for_url("**nationality=UZ**")
+    shot(page, "04-incidents-uzbek")
+    cards = page.locator(".card h2")
+    assert cards.count() >= 1
+    for text in cards.all_inner_texts():
+        assert "Uzbekistan" in text
+
+    cards.first.locator("a").click()
+    page.wait_for_url("**/incidents/*")
+    incident_url = page.url
+    shot(page, "05-incident")
+    assert page.locator("blockquote").count() >= 1  # evidence quotes for staff
+
+    page.get_by_label("Correct a field").select_option("victim_count")
+    page.get_by_label("New value (lists: comma-separated codes, e.g. UZ, TJ or RU-MOW)").fill("3")
+    page.locator("#correct-reason").fill("three men are named in the second source")
+    page.get_by_role("button", name="Save correction").click()
+    page.wait_for_url("**done=1")
+    row = page.locator("tr", has=page.locator("th", has_text="Number of victims"))
+    assert "3" in row.locator("td").first.inner_text() and "reviewed" in row.inner_text()
+    assert "three men are named" in page.locator(".history").inner_text()
+    shot(page, "06-incident-corrected")
+    assert page.url.startswith(incident_url.split("?")[0])
+
+    page.goto(f"{live_server}/incidents?nationality=UZ")
+    shown = int(page.locator("h1 .count").inner_text())
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="CSV", exact=True).click()
+    path = tmp_path / "export.csv"
+    download_info.value.save_as(path)
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    assert len(rows) == shown
+    assert all("UZ" in row["victim_nationalities"] for row in rows)
+    assert outside_requests == []  # nothing fetched from anywhere else
+
+
+def test_pages_fit_a_phone_and_work_with_the_keyboard(live_server, browser):
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Username").fill("ana")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.keyboard.press("Enter")  # a form sent from the keyboard
+    page.wait_for_url(f"{live_server}/incidents")
+    assert page.locator(".card").count() >= 1
+    shot(page, "07-phone-incidents")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the list is {width}px wide on a 360px screen"
+    page.goto(f"{live_server}/dashboard")
+    shot(page, "08-phone-dashboard")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.goto(f"{live_server}/incidents")
+    page.locator(".card h2 a").first.click()
+    page.wait_for_url("**/incidents/*")
+    shot(page, "09-phone-incident")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.goto(f"{live_server}/incidents")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").strip() == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.tagName") in ("INPUT", "A", "SELECT", "BUTTON")
