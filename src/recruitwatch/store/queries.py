@@ -204,8 +204,10 @@ def _sort_keys(sort: str) -> list[_SortKey]:
     return [*keys, (Incident.id, descending, int)]
 
 
-def _ordered(query: Select, keys: list[_SortKey]) -> Select:
-    return query.order_by(*(expr.desc() if descending else expr.asc() for expr, descending, _t in keys))
+def _ordered(query: Select, keys: list[_SortKey], columns: list | None = None) -> Select:
+    """ORDER BY the keys, or by `columns` (the keys labelled in the SELECT list, so each is computed once)."""
+    exprs = columns or [expr for expr, _d, _t in keys]
+    return query.order_by(*(e.desc() if descending else e.asc() for e, (_x, descending, _t) in zip(exprs, keys, strict=True)))
 
 
 def _after(keys: list[_SortKey], values: list) -> ColumnElement:
@@ -244,16 +246,34 @@ def _decode_cursor(cursor: str, kind: str, types: list[type]) -> list:
 # -- listing
 
 
+def _sorted_keys(session: Session, q: IncidentQuery, limit: int, offset: int = 0) -> tuple[list[tuple], str]:
+    """(sort key values ending with the id) of the incidents q asks for, in order; and the cursor kind.
+
+    Only the keys are sorted: sorting whole rows (fields, search text) costs several times more.
+    """
+    keys = _sort_keys(q.sort)
+    kind = "incidents" + q.sort
+    conditions = _conditions(session, q)
+    if conditions is None:
+        return [], kind
+    if q.after:
+        conditions.append(_after(keys, _decode_cursor(q.after, kind, [t for _e, _d, t in keys])))
+    columns = [expr.label(f"sort_key_{i}") for i, (expr, _d, _t) in enumerate(keys)]
+    query = _ordered(select(*columns).where(*conditions), keys, columns).limit(limit).offset(offset)
+    return [tuple(row) for row in session.execute(query)], kind
+
+
+def _incidents_by_id(session: Session, ids: list[int]) -> list[Incident]:
+    found: dict[int, Incident] = {}
+    for start in range(0, len(ids), 500):
+        found.update((i.id, i) for i in session.scalars(select(Incident).where(Incident.id.in_(ids[start : start + 500]))))
+    return [found[i] for i in ids if i in found]
+
+
 def list_incidents(session: Session, q: IncidentQuery) -> list[Incident]:
     """One page of the incidents q asks for, in q.sort order, by q.offset (or after the cursor q.after)."""
-    conditions = _conditions(session, q)
-    keys = _sort_keys(q.sort)
-    if conditions is None:
-        return []
-    if q.after:
-        conditions.append(_after(keys, _decode_cursor(q.after, "incidents" + q.sort, [t for _e, _d, t in keys])))
-    query = _ordered(select(Incident).where(*conditions), keys).limit(q.limit).offset(q.offset)
-    return list(session.scalars(query))
+    rows, _kind = _sorted_keys(session, q, q.limit, q.offset)
+    return _incidents_by_id(session, [row[-1] for row in rows])
 
 
 def incident_page(session: Session, q: IncidentQuery) -> tuple[list[Incident], str | None]:
@@ -262,20 +282,12 @@ def incident_page(session: Session, q: IncidentQuery) -> tuple[list[Incident], s
     Keyset paging: rows inserted meanwhile never shift a page, so no row is seen twice or skipped
     (except one whose sort value itself changes between pages: a new source, an edit). q.offset is ignored.
     """
-    keys = _sort_keys(q.sort)
-    conditions = _conditions(session, q)
-    if conditions is None:
-        return [], None
-    kind = "incidents" + q.sort
-    if q.after:
-        conditions.append(_after(keys, _decode_cursor(q.after, kind, [t for _e, _d, t in keys])))
     limit = max(1, q.limit)
-    query = _ordered(select(Incident, *(expr for expr, _d, _t in keys)).where(*conditions), keys).limit(limit + 1)
-    rows = session.execute(query).all()
+    rows, kind = _sorted_keys(session, q, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
-    cursor = _encode_cursor(kind, list(rows[-1])[1:]) if more else None
-    return [row[0] for row in rows], cursor
+    cursor = _encode_cursor(kind, list(rows[-1])) if more else None
+    return _incidents_by_id(session, [row[-1] for row in rows]), cursor
 
 
 def count_incidents(session: Session, q: IncidentQuery) -> int:
