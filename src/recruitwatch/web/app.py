@@ -5,15 +5,17 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+import fastapi_offline
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
 from ..settings import database_url
 from ..store.database import sessions
-from .deps import BadCsrf, Forbidden, MustChangePassword, NotSignedIn, Viewer
+from .deps import PUBLIC, BadCsrf, Forbidden, MustChangePassword, NotSignedIn, Viewer
 from .i18n import pick_language
 
 logger = logging.getLogger(__name__)
@@ -22,6 +24,10 @@ logger = logging.getLogger(__name__)
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+DOCS_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
 )
 
 
@@ -33,24 +39,34 @@ def create_app(url: str | None = None, *, secure_cookies: bool = False) -> FastA
         title="RecruitWatch API",
         version=__version__,
         description="Incidents of coerced recruitment into Russia's war, with their sources and evidence.",
-        docs_url="/docs",
+        docs_url=None,  # served below from packaged files: no CDN
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
     app.state.database_url = url or database_url()
     app.state.sessions = sessions(app.state.database_url)
     app.state.secure_cookies = secure_cookies  # behind a TLS proxy the app sees http: say so
+    app.mount("/static/docs", StaticFiles(directory=str(Path(fastapi_offline.__file__).parent / "static")), name="docs-static")
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     for module in (accounts, incidents, dashboard, exports):
         app.include_router(module.router)
     app.include_router(v1.router)
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs(who: Viewer = Depends(PUBLIC)) -> Response:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url, title="RecruitWatch API",
+            swagger_js_url="/static/docs/swagger-ui-bundle.js", swagger_css_url="/static/docs/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )
     _add_error_pages(app)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next) -> Response:
         response = await call_next(request)
-        if request.url.path != "/docs":  # Swagger UI's page carries its own inline script
-            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        # Swagger UI's page starts itself with an inline script; every other page has none.
+        policy = DOCS_POLICY if request.url.path == "/docs" else CONTENT_SECURITY_POLICY
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")

@@ -157,6 +157,20 @@ async def checked_form(request: Request, who: Viewer) -> dict[str, str]:
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
+def api_routes(app) -> list:
+    """Every APIRoute of the app, also those of included routers (newer FastAPI keeps them nested)."""
+    from fastapi.routing import APIRoute
+
+    found, stack = [], list(app.routes)
+    while stack:
+        route = stack.pop(0)
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif getattr(route, "original_router", None) is not None:  # our routers are included without a prefix
+            stack.extend(route.original_router.routes)
+    return found
+
+
 def allow_of(route) -> Allow | None:
     """The Allow declaration of a route, if it has one (for the authorisation tests and docs)."""
     for dependency in getattr(route, "dependant", None).dependencies if hasattr(route, "dependant") else ():
