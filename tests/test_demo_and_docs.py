@@ -48,3 +48,44 @@ def test_every_setting_read_from_the_environment_is_declared_and_documented():
     for setting in SETTINGS:
         assert f"`{setting.name}`" in readme, setting.name
         assert setting.help
+
+
+def test_serve_prepares_everything_and_prints_the_admin_password_and_address(tmp_path):
+    """What `make run` does: demo data, a first admin with a one-time password, the app on a printed address."""
+    import os
+    import re
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "RECRUITWATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}", "COLUMNS": "200"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "recruitwatch", "serve", "--demo", "--port", str(port)],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        output, deadline = "", time.monotonic() + 240
+        while "is serving on" not in output and time.monotonic() < deadline and process.poll() is None:
+            output += process.stdout.readline()
+        assert f"http://127.0.0.1:{port}" in output, output
+        password = re.search(r"one-time password (\S+)", output).group(1)
+        for _ in range(100):
+            try:
+                page = httpx.get(f"http://127.0.0.1:{port}/login")
+                break
+            except httpx.ConnectError:
+                time.sleep(0.1)
+        assert page.status_code == 200 and "csrf_token" in page.text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        signed = httpx.post(f"http://127.0.0.1:{port}/login", cookies=page.cookies,
+                            data={"username": "admin", "password": password, "csrf_token": token, "next": "/incidents"})
+        assert signed.status_code == 303 and signed.headers["location"] == "/account/password"
+    finally:
+        process.terminate()
+        process.wait(20)
