@@ -21,7 +21,6 @@ from .extract.pipeline import extract_text
 from .extract.screen import screen
 from .link.duplicates import DuplicateIndex, from_bytes, signature, to_bytes
 from .link.incidents import decide, merge_fields
-from .link.names import fold_name
 from .sources import SourceItem
 from .store import repository as repo
 from .store.database import sessions
@@ -173,13 +172,15 @@ class Ingestor:
                 if decision.linked and (best_decision is None or decision.score > best_decision.score):
                     best, best_decision = incident, decision
             if best is None:
-                incident = repo.create_incident(session, fields, _incident_search_text(fields))
+                incident = repo.create_incident(session, fields, repo.incident_search_text(fields))
                 repo.add_mention(session, report, position, incident, 1.0, "new incident")
                 self.stats.incidents_created += 1
             else:
+                # Lock the row (PostgreSQL) and read it afresh, so an analyst's correction made meanwhile is kept.
+                session.refresh(best, with_for_update=True)
                 merged = merge_fields(best.fields, fields)
                 repo.update_incident(
-                    session, best, merged, _incident_search_text(merged), actor="machine", action="linked",
+                    session, best, merged, repo.incident_search_text(merged), actor="machine", action="linked",
                     detail={"report_id": report.id, "score": best_decision.score, "why": best_decision.explain()},
                 )
                 repo.add_mention(session, report, position, best, best_decision.score, best_decision.explain())
@@ -196,17 +197,6 @@ def _incidents_of_cluster(session: Session, cluster_id: int) -> set[int]:
         .where(Document.cluster_id == cluster_id)
     )
     return set(rows)
-
-
-def _incident_search_text(fields: dict) -> str:
-    """Every field value, plus the victims' names folded to Latin, so Юсуф finds Yusuf."""
-    words = []
-    for value in fields.values():
-        for v in value if isinstance(value, list) else [value]:
-            if v not in (None, "", "unknown"):
-                words.append(str(v))
-    folded = [fold_name(name) for name in fields.get("victim_names") or ()]
-    return index_text(" ".join(words + folded), None, keyed=False)
 
 
 def _batches(items: Iterable[SourceItem], size: int) -> Iterator[list[SourceItem]]:

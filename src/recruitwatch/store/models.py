@@ -56,6 +56,7 @@ class Document(Base):
     """One text as received. Never changed after it is stored."""
 
     __tablename__ = "documents"
+    __table_args__ = (Index("ix_documents_id_language", "id", "language"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)  # of the raw bytes: the identity
@@ -118,6 +119,7 @@ class Incident(Base):
     first_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     merged_into: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    victim_names_enc: Mapped[str | None] = mapped_column(Text)  # the names, encrypted; fields hold none
 
     mentions: Mapped[list[Mention]] = relationship(back_populates="incident")
     changes: Mapped[list[IncidentChange]] = relationship(back_populates="incident", order_by="IncidentChange.id")
@@ -176,6 +178,7 @@ class IncidentValue(Base):
     __table_args__ = (
         Index("ix_incident_values_field_value", "field", "value"),
         Index("ix_incident_values_field_incident", "field", "incident_id"),
+        Index("ix_incident_values_field_value_incident", "field", "value", "incident_id"),
     )
 
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), primary_key=True)
@@ -197,6 +200,8 @@ class User(Base):
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)  # one-time passwords
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    totp_secret_enc: Mapped[str | None] = mapped_column(Text)  # encrypted; set once the account confirmed a code
+    totp_enabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class WebSession(Base):
@@ -250,3 +255,79 @@ class OutletGrade(Base):
     note: Mapped[str | None] = mapped_column(Text)
     set_by: Mapped[str] = mapped_column(String(64))
     set_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditEntry(Base):
+    """One line of the append-only audit log: every read of personal data and every change.
+
+    Each entry's hash covers its content and the previous entry's hash, so an
+    edited or deleted entry breaks the chain (`recruitwatch audit verify`).
+    """
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))  # a username, "public", or "machine"
+    action: Mapped[str] = mapped_column(String(32))  # read | create | update | delete | export | sign_in …
+    object_type: Mapped[str] = mapped_column(String(32))  # case | incident | user | key …
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)  # never personal data itself
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Case(Base):
+    """An appeal from a victim or relative, and its handling. Personal data is encrypted (columns *_enc)."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)  # given to the submitter: RW-XXXX-XXXX
+    secret_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of the status-check secret
+    status: Mapped[str] = mapped_column(String(16), default="new", index=True)  # new|triaged|in_progress|referred|closed
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=True)
+    name_enc: Mapped[str | None] = mapped_column(Text)
+    contact_enc: Mapped[str | None] = mapped_column(Text)
+    story_enc: Mapped[str] = mapped_column(Text)
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)  # the questionnaire's closed answers (no free text)
+    assigned_to: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    deadline: Mapped[dt.date | None] = mapped_column(Date)
+    referral_kind: Mapped[str | None] = mapped_column(String(16))  # consulate | ngo | lawyer | un_body
+    referral_to_enc: Mapped[str | None] = mapped_column(Text)
+    consent_to_link: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_recorded_by: Mapped[str | None] = mapped_column(String(64))
+    consent_recorded_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CaseFile(Base):
+    """A file sent with an appeal: encrypted bytes, with the SHA-256 of the original kept in clear."""
+
+    __tablename__ = "case_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    filename_enc: Mapped[str] = mapped_column(Text)
+    media_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CaseEvent(Base):
+    """The timeline of a case: status changes, assignment, notes (encrypted), deadlines, referrals, links."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # created | status | assigned | note | deadline | referred | linked | file
+    text_enc: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)  # never personal data

@@ -148,7 +148,7 @@ def record_change(session: Session, incident: Incident, *, actor: str, action: s
 def incident_search_text(fields: dict) -> str:
     """Every field value, plus the victims' names folded to Latin, so Юсуф finds Yusuf.
 
-    The same text ingest builds (ingest._incident_search_text), for incidents changed by review.
+    Built alike for machine links and analysts' edits, so search finds both the same way.
     """
     words = []
     for value in fields.values():
