@@ -16,7 +16,7 @@ from .. import __version__
 from ..settings import database_url
 from ..store.database import sessions
 from .deps import PUBLIC, BadCsrf, Forbidden, MustChangePassword, NotSignedIn, Viewer
-from .i18n import pick_language
+from .i18n import N_, pick_language
 
 logger = logging.getLogger(__name__)
 
@@ -105,16 +105,16 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, exc: Forbidden) -> Response:
-        return page(request, 403, "Not allowed", str(exc))
+        return page(request, 403, N_("Not allowed"), str(exc))
 
     @app.exception_handler(BadCsrf)
     async def bad_csrf(request: Request, exc: BadCsrf) -> Response:
-        return page(request, 403, "Form expired", "The form was stale or not sent from this site; reload the page and try again.")
+        return page(request, 403, N_("Form expired"), N_("The form was stale or not sent from this site; reload the page and try again."))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors())
-        return page(request, 422, "Invalid request", problems or "invalid request")
+        return page(request, 422, N_("Invalid request"), problems or N_("invalid request"))
 
 
 def _quote(path: str) -> str:

@@ -21,6 +21,26 @@ DEFAULT_LANGUAGE = "en"
 HERE = Path(__file__).parent
 
 
+def N_(message: str) -> str:
+    """Marks a string for scripts/update_translations.py and returns it unchanged.
+
+    For strings that reach a template as a value (a page title, an error) and
+    are translated there with `_(value)`: marking them where they are written
+    puts them in the catalogues.
+    """
+    return message
+
+
+# Words the store writes and templates show with _(word); the store is outside
+# the web package, so they are marked here for extraction.
+DATE_PRECISIONS = (N_("day"), N_("month"), N_("year"))
+PLACE_PRECISIONS = (N_("city"), N_("region"), N_("country"), N_("unknown"))
+HISTORY_ACTIONS = (
+    N_("created"), N_("linked"), N_("updated"), N_("confirmed"), N_("corrected"),
+    N_("rejected"), N_("reopened"), N_("merged"), N_("split"),
+)
+
+
 @cache
 def translations(lang: str) -> gettext.NullTranslations:
     po = HERE / "locales" / lang / "LC_MESSAGES" / "messages.po"

@@ -19,7 +19,7 @@ from ..deps import (
     checked_form,
     db,
 )
-from ..i18n import LANGUAGES
+from ..i18n import LANGUAGES, N_
 from ..render import render
 
 router = APIRouter(include_in_schema=False)
@@ -50,7 +50,7 @@ async def login(request: Request, who: Viewer = Depends(PUBLIC), session: Sessio
     if user is None:
         session.commit()
         return render(request, "login.html", who, status_code=401, next=target,
-                      error="Wrong username or password.", username=username)
+                      error=N_("Wrong username or password."), username=username)
     token, _ = accounts.start_session(session, user, SESSION_LIFETIME)
     accounts.purge_expired_sessions(session)
     session.commit()
@@ -118,9 +118,9 @@ async def change_password(request: Request, who: Viewer = Depends(Allow(*STAFF))
 
     error = None
     if not verify_password(who.user.password_hash, current[:1024]):
-        error = "The current password is wrong."
+        error = N_("The current password is wrong.")
     elif new != again:
-        error = "The two new passwords differ."
+        error = N_("The two new passwords differ.")
     else:
         try:
             account_rules.change_password(session, who.user, new)

@@ -11,7 +11,7 @@ from ...publish import stats, tilemap
 from ...store import queries
 from ..deps import PUBLIC, Viewer, db
 from ..filters import FilterError, parse_filters
-from ..i18n import label, translations
+from ..i18n import N_, label, translations
 from ..render import query_with, render
 
 router = APIRouter(include_in_schema=False)
@@ -25,7 +25,7 @@ def dashboard(request: Request, who: Viewer = Depends(PUBLIC), session: Session 
     try:
         query, clean = parse_filters(request.query_params, who)
     except FilterError as exc:
-        return render(request, "error.html", who, status_code=400, title="Invalid request", message=str(exc))
+        return render(request, "error.html", who, status_code=400, title=N_("Invalid request"), message=str(exc))
     lang, _ = who.language, translations(who.language).gettext
     facet_fields = ("region",) + tuple(name for name, _kind in CHARTS)
     facets = queries.facets(session, query, fields=facet_fields)

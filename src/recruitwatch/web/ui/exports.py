@@ -13,6 +13,7 @@ from ...publish.rows import IncidentRow
 from ...store import queries
 from ..deps import PUBLIC, Viewer, db
 from ..filters import FilterError, parse_filters
+from ..i18n import N_
 from ..render import render
 
 router = APIRouter(include_in_schema=False)
@@ -37,4 +38,4 @@ def export(fmt: str, request: Request, who: Viewer = Depends(PUBLIC), session: S
     try:
         return export_response(fmt, request, who, session)
     except FilterError as exc:
-        return render(request, "error.html", who, status_code=400, title="Invalid request", message=str(exc))
+        return render(request, "error.html", who, status_code=400, title=N_("Invalid request"), message=str(exc))

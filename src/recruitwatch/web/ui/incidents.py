@@ -12,6 +12,7 @@ from ...store import queries, review
 from ...vocab import INCIDENT_FIELDS, METHODS, OUTCOMES, PERPETRATORS, VICTIM_STATUSES
 from ..deps import PUBLIC, Allow, Viewer, checked_form, db
 from ..filters import FILTER_PARAMS, SORTS, FilterError, page_number, parse_filters
+from ..i18n import N_
 from ..render import render
 from ..views import incident_view
 
@@ -36,7 +37,7 @@ def incident_list(request: Request, who: Viewer = Depends(PUBLIC), session: Sess
     try:
         query, clean = parse_filters(params, who)
     except FilterError as exc:
-        return render(request, "error.html", who, status_code=400, title="Invalid request", message=str(exc))
+        return render(request, "error.html", who, status_code=400, title=N_("Invalid request"), message=str(exc))
     page = page_number(params)
     query.offset = (page - 1) * query.limit
     total = queries.count_incidents(session, query)
@@ -83,7 +84,7 @@ def detail_context(session: Session, incident_id: int, who: Viewer) -> dict | No
 def incident_page(incident_id: int, request: Request, who: Viewer = Depends(PUBLIC), session: Session = Depends(db)) -> Response:
     context = detail_context(session, incident_id, who)
     if context is None:
-        return render(request, "error.html", who, status_code=404, title="Not found", message="There is no such incident.")
+        return render(request, "error.html", who, status_code=404, title=N_("Not found"), message=N_("There is no such incident."))
     if context["raw_incident"].merged_into:
         return RedirectResponse(f"/incidents/{context['raw_incident'].merged_into}", status_code=303)
     return render(
@@ -98,7 +99,7 @@ def incident_page(incident_id: int, request: Request, who: Viewer = Depends(PUBL
 def document_page(document_id: int, request: Request, who: Viewer = Depends(Allow(*STAFF)), session: Session = Depends(db)) -> Response:
     detail = queries.document_detail(session, document_id)
     if detail is None:
-        return render(request, "error.html", who, status_code=404, title="Not found", message="There is no such document.")
+        return render(request, "error.html", who, status_code=404, title=N_("Not found"), message=N_("There is no such document."))
     return render(request, "document.html", who, detail=detail, segments=highlight(detail["document"].text, detail["evidence"]))
 
 
@@ -129,7 +130,7 @@ async def _act(request: Request, who: Viewer, session: Session, incident_id: int
         session.commit()
     except (review.ReviewError, ValueError) as exc:
         session.rollback()
-        return render(request, "error.html", who, status_code=400, title="Not done", message=str(exc))
+        return render(request, "error.html", who, status_code=400, title=N_("Not done"), message=str(exc))
     return RedirectResponse(f"/incidents/{target or incident_id}?done=1", status_code=303)
 
 
@@ -171,7 +172,7 @@ def parse_value(field: str, raw: str):
         if not raw:
             return None
         if not raw.isdigit():
-            raise ValueError("the number of victims must be a whole number")
+            raise ValueError(N_("the number of victims must be a whole number"))
         return int(raw)
     return raw or None
 
@@ -181,7 +182,7 @@ async def merge(incident_id: int, request: Request, who: Viewer = Depends(Allow(
     def action(form: dict, reason: str) -> int:
         other = form.get("other", "").strip().lstrip("#")
         if not other.isdigit():
-            raise ValueError("give the number of the incident to merge into this one")
+            raise ValueError(N_("give the number of the incident to merge into this one"))
         review.merge(session, incident_id, int(other), actor=who.user.username, reason=reason)
         return incident_id
 
@@ -211,5 +212,5 @@ async def grade_outlet(request: Request, who: Viewer = Depends(Allow(*REVIEWERS)
         session.commit()
     except (review.ReviewError, ValueError) as exc:
         session.rollback()
-        return render(request, "error.html", who, status_code=400, title="Not done", message=str(exc))
+        return render(request, "error.html", who, status_code=400, title=N_("Not done"), message=str(exc))
     return RedirectResponse(back, status_code=303)
