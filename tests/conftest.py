@@ -31,6 +31,14 @@ def records(result: subprocess.CompletedProcess) -> list[dict]:
     return [json.loads(line) for line in result.stdout.decode("utf-8").splitlines() if line.strip()]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _key_file(tmp_path_factory):
+    """Tests encrypt with a key of their own, never the developer's ./data/recruitwatch.key."""
+    if not os.environ.get("RECRUITWATCH_KEY"):
+        os.environ["RECRUITWATCH_KEY_FILE"] = str(tmp_path_factory.mktemp("keys") / "recruitwatch.key")
+    yield
+
+
 @pytest.fixture
 def db_url(tmp_path, monkeypatch) -> str:
     """An empty database at the current schema: PostgreSQL when RECRUITWATCH_TEST_DATABASE_URL

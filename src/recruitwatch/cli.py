@@ -388,6 +388,32 @@ def users_reset_password(username: str = typer.Argument(...)) -> None:
     typer.echo(f"{username}: one-time password {password}")
 
 
+keys_app = typer.Typer(help="The encryption keys of personal data.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("rotate")
+def keys_rotate(
+    drop_old: bool = typer.Option(False, "--drop-old", help="After re-encrypting, remove the old keys from the key file."),
+) -> None:
+    """Make a new current key and re-encrypt every stored value with it (resumable if interrupted)."""
+    from .security.crypto import add_current_key, drop_old_keys, key_file_path
+    from .store.database import sessions, upgrade
+    from .store.encrypted import rotate
+
+    upgrade()
+    key_id = add_current_key()
+    counts = rotate(sessions())
+    for column, count in counts.items():
+        typer.echo(f"{column}\t{count}")
+    typer.echo(f"every value is now under key {key_id}")
+    if drop_old:
+        dropped = drop_old_keys()
+        typer.echo(f"{dropped} old key(s) removed from {key_file_path()}")
+    else:
+        typer.echo("the old keys stay in the key file; run with --drop-old once backups made under them are no longer needed")
+
+
 def main() -> None:
     try:
         app()

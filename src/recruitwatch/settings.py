@@ -20,6 +20,10 @@ SETTINGS = (
     Setting("RECRUITWATCH_CACHE_DIR", "$XDG_CACHE_HOME/recruitwatch or ~/.cache/recruitwatch",
             "where compiled lexicons are kept between runs (rebuilt when the data files change)"),
     Setting("RECRUITWATCH_NO_CACHE", "unset", "set to any value to compile the lexicons afresh in every process"),
+    Setting("RECRUITWATCH_KEY_FILE", "./data/recruitwatch.key",
+            "the encryption key ring for personal data (made with mode 0600 on first use); keep it off the database's disk and back it up"),
+    Setting("RECRUITWATCH_KEY", "unset",
+            "the key ring inline instead of a file: '<id>:<base64 key>' lines, current first (overrides the file)"),
     Setting("RECRUITWATCH_TEST_DATABASE_URL", "unset",
             "tests only: a PostgreSQL URL; when set, the store tests also run against it"),
 )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import os
 import secrets
 from dataclasses import dataclass
@@ -85,6 +86,10 @@ class KeyRing:
 
     def decrypt_text(self, token: str, context: str) -> str:
         return self.decrypt(token, context).decode("utf-8")
+
+    def blind_index(self, text: str, context: str) -> str:
+        """A keyed hash for finding a value without storing it (equality only; changes with the key)."""
+        return hmac.new(self.keys[0][1], f"{context}\x1f{text}".encode(), hashlib.sha256).hexdigest()[:32]
 
     def needs_rotation(self, token: str) -> bool:
         return not token.startswith(f"{PREFIX}:{self.current_id}:")

@@ -9,6 +9,7 @@ the history of every change.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from sqlalchemy import (
     JSON,
@@ -25,6 +26,10 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from ..security.crypto import key_ring
+
+NAMES_CONTEXT = "incident.victim_names"
 
 
 def utcnow() -> dt.datetime:
@@ -108,7 +113,7 @@ class Incident(Base):
     __tablename__ = "incidents"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    fields: Mapped[dict] = mapped_column(JSON)  # the contract's incident fields (without evidence)
+    stored_fields: Mapped[dict] = mapped_column("fields", JSON)  # contract fields, names left out (see `fields`)
     review_state: Mapped[str] = mapped_column(String(16), default="machine", index=True)  # machine|verified|rejected
     reviewed_fields: Mapped[list] = mapped_column(JSON, default=list)  # fields an analyst set: kept on reprocess
     location_country: Mapped[str | None] = mapped_column(String(2), index=True)
@@ -123,6 +128,22 @@ class Incident(Base):
 
     mentions: Mapped[list[Mention]] = relationship(back_populates="incident")
     changes: Mapped[list[IncidentChange]] = relationship(back_populates="incident", order_by="IncidentChange.id")
+
+    @property
+    def fields(self) -> dict:
+        """The contract's incident fields (without evidence); victims' names decrypted from `victim_names_enc`."""
+        stored = dict(self.stored_fields or {})
+        if self.victim_names_enc:
+            stored["victim_names"] = json.loads(key_ring().decrypt_text(self.victim_names_enc, NAMES_CONTEXT))
+        return stored
+
+    @fields.setter
+    def fields(self, value: dict) -> None:
+        value = dict(value)
+        names = list(value.get("victim_names") or [])
+        value["victim_names"] = []  # kept in place, so the contract's field order stays
+        self.stored_fields = value
+        self.victim_names_enc = key_ring().encrypt(json.dumps(names, ensure_ascii=False), NAMES_CONTEXT) if names else None
 
 
 class Mention(Base):

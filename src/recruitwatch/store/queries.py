@@ -130,8 +130,8 @@ def _value_matches(field: str, value: str) -> ColumnElement:
     """Case-insensitive equality; codes and vocabulary ids are stored in one case, so those use the index."""
     if field in _UPPER_CODES:
         return and_(IncidentValue.field == field, IncidentValue.value == value.upper())
-    if field == "victim_names":
-        return and_(IncidentValue.field == field, func.lower(IncidentValue.value) == value.lower())
+    if field == "victim_names":  # names are kept as blind-index keys only (repository.name_keys)
+        return and_(IncidentValue.field == field, IncidentValue.value == repo.name_query_key(value))
     return and_(IncidentValue.field == field, IncidentValue.value == value.lower())
 
 

@@ -9,8 +9,10 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from ..link.names import fold_name
+from ..security.crypto import key_ring
 from ..text.search_keys import index_text
 from .models import (
+    NAMES_CONTEXT,
     Document,
     DocumentOrganisation,
     Incident,
@@ -101,7 +103,7 @@ def create_incident(session: Session, fields: dict, search_text: str, *, actor: 
     session.add(incident)
     session.flush()
     _set_values(session, incident)
-    session.add(IncidentChange(incident_id=incident.id, actor=actor, action="created", detail={"fields": fields}))
+    session.add(IncidentChange(incident_id=incident.id, actor=actor, action="created", detail={"fields": without_names(fields)}))
     return incident
 
 
@@ -118,7 +120,7 @@ def update_incident(session: Session, incident: Incident, fields: dict, search_t
     _denormalise(incident)
     _set_values(session, incident)
     changed = {f: {"before": before.get(f), "after": merged.get(f)} for f in merged if before.get(f) != merged.get(f)}
-    session.add(IncidentChange(incident_id=incident.id, actor=actor, action=action, detail={**detail, "changed": changed}))
+    session.add(IncidentChange(incident_id=incident.id, actor=actor, action=action, detail={**detail, "changed": without_names(changed)}))
 
 
 def refresh_incident(session: Session, incident: Incident, fields: dict, *, actor: str, action: str, detail: dict) -> dict:
@@ -133,7 +135,7 @@ def refresh_incident(session: Session, incident: Incident, fields: dict, *, acto
     incident.search_text = incident_search_text(fields)
     _denormalise(incident)
     _set_values(session, incident)
-    record_change(session, incident, actor=actor, action=action, detail={**detail, "changed": changed})
+    record_change(session, incident, actor=actor, action=action, detail={**detail, "changed": without_names(changed)})
     return changed
 
 
@@ -146,17 +148,47 @@ def record_change(session: Session, incident: Incident, *, actor: str, action: s
 
 
 def incident_search_text(fields: dict) -> str:
-    """Every field value, plus the victims' names folded to Latin, so Юсуф finds Yusuf.
+    """Every field value but the victims' names, which are encrypted at rest and found through
+    `name_keys` (the `name` filter) or in the texts of the documents that report them.
 
     Built alike for machine links and analysts' edits, so search finds both the same way.
     """
     words = []
-    for value in fields.values():
+    for field, value in fields.items():
+        if field == "victim_names":
+            continue
         for v in value if isinstance(value, list) else [value]:
             if v not in (None, "", "unknown"):
                 words.append(str(v))
-    folded = [fold_name(name) for name in fields.get("victim_names") or ()]
-    return index_text(" ".join(words + folded), None, keyed=False)
+    return index_text(" ".join(words), None, keyed=False)
+
+
+def name_keys(name: str) -> set[str]:
+    """Blind-index keys of a name: the whole name and each part, folded across scripts (Юсуф = Yusuf)."""
+    folded = fold_name(name)
+    parts = {folded, *folded.split()} - {""}
+    ring = key_ring()
+    return {ring.blind_index(part, NAMES_CONTEXT) for part in parts}
+
+
+def name_query_key(name: str) -> str:
+    """The key a name filter looks for: a whole name finds that name, one word finds any name with it."""
+    return key_ring().blind_index(fold_name(name), NAMES_CONTEXT)
+
+
+def without_names(detail: dict) -> dict:
+    """A history detail with victims' names replaced by how many there were: history is not encrypted."""
+    out = {}
+    for key, value in detail.items():
+        if key == "victim_names" and isinstance(value, list):
+            out[key] = len(value)
+        elif key == "victim_names" and isinstance(value, dict):  # {"before": [...], "after": [...]}
+            out[key] = {k: len(v) if isinstance(v, list) else v for k, v in value.items()}
+        elif isinstance(value, dict):
+            out[key] = without_names(value)
+        else:
+            out[key] = value
+    return out
 
 
 def add_mention(session: Session, report: Report, position: int, incident: Incident, score: float, reason: str) -> Mention:
@@ -176,11 +208,20 @@ def _denormalise(incident: Incident) -> None:
     )
 
 
+def reindex_values(session: Session, incident: Incident) -> None:
+    """Rebuild an incident's filter and facet rows (after a key rotation changes the name keys)."""
+    _set_values(session, incident)
+
+
 def _set_values(session: Session, incident: Incident) -> None:
     session.execute(delete(IncidentValue).where(IncidentValue.incident_id == incident.id))
     values = set()
+    fields = incident.fields
     for field in LIST_FIELDS:
-        values.update((field, str(v)) for v in incident.fields.get(field) or ())
+        if field == "victim_names":
+            values.update((field, key) for name in fields.get(field) or () for key in name_keys(name))
+            continue
+        values.update((field, str(v)) for v in fields.get(field) or ())
     for field in SCALAR_FIELDS:
         value = incident.fields.get(field)
         if value not in (None, "", "unknown"):
