@@ -2,26 +2,49 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+from ..publish.redact import Policy, public_fields, redact_text, suppress
 from ..store.models import Incident
 from .deps import Viewer
 
-PERSONAL_FIELDS = ("victim_names",)
+
+@cache
+def policy() -> Policy:
+    return Policy.from_environment()
 
 
 def visible_fields(fields: dict, who: Viewer) -> dict:
+    """Staff see the record; everyone else sees it without names and with a coarser date."""
     if who.sees_personal_data:
         return dict(fields)
-    return {k: ([] if k in PERSONAL_FIELDS else v) for k, v in fields.items()}
+    return public_fields(fields, policy())
+
+
+def visible_title(title: str | None, names: list[str], who: Viewer) -> str | None:
+    return title if who.sees_personal_data else redact_text(title, names)
+
+
+def visible_counts(pairs: list[tuple[str, int]], who: Viewer) -> list[tuple[str, int | None]]:
+    """Facet counts; for the public, counts small enough to point at a person become None ("fewer than N")."""
+    if who.sees_personal_data:
+        return pairs
+    return [(value, suppress(count, policy())) for value, count in pairs]
+
+
+def precision_of(date: str | None) -> str | None:
+    return {10: "day", 7: "month", 4: "year"}.get(len(date or ""))
 
 
 def incident_view(incident: Incident, who: Viewer) -> dict:
+    visible = visible_fields(incident.fields, who)
     return {
         "id": incident.id,
-        "fields": visible_fields(incident.fields, who),
+        "fields": visible,
         "review_state": incident.review_state,
         "reviewed_fields": list(incident.reviewed_fields or ()),
-        "date": incident.date,
-        "date_precision": incident.date_precision,
+        "date": visible.get("date"),
+        "date_precision": precision_of(visible.get("date")),
         "place_precision": incident.place_precision,
         "first_seen": incident.first_seen,
         "updated_at": incident.updated_at,

@@ -119,5 +119,7 @@ class SearchOut(BaseModel):
 
 class StatsOut(BaseModel):
     total: int
-    facets: dict[str, list[tuple[str, int]]]
-    months: list[tuple[str, int]]
+    facets: dict[str, list[tuple[str, int | None]]] = Field(
+        description="counts per value; null where a count is too small to publish (RECRUITWATCH_PUBLIC_MIN_COUNT)"
+    )
+    months: list[tuple[str, int | None]]

@@ -13,6 +13,7 @@ from ..deps import PUBLIC, Viewer, db
 from ..filters import FilterError, parse_filters
 from ..i18n import N_, label, translations
 from ..render import query_with, render
+from ..views import policy, visible_counts
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,7 +30,11 @@ def dashboard(request: Request, who: Viewer = Depends(PUBLIC), session: Session 
     lang, _ = who.language, translations(who.language).gettext
     facet_fields = ("region",) + tuple(name for name, _kind in CHARTS)
     facets = queries.facets(session, query, fields=facet_fields)
-    months = stats.fill_months(dict(queries.month_counts(session, query)))
+    month_pairs = queries.month_counts(session, query)
+    if not who.sees_personal_data:  # the public: small counts could point at a person, so they are left out
+        facets = {f: [(v, n) for v, n in visible_counts(pairs, who) if n is not None] for f, pairs in facets.items()}
+        month_pairs = [(m, n) for m, n in visible_counts(month_pairs, who) if n is not None]
+    months = stats.fill_months(dict(month_pairs))
     total = queries.count_incidents(session, query)
 
     def link(code: str) -> str:
@@ -45,5 +50,5 @@ def dashboard(request: Request, who: Viewer = Depends(PUBLIC), session: Session 
     return render(
         request, "dashboard.html", who,
         total=total, params=clean, region_map=Markup(tilemap.render_svg(grid, link, lang)), charts=charts,
-        month_chart=month_chart, months=months,
+        month_chart=month_chart, months=months, min_count=None if who.sees_personal_data else policy().min_count,
     )
