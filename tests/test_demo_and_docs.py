@@ -43,7 +43,7 @@ def test_every_setting_read_from_the_environment_is_declared_and_documented():
     declared = {setting.name for setting in SETTINGS}
     used = set()
     for path in (ROOT / "src").rglob("*.py"):
-        used.update(re.findall(r"RECRUITWATCH_[A-Z_]+", path.read_text(encoding="utf-8")))
+        used.update(re.findall(r"RECRUITWATCH_[A-Z0-9_]+", path.read_text(encoding="utf-8")))
     assert used and used <= declared, used - declared
     for setting in SETTINGS:
         assert f"`{setting.name}`" in readme, setting.name

@@ -24,6 +24,8 @@ SETTINGS = (
             "the encryption key ring for personal data (made with mode 0600 on first use); keep it off the database's disk and back it up"),
     Setting("RECRUITWATCH_KEY", "unset",
             "the key ring inline instead of a file: '<id>:<base64 key>' lines, current first (overrides the file)"),
+    Setting("RECRUITWATCH_REQUIRE_2FA", "",
+            "roles (comma-separated, e.g. admin,caseworker) whose accounts must set up two-step sign-in before anything else"),
     Setting("RECRUITWATCH_TEST_DATABASE_URL", "unset",
             "tests only: a PostgreSQL URL; when set, the store tests also run against it"),
 )
@@ -31,6 +33,11 @@ SETTINGS = (
 
 def database_url() -> str:
     return os.environ.get("RECRUITWATCH_DATABASE_URL") or "sqlite:///./data/recruitwatch.db"
+
+
+def roles_requiring_2fa() -> frozenset[str]:
+    """Roles whose accounts may not work without a second factor (read on every request: no restart needed)."""
+    return frozenset(part.strip() for part in os.environ.get("RECRUITWATCH_REQUIRE_2FA", "").split(",") if part.strip())
 
 
 def sqlite_path(url: str) -> Path | None:

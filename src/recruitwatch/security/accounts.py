@@ -71,7 +71,8 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     if not ok or user is None or user.disabled:
         store.record_failure(session, username)
         return None
-    store.clear_failures(session, username)
+    if not user.totp_enabled_at:  # else the failures stay until the code is right too (security.two_step)
+        store.clear_failures(session, username)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user

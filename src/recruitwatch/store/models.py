@@ -223,6 +223,7 @@ class User(Base):
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     totp_secret_enc: Mapped[str | None] = mapped_column(Text)  # encrypted; set once the account confirmed a code
     totp_enabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)  # of the last code accepted: none is accepted twice
 
 
 class WebSession(Base):
