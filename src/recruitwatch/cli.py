@@ -335,6 +335,7 @@ def users_add(
     upgrade()
     with transaction() as session:
         account = create_user(session, username, role.value, language=language)
+        _audit_user(session, account.user.username, "create", {"role": role.value})
     typer.echo(f"{account.user.username} ({role.value}): one-time password {account.one_time_password}")
 
 
@@ -360,7 +361,7 @@ def users_disable(username: str = typer.Argument(...)) -> None:
 
     upgrade()
     with transaction() as session:
-        set_disabled(session, username, True)
+        _audit_user(session, set_disabled(session, username, True).username, "update", {"action": "disable"})
     typer.echo(f"{username} disabled")
 
 
@@ -372,7 +373,7 @@ def users_enable(username: str = typer.Argument(...)) -> None:
 
     upgrade()
     with transaction() as session:
-        set_disabled(session, username, False)
+        _audit_user(session, set_disabled(session, username, False).username, "update", {"action": "enable"})
     typer.echo(f"{username} enabled")
 
 
@@ -385,7 +386,21 @@ def users_reset_password(username: str = typer.Argument(...)) -> None:
     upgrade()
     with transaction() as session:
         password = reset_password(session, username)
+        _audit_user(session, username.strip().lower(), "update", {"action": "reset_password"})
     typer.echo(f"{username}: one-time password {password}")
+
+
+def _audit_user(session, username: str, action: str, detail: dict) -> None:
+    """An account change made from the command line, in the audit log (the actor is the system user running it)."""
+    import getpass
+
+    from .store.audit import record
+
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):
+        who = "unknown"
+    record(session, actor=f"cli:{who}", action=action, object_type="user", object_id=username, detail=detail)
 
 
 keys_app = typer.Typer(help="The encryption keys of personal data.", no_args_is_help=True)
@@ -412,6 +427,40 @@ def keys_rotate(
         typer.echo(f"{dropped} old key(s) removed from {key_file_path()}")
     else:
         typer.echo("the old keys stay in the key file; run with --drop-old once backups made under them are no longer needed")
+
+
+audit_app = typer.Typer(help="The append-only audit log of changes, sign-ins and reads of personal data.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the hash chain: exit 7 with one line per edited, deleted or missing entry."""
+    from .store.audit import AuditError, verify
+    from .store.database import sessions, upgrade
+
+    upgrade()
+    with sessions()() as session:
+        result = verify(session)
+    if not result.ok:
+        for problem in result.problems:
+            typer.echo(problem)
+        raise AuditError(f"the audit log was altered: {len(result.problems)} problem(s) in {result.entries} entries")
+    typer.echo(f"audit log intact: {result.entries} entries (head {result.head})")
+
+
+@audit_app.command("list")
+def audit_list(limit: int = typer.Option(50, "--limit", min=1, help="How many of the newest entries.")) -> None:
+    """The newest entries, oldest of them first: id, time, actor, action, object and detail."""
+    from .store.audit import latest
+    from .store.database import sessions, upgrade
+
+    upgrade()
+    with sessions()() as session:
+        for entry in latest(session, limit):
+            target = entry.object_type + (f":{entry.object_id}" if entry.object_id is not None else "")
+            detail = json.dumps(entry.detail, ensure_ascii=False, sort_keys=True)
+            typer.echo(f"{entry.id}\t{entry.at:%Y-%m-%d %H:%M:%S}\t{entry.actor}\t{entry.action}\t{target}\t{detail}")
 
 
 def main() -> None:

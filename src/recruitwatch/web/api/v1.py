@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from ...security.roles import STAFF
-from ...store import queries
+from ...store import audit, queries
 from ..deps import PUBLIC, Allow, Viewer, db
 from ..filters import MAX_PAGE_SIZE, FilterError, parse_filters
 from ..ui.exports import export_response
@@ -76,6 +76,10 @@ def incident(incident_id: int, who: Viewer = Depends(PUBLIC), session: Session =
     context = detail_context(session, incident_id, who)
     if context is None:
         raise HTTPException(status_code=404, detail="no such incident")
+    if who.sees_personal_data:
+        audit.record(session, actor=who.user.username, action=audit.READ, object_type="incident", object_id=incident_id,
+                     detail={"via": "api"})
+        session.commit()
     record = incident_out(context["raw_incident"], who).model_dump()
     sources = [
         {

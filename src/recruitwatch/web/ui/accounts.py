@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from ...security import accounts as account_rules
 from ...security.roles import STAFF
-from ...store import accounts
+from ...store import accounts, audit
 from ..deps import (
     PASSWORD_PAGE,
     PUBLIC,
@@ -48,11 +48,13 @@ async def login(request: Request, who: Viewer = Depends(PUBLIC), session: Sessio
         session.commit()
         return render(request, "login.html", who, status_code=429, next=target, error=str(exc), username=username)
     if user is None:
+        audit.record_failed_sign_in(session, username, "password")
         session.commit()
         return render(request, "login.html", who, status_code=401, next=target,
                       error=N_("Wrong username or password."), username=username)
     token, _ = accounts.start_session(session, user, SESSION_LIFETIME)
     accounts.purge_expired_sessions(session)
+    audit.record(session, actor=user.username, action=audit.SIGN_IN, object_type="user", object_id=user.username)
     session.commit()
     response = RedirectResponse(PASSWORD_PAGE if user.must_change_password else target, status_code=303)
     response.set_cookie(

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ...publish.exports import EXPORTERS
 from ...publish.rows import IncidentRow
-from ...store import queries
+from ...store import audit, queries
 from ..deps import PUBLIC, Viewer, db
 from ..filters import FilterError, parse_filters
 from ..i18n import N_
@@ -24,6 +24,10 @@ def export_response(fmt: str, request: Request, who: Viewer, session: Session) -
     if exporter is None:
         return Response(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORTERS)}", status_code=404, media_type="text/plain")
     query, _clean = parse_filters(request.query_params, who)
+    if who.sees_personal_data:  # names leave the system: who took them, in which form, with which filters
+        audit.record(session, actor=who.user.username, action=audit.EXPORT, object_type="incident",
+                     detail={"format": fmt, "filters": audit.without_free_text(_clean)})
+        session.commit()
     rows = (IncidentRow.from_dict(row) for row in queries.export_rows(session, query))
     body = exporter.function(rows, redact_names=not who.sees_personal_data)
     stamp = dt.date.today().isoformat()

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from ...legal.provisions import provisions_for
 from ...security.roles import REVIEWERS, STAFF
-from ...store import queries, review
+from ...store import audit, queries, review
 from ...vocab import INCIDENT_FIELDS, METHODS, OUTCOMES, PERPETRATORS, VICTIM_STATUSES
 from ..deps import PUBLIC, Allow, Viewer, checked_form, db
 from ..filters import FILTER_PARAMS, SORTS, FilterError, page_number, parse_filters
@@ -87,6 +87,9 @@ def incident_page(incident_id: int, request: Request, who: Viewer = Depends(PUBL
         return render(request, "error.html", who, status_code=404, title=N_("Not found"), message=N_("There is no such incident."))
     if context["raw_incident"].merged_into:
         return RedirectResponse(f"/incidents/{context['raw_incident'].merged_into}", status_code=303)
+    if who.sees_personal_data:
+        audit.record(session, actor=who.user.username, action=audit.READ, object_type="incident", object_id=incident_id)
+        session.commit()
     return render(
         request, "incident.html", who, **{k: v for k, v in context.items() if k != "raw_incident"},
         grades=review.RELIABILITY_GRADES, fields=INCIDENT_FIELDS,
@@ -127,6 +130,8 @@ async def _act(request: Request, who: Viewer, session: Session, incident_id: int
     reason = (form.get("reason") or "").strip()[:2000]
     try:
         target = action(form, reason)
+        audit.record(session, actor=who.user.username, action=audit.UPDATE, object_type="incident", object_id=incident_id,
+                     detail={"action": request.url.path.rsplit("/", 1)[-1]})
         session.commit()
     except (review.ReviewError, ValueError) as exc:
         session.rollback()
@@ -209,6 +214,8 @@ async def grade_outlet(request: Request, who: Viewer = Depends(Allow(*REVIEWERS)
     try:
         review.set_outlet_grade(session, form.get("outlet", "")[:256], form.get("grade", ""), actor=who.user.username,
                                 note=(form.get("note") or None))
+        audit.record(session, actor=who.user.username, action=audit.UPDATE, object_type="outlet", object_id=form.get("outlet", "")[:64],
+                     detail={"action": "grade", "grade": form.get("grade", "")[:16]})
         session.commit()
     except (review.ReviewError, ValueError) as exc:
         session.rollback()
