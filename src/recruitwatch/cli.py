@@ -390,6 +390,18 @@ def users_reset_password(username: str = typer.Argument(...)) -> None:
     typer.echo(f"{username}: one-time password {password}")
 
 
+@users_app.command("reset-two-step")
+def users_reset_two_step(username: str = typer.Argument(...)) -> None:
+    """Turn off an account's two-step sign-in (a lost phone); it sets it up again at the next sign-in if required."""
+    from .security.two_step import reset
+    from .store.database import transaction, upgrade
+
+    upgrade()
+    with transaction() as session:
+        _audit_user(session, reset(session, username).username, "update", {"action": "two_step_reset"})
+    typer.echo(f"{username}: two-step sign-in turned off; the account's sessions ended")
+
+
 def _audit_user(session, username: str, action: str, detail: dict) -> None:
     """An account change made from the command line, in the audit log (the actor is the system user running it)."""
     import getpass

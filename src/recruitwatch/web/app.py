@@ -15,7 +15,16 @@ from fastapi.staticfiles import StaticFiles
 from .. import __version__
 from ..settings import database_url
 from ..store.database import sessions
-from .deps import PUBLIC, BadCsrf, Forbidden, MustChangePassword, NotSignedIn, Viewer
+from .deps import (
+    PUBLIC,
+    TWO_STEP_PAGE,
+    BadCsrf,
+    Forbidden,
+    MustChangePassword,
+    MustEnrolTwoStep,
+    NotSignedIn,
+    Viewer,
+)
 from .i18n import N_, pick_language
 
 logger = logging.getLogger(__name__)
@@ -33,7 +42,7 @@ DOCS_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src '
 
 def create_app(url: str | None = None, *, secure_cookies: bool = False) -> FastAPI:
     from .api import v1
-    from .ui import accounts, dashboard, exports, incidents
+    from .ui import accounts, dashboard, exports, incidents, two_step
 
     app = FastAPI(
         title="RecruitWatch API",
@@ -48,7 +57,7 @@ def create_app(url: str | None = None, *, secure_cookies: bool = False) -> FastA
     app.state.secure_cookies = secure_cookies  # behind a TLS proxy the app sees http: say so
     app.mount("/static/docs", StaticFiles(directory=str(Path(fastapi_offline.__file__).parent / "static")), name="docs-static")
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
-    for module in (accounts, incidents, dashboard, exports):
+    for module in (accounts, incidents, dashboard, exports, two_step):
         app.include_router(module.router)
     app.include_router(v1.router)
 
@@ -102,6 +111,12 @@ def _add_error_pages(app: FastAPI) -> None:
         if _is_api(request):
             return JSONResponse({"error": "change your one-time password first"}, status_code=403)
         return RedirectResponse("/account/password", status_code=303)
+
+    @app.exception_handler(MustEnrolTwoStep)
+    async def must_enrol(request: Request, exc: MustEnrolTwoStep) -> Response:
+        if _is_api(request):
+            return JSONResponse({"error": "set up two-step sign-in first"}, status_code=403)
+        return RedirectResponse(TWO_STEP_PAGE, status_code=303)
 
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, exc: Forbidden) -> Response:

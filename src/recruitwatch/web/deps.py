@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from ..security import two_step
 from ..security.roles import PUBLISHED_STATES, REVIEWERS, ROLES
 from ..security.secrets import same
 from ..store import accounts
@@ -24,6 +25,7 @@ SESSION_COOKIE = "rw_session"
 LANGUAGE_COOKIE = "rw_lang"
 SESSION_LIFETIME = dt.timedelta(hours=12)
 PASSWORD_PAGE = "/account/password"
+TWO_STEP_PAGE = "/account/two-step"  # where accounts that must use a second factor set it up
 
 
 class NotSignedIn(Exception):
@@ -35,6 +37,10 @@ class Forbidden(Exception):
 
 
 class MustChangePassword(Exception):
+    pass
+
+
+class MustEnrolTwoStep(Exception):
     pass
 
 
@@ -133,6 +139,14 @@ class Allow:
             and request.url.path not in (PASSWORD_PAGE, "/logout")
         ):
             raise MustChangePassword()
+        if (
+            who.user is not None
+            and not who.via_token
+            and not who.user.must_change_password  # that comes first
+            and not request.url.path.startswith((TWO_STEP_PAGE, "/logout"))
+            and two_step.is_required(who.user)
+        ):
+            raise MustEnrolTwoStep()
         if self.public:
             return who
         if who.user is None:

@@ -7,6 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from ...security import accounts as account_rules
+from ...security import two_step
 from ...security.roles import STAFF
 from ...store import accounts, audit
 from ..deps import (
@@ -21,6 +22,7 @@ from ..deps import (
 )
 from ..i18n import LANGUAGES, N_
 from ..render import render
+from .two_step import ask_for_code, second_step
 
 router = APIRouter(include_in_schema=False)
 
@@ -41,6 +43,8 @@ def login_page(request: Request, who: Viewer = Depends(PUBLIC), next: str | None
 async def login(request: Request, who: Viewer = Depends(PUBLIC), session: Session = Depends(db)) -> Response:
     form = await checked_form(request, who)
     target = _safe_next(form.get("next"))
+    if "pending" in form:  # the code after a right password (two-step sign-in)
+        return second_step(request, who, session, form, target)
     username = form.get("username", "")[:64]
     try:
         user = account_rules.authenticate(session, username, form.get("password", "")[:1024])
@@ -52,6 +56,9 @@ async def login(request: Request, who: Viewer = Depends(PUBLIC), session: Sessio
         session.commit()
         return render(request, "login.html", who, status_code=401, next=target,
                       error=N_("Wrong username or password."), username=username)
+    if two_step.is_enabled(user):  # no session until the code is right too
+        session.commit()
+        return ask_for_code(request, who, user, target)
     token, _ = accounts.start_session(session, user, SESSION_LIFETIME)
     accounts.purge_expired_sessions(session)
     audit.record(session, actor=user.username, action=audit.SIGN_IN, object_type="user", object_id=user.username)
