@@ -320,12 +320,13 @@ class Role(StrEnum):
     admin = "admin"
     analyst = "analyst"
     viewer = "viewer"
+    caseworker = "caseworker"
 
 
 @users_app.command("add")
 def users_add(
     username: str = typer.Argument(..., help="Lowercase letters, digits, '.', '_' or '-'."),
-    role: Role = typer.Option(Role.analyst, "--role", help="admin, analyst or viewer."),
+    role: Role = typer.Option(Role.analyst, "--role", help="admin, analyst, viewer or caseworker (appeals and cases)."),
     language: str = typer.Option("en", "--language", help="Interface language: en, ru or uz."),
 ) -> None:
     """Create an account with a one-time password (printed once; changed at the first sign-in)."""

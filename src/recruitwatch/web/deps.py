@@ -15,7 +15,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from ..security import two_step
-from ..security.roles import PUBLISHED_STATES, REVIEWERS, ROLES
+from ..security.roles import CASE_STAFF, INCIDENT_STAFF, PUBLISHED_STATES, REVIEWERS, ROLES
 from ..security.secrets import same
 from ..store import accounts
 from ..store.models import User, WebSession
@@ -61,7 +61,12 @@ class Viewer:
 
     @property
     def is_staff(self) -> bool:
-        return self.role in ROLES
+        """Incident staff: unpublished incidents, names, documents. A caseworker is not (see roles.py)."""
+        return self.role in INCIDENT_STAFF
+
+    @property
+    def sees_cases(self) -> bool:
+        return self.role in CASE_STAFF
 
     @property
     def can_review(self) -> bool:

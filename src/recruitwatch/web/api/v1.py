@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from ...security.roles import STAFF
+from ...security.roles import INCIDENT_STAFF
 from ...store import audit, queries
 from ..deps import PUBLIC, Allow, Viewer, db
 from ..filters import MAX_PAGE_SIZE, FilterError, parse_filters
@@ -30,7 +30,7 @@ from .schemas import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
-STAFF_ONLY = Allow(*STAFF)
+STAFF_ONLY = Allow(*INCIDENT_STAFF)  # caseworkers see incidents as the public does
 
 
 def _query(request: Request, who: Viewer, limit: int):

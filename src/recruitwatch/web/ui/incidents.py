@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from ...legal.provisions import provisions_for
-from ...security.roles import REVIEWERS, STAFF
+from ...security.roles import INCIDENT_STAFF, REVIEWERS
 from ...store import audit, queries, review
 from ...vocab import INCIDENT_FIELDS, METHODS, OUTCOMES, PERPETRATORS, VICTIM_STATUSES
 from ..deps import PUBLIC, Allow, Viewer, checked_form, db
@@ -99,7 +99,7 @@ def incident_page(incident_id: int, request: Request, who: Viewer = Depends(PUBL
 
 
 @router.get("/documents/{document_id}")
-def document_page(document_id: int, request: Request, who: Viewer = Depends(Allow(*STAFF)), session: Session = Depends(db)) -> Response:
+def document_page(document_id: int, request: Request, who: Viewer = Depends(Allow(*INCIDENT_STAFF)), session: Session = Depends(db)) -> Response:
     detail = queries.document_detail(session, document_id)
     if detail is None:
         return render(request, "error.html", who, status_code=404, title=N_("Not found"), message=N_("There is no such document."))
