@@ -37,16 +37,17 @@ def test_every_state_changing_route_is_for_signed_in_roles_except_sign_in_and_ou
     from recruitwatch.web.deps import allow_of
 
     public_posts = sorted(r.path for r in _routes(app) if "POST" in r.methods and allow_of(r).public)
-    assert public_posts == ["/login", "/logout"]
+    # besides signing in and out: the appeal form and its status check, for people without an account
+    assert public_posts == ["/appeal", "/appeal/status", "/login", "/logout"]
 
 
 def _concrete(path: str) -> str:
     if path.endswith("/search"):
         return path + "?q=contract"
-    return path.replace("{incident_id}", "1").replace("{document_id}", "1").replace("{token_id}", "1").replace("{fmt}", "csv")
+    return path.replace("{incident_id}", "1").replace("{document_id}", "1").replace("{token_id}", "1").replace("{case_id}", "1").replace("{file_id}", "1").replace("{fmt}", "csv")
 
 
-@pytest.mark.parametrize("role", [None, "viewer", "analyst", "admin"])
+@pytest.mark.parametrize("role", [None, "viewer", "analyst", "admin", "caseworker"])
 def test_each_role_gets_what_its_routes_promise(app, db_url, role):
     """GET routes answer 200 to allowed roles; others are sent to sign in (anonymous) or refused (403)."""
     from recruitwatch.web.deps import allow_of

@@ -42,7 +42,7 @@ DOCS_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src '
 
 def create_app(url: str | None = None, *, secure_cookies: bool = False) -> FastAPI:
     from .api import v1
-    from .ui import accounts, dashboard, exports, incidents, two_step
+    from .ui import accounts, appeals, cases, dashboard, exports, incidents, two_step
 
     app = FastAPI(
         title="RecruitWatch API",
@@ -57,7 +57,7 @@ def create_app(url: str | None = None, *, secure_cookies: bool = False) -> FastA
     app.state.secure_cookies = secure_cookies  # behind a TLS proxy the app sees http: say so
     app.mount("/static/docs", StaticFiles(directory=str(Path(fastapi_offline.__file__).parent / "static")), name="docs-static")
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
-    for module in (accounts, incidents, dashboard, exports, two_step):
+    for module in (accounts, incidents, dashboard, exports, appeals, cases, two_step):
         app.include_router(module.router)
     app.include_router(v1.router)
 
@@ -79,7 +79,7 @@ def create_app(url: str | None = None, *, secure_cookies: bool = False) -> FastA
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        if request.url.path.startswith(("/api/", "/account", "/incidents/", "/documents/")):
+        if request.url.path.startswith(("/api/", "/account", "/incidents/", "/documents/", "/appeal", "/cases")):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 

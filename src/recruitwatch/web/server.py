@@ -40,4 +40,5 @@ def serve(host: str, port: int, *, url: str | None = None, demo: bool = False, s
     ensure_first_admin(url, console)
     app = create_app(url, secure_cookies=secure_cookies)
     console.print(f"RecruitWatch is serving on [bold]http://{host}:{port}[/bold] (Ctrl+C stops it)")
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
+    # No access log: it would write every visitor's address, and people who appeal must leave none.
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, proxy_headers=False)
