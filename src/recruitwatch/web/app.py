@@ -43,6 +43,7 @@ DOCS_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src '
 def create_app(url: str | None = None, *, secure_cookies: bool = False) -> FastAPI:
     from .api import v1
     from .ui import accounts, appeals, cases, dashboard, exports, incidents, two_step
+    from .ui import help as help_pages
 
     app = FastAPI(
         title="RecruitWatch API",
@@ -57,7 +58,7 @@ def create_app(url: str | None = None, *, secure_cookies: bool = False) -> FastA
     app.state.secure_cookies = secure_cookies  # behind a TLS proxy the app sees http: say so
     app.mount("/static/docs", StaticFiles(directory=str(Path(fastapi_offline.__file__).parent / "static")), name="docs-static")
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
-    for module in (accounts, incidents, dashboard, exports, appeals, cases, two_step):
+    for module in (accounts, incidents, dashboard, exports, appeals, cases, two_step, help_pages):
         app.include_router(module.router)
     app.include_router(v1.router)
 

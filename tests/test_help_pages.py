@@ -1,0 +1,265 @@
+"""Public help pages: the guidance says what the research says the law is, in six languages,
+on small pages that load nothing from elsewhere and answer bad input with a 400, not a 500."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+from recruitwatch.errors import DataError
+from recruitwatch.legal import guidance
+from recruitwatch.legal.provisions import load_provisions, provision
+
+FOREIGNER = {"nationality": "UZ", "citizen": "no", "situation": "summons"}
+NATURALISED = {"nationality": "UZ", "citizen": "yes", "situation": "summons"}
+CSS = Path(guidance.__file__).parent.parent / "web" / "static" / "help.css"
+PAGE_LIMIT = 30 * 1024
+
+
+def _combinations():
+    values = guidance.load_guidance().question_values()
+    for nationality, citizen, situation in itertools.product(
+        values["nationality"], values["russian_citizen"], values["situation"]
+    ):
+        yield {"nationality": nationality, "citizen": citizen, "situation": situation}
+
+
+def _codes(statement) -> set[str]:
+    return {c.code for c in statement.citations}
+
+
+@pytest.fixture
+def client(db_url):
+    from recruitwatch.web.app import create_app
+
+    return TestClient(create_app(db_url))
+
+
+# ------------------------------------------------------------------------------ (a) the law
+
+
+def test_a_foreigner_and_a_naturalised_citizen_with_a_summons_are_told_different_things():
+    """The point the research says matters most: a foreigner cannot lawfully be conscripted or
+    mobilised; a naturalised or dual citizen can be called up like any other citizen."""
+    foreigner = guidance.answer_for(FOREIGNER, "en")
+    citizen = guidance.answer_for(NATURALISED, "en")
+
+    assert any(
+        "cannot lawfully be conscripted or mobilised" in s.text and "RU/115-FZ/15" in _codes(s)
+        for s in foreigner.rights
+    )
+    assert not any("can be called up" in s.text for s in foreigner.statements)
+
+    said_to_citizen = " ".join(s.text for s in citizen.statements)
+    assert "cannot lawfully be conscripted" not in said_to_citizen
+    assert "cannot be conscripted" not in said_to_citizen
+    assert "RU/115-FZ/15" not in citizen.codes
+    assert any("can be called up" in s.text for s in citizen.risks)
+    assert {"RU/DECREE-1237", "RU/DECREE-647-2022/2"} <= set(citizen.codes)
+
+
+def test_the_reference_languages_draw_the_same_line():
+    foreigner = " ".join(s.text for s in guidance.answer_for(FOREIGNER, "ru").rights)
+    citizen = guidance.answer_for(NATURALISED, "ru")
+    assert "нельзя законно призвать" in foreigner
+    assert "нельзя законно призвать" not in " ".join(s.text for s in citizen.statements)
+    assert any("могут призвать" in s.text for s in citizen.risks)
+
+
+def test_naturalised_citizens_hear_of_the_citizenship_risks_the_research_gives():
+    citizen = guidance.answer_for(NATURALISED, "en")
+    assert {"RU/LAW-08.08.2024", "RU/138-FZ"} <= {c for s in citizen.risks for c in _codes(s)}
+
+
+def test_someone_unsure_of_their_citizenship_gets_both_sides_and_is_asked_to_find_out():
+    unsure = guidance.answer_for({**FOREIGNER, "citizen": "dual-unknown"}, "en")
+    assert any(s.text.startswith("If the person does not hold Russian citizenship") for s in unsure.rights)
+    assert any(s.text.startswith("If the person holds Russian citizenship") for s in unsure.risks)
+    assert any("answer the questions again" in s.text for s in unsure.next_steps)
+
+
+# ------------------------------------------------------------------------------ (b) the data
+
+
+def test_every_statement_rests_on_public_provisions_or_facts_in_all_six_languages():
+    data = guidance.load_guidance()
+    assert len(data.statements) >= 30
+    for statement in data.statements:
+        assert statement.provisions or statement.facts, statement.id
+        for code in statement.provisions:
+            assert provision(code) is not None, (statement.id, code)
+            assert provision(code).confidence in ("high", "medium"), (statement.id, code)
+        for code in statement.facts:
+            assert data.facts[code].confidence in ("high", "medium"), (statement.id, code)
+        assert set(statement.texts) == set(guidance.LANGUAGES), statement.id
+        assert statement.texts["en"].verified and statement.texts["ru"].verified, statement.id
+        assert not statement.texts["uz-Cyrl"].verified, statement.id  # a transliteration
+
+
+def test_every_answer_gets_risks_and_next_steps_in_every_language():
+    for answers in _combinations():
+        for lang in guidance.LANGUAGES:
+            result = guidance.answer_for(answers, lang)
+            assert result.risks and result.next_steps, (answers, lang)
+            for statement in result.statements:
+                assert statement.text.strip()
+                assert statement.verified or statement.reference in ("ru", "en")
+                for citation in statement.citations:
+                    assert citation.sources and citation.confidence in ("high", "medium")
+
+
+def _raw() -> dict:
+    path = Path(guidance.__file__).parent / "data" / guidance.GUIDANCE_FILE
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["statements"][0].update(provisions=["RU/NO-SUCH/1"]), "unknown provision code"),
+        (lambda d: d["statements"][0].update(provisions=["AZ/CC/114"]), "high and medium provisions only"),
+        (lambda d: d["statements"][0].update(provisions=["RU/CAO/18.10"]), "high and medium provisions only"),
+        (lambda d: d["statements"][0]["text"].pop("tg"), "lacks tg"),
+        (lambda d: d["statements"][0]["when"].update(situation=["drafted_by_aliens"]), "unknown answer"),
+        (lambda d: d["statements"][0]["when"].update(russian_citizen=[False]), "quote yes and no"),
+        (lambda d: d["statements"][0]["when"].update(shoe_size=["42"]), "unknown question"),
+        (lambda d: d["statements"][0]["text"]["ru"].update(verified=False), "must be verified"),
+        (lambda d: d["statements"][0].update(provisions=[], facts=[]), "cites nothing"),
+        (lambda d: d["facts"][0].update(confidence="low"), "high and medium facts only"),
+    ],
+)
+def test_the_loader_refuses_inconsistent_guidance(change, message):
+    data = copy.deepcopy(_raw())
+    change(data)
+    with pytest.raises(DataError, match=message):
+        guidance.parse_guidance(data, load_provisions())
+
+
+def test_answers_outside_the_questionnaire_are_refused():
+    with pytest.raises(guidance.InvalidAnswers) as caught:
+        guidance.answer_for({"nationality": "XX", "citizen": "no"}, "en")
+    assert caught.value.problems == ("nationality", "situation")
+    # the question's id works as well as its query name
+    assert guidance.answer_for({**FOREIGNER, "russian_citizen": "no"}, "en").answers["russian_citizen"] == "no"
+
+
+# ------------------------------------------------------------------------------ (c) home-country law
+
+
+@pytest.mark.parametrize(
+    ("nationality", "code"),
+    [("UZ", "UZ/CC/154"), ("KZ", "KZ/CC/172"), ("KG", "KG/CC/416"), ("TJ", "TJ/CC/401")],
+)
+def test_the_home_countrys_law_is_among_the_risks(nationality, code):
+    for answers in _combinations():
+        if answers["nationality"] == nationality:
+            risks = guidance.answer_for(answers, "en").risks
+            assert any(code in _codes(s) for s in risks), answers
+
+
+# ------------------------------------------------------------------------------ (d) the pages
+
+
+def _no_third_party_loads(html: str) -> None:
+    assert not re.search(r"""src\s*=\s*["']?(https?:)?//""", html)
+    assert not re.search(r"""<link[^>]*href\s*=\s*["']?(https?:)?//""", html)
+    assert "<script" not in html
+
+
+@pytest.mark.parametrize("lang", guidance.LANGUAGES)
+def test_pages_render_in_every_language(client, lang):
+    ui = guidance.ui(lang)
+    form = client.get(f"/help/{lang}/")
+    result = client.get(f"/help/{lang}/answer", params=FOREIGNER)
+    for response in (form, result):
+        assert response.status_code == 200
+        assert f'<html lang="{lang}">' in response.text
+        assert ui["disclaimer"] in response.text
+        assert "set-cookie" not in response.headers
+        assert "Content-Security-Policy" in response.headers
+        _no_third_party_loads(response.text)
+    assert 'method="get"' in form.text and f'action="/help/{lang}/answer"' in form.text
+    for input_id in re.findall(r'<input [^>]*id="([^"]+)"', form.text):
+        assert f'<label for="{input_id}">' in form.text
+    assert "<button" in form.text
+    assert ui["right"] in result.text and ui["risk"] in result.text and ui["next_step"] in result.text
+    assert "RU/115-FZ/15" in result.text and "https://adcmemorial.org/en/?p=32082" in result.text
+    assert f'href="/appeal?lang={lang}"' in result.text
+
+
+def test_the_entry_page_offers_every_language(client):
+    response = client.get("/help")
+    assert response.status_code == 200
+    for lang in guidance.LANGUAGES:
+        assert f'href="/help/{lang}/"' in response.text
+    _no_third_party_loads(response.text)
+
+
+def test_a_shared_answer_keeps_its_answers_across_languages(client):
+    page = client.get("/help/tg/answer", params=FOREIGNER).text
+    assert 'href="/help/ru/answer?nationality=UZ&amp;citizen=no&amp;situation=summons"' in page
+    form = client.get("/help/ky/", params=FOREIGNER).text
+    assert re.search(r'value="summons" checked', form)
+
+
+# ------------------------------------------------------------------------------ (e) size
+
+
+def test_every_answer_page_with_its_stylesheet_stays_under_30_kb(client):
+    css = client.get("/static/help.css")
+    assert css.status_code == 200 and len(css.content) == CSS.stat().st_size
+    largest = max(
+        (len(client.get(f"/help/{lang}/answer", params=answers).content), lang, tuple(answers.values()))
+        for answers in _combinations()
+        for lang in guidance.LANGUAGES
+    )
+    assert largest[0] + len(css.content) < PAGE_LIMIT, largest
+
+
+# ------------------------------------------------------------------------------ (f) bad answers
+
+
+@pytest.mark.parametrize("lang", ["ru", "tg", "en"])
+def test_bad_answers_get_a_400_in_the_pages_language(client, lang):
+    ui = guidance.ui(lang)
+    for params in (
+        {**FOREIGNER, "nationality": "XX"},
+        {"nationality": "UZ"},
+        {**FOREIGNER, "situation": "<script>alert(1)</script>"},
+    ):
+        response = client.get(f"/help/{lang}/answer", params=params)
+        assert response.status_code == 400
+        assert f'<html lang="{lang}">' in response.text
+        assert ui["error_title"] in response.text and ui["needs_answer"] in response.text
+        assert "<script>alert" not in response.text
+
+
+def test_an_unknown_language_is_a_404_that_offers_the_languages(client):
+    for path in ("/help/xx/", "/help/xx/answer"):
+        response = client.get(path, params=FOREIGNER)
+        assert response.status_code == 404
+        assert 'href="/help/ru/"' in response.text
+
+
+# ------------------------------------------------------------------------------ (g) unverified texts
+
+
+@pytest.mark.parametrize("lang", ["uz", "uz-Cyrl", "tg", "ky"])
+def test_an_unchecked_translation_says_so_and_links_the_reference(client, lang):
+    page = client.get(f"/help/{lang}/answer", params=FOREIGNER).text
+    assert guidance.ui(lang)["unverified_notice"] in page
+    assert 'href="/help/ru/answer?nationality=UZ&amp;citizen=no&amp;situation=summons"' in page
+    assert 'href="/help/en/answer?nationality=UZ&amp;citizen=no&amp;situation=summons"' in page
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_the_reference_texts_carry_no_notice(client, lang):
+    page = client.get(f"/help/{lang}/answer", params=FOREIGNER).text
+    assert guidance.ui(lang)["unverified_notice"] not in page
+    assert 'class="notice"' not in page
