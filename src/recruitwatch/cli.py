@@ -164,6 +164,28 @@ def ingest(
             typer.echo(f"  could not read {error}", err=True)
 
 
+@app.command()
+def backfill(
+    patterns: list[str] = typer.Argument(..., help="WARC/WARC.gz and JSON Lines files, folders or globs ('archive/**/*.warc.gz')."),
+    scheduler: str = typer.Option("local", "--scheduler", help="'local' starts a Dask cluster here; tcp://HOST:PORT uses a running one."),
+    workers: int = typer.Option(None, "--workers", min=1, help="Worker processes of the local cluster (default: one per core)."),
+    batch: int = typer.Option(200, "--batch", min=1, help="Documents per transaction."),
+) -> None:
+    """Bulk backfill of news archives: Dask workers extract, this process stores and links; resumable."""
+    from .scale.progress import backfill_with_progress
+
+    stats = backfill_with_progress(patterns, scheduler=scheduler, workers=workers, batch=batch)
+    d = stats.documents
+    typer.echo(
+        f"{stats.partitions_done} of {stats.partitions} partitions: {d.seen} read, {d.added} new, {d.duplicates} already stored, "
+        f"{d.screened_in} past the screen, {d.relevant} relevant, {d.incidents_created} new incidents, {d.incidents_linked} linked"
+    )
+    for error in (stats.failures + d.errors)[:20]:
+        typer.echo(f"  could not read {error}", err=True)
+    if stats.failures:
+        raise typer.Exit(3)
+
+
 @sources_app.command("add")
 def sources_add(
     locator: str = typer.Argument(..., help="A feed URL (or any source) to poll."),
