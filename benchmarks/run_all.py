@@ -26,7 +26,9 @@ RESULTS = HERE / "results.json"
 
 
 BENCHMARKS = ("bench_screen.py", "bench_extract.py", "bench_big_input.py", "bench_ingest.py", "bench_search.py", "bench_web.py")
+BENCHMARKS += ("bench_backfill.py",)
 PINS_ITSELF = ("bench_web.py",)  # a server on one CPU, wrk on the other
+PINS_ITSELF += ("bench_backfill.py",)  # Dask workers and the driver: both CPUs, not pinned
 
 
 def _run(script: str) -> dict:
@@ -80,6 +82,10 @@ LABELS = {
     "web_search_requests_per_s": ("Web search throughput (same run)", "requests/s", ""),
     "web_search_server_cpu_ms_per_request": ("Web search, server CPU time per request (same run)", "ms", ""),
     "web_server_peak_rss_mb": ("Web server (one uvicorn process), peak memory", "MB", ""),
+    "backfill_1_worker_docs_per_s": ("Backfill on Dask, 1 worker (+ the writing driver), both cores", "docs/s", ""),
+    "backfill_2_workers_docs_per_s": ("Backfill on Dask, 2 workers (+ the writing driver), both cores", "docs/s", ""),
+    "backfill_speedup_2_over_1": ("Backfill speed-up, 2 workers over 1", "×", ">= 1.8"),
+    "backfill_speedup_bound_2_cores": ("Backfill speed-up possible on 2 cores: 2P / (P + S), from CPU per document", "×", ""),
 }
 
 
