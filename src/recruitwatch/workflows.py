@@ -12,11 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from .ingest import EXTRACTOR_VERSION, Ingestor, IngestStats
 from .settings import database_url, sqlite_path
 from .sources import reader_for
 from .sources.detect import detect_kind
+from .sources.fetch import Fetcher, fetcher_for
 from .store import repository as repo
 from .store.database import StoreError, engine_for, sessions, upgrade
 from .store.models import Document, Report
@@ -33,11 +35,19 @@ def ingest(
     url: str | None = None,
     progress: Callable[[int], None] | None = None,
     watched: bool = False,
+    fetcher: Fetcher | None = None,
+    migrate: bool = True,
 ) -> IngestStats:
-    """Read one source and store what is new in it."""
-    upgrade(url)
+    """Read one source and store what is new in it; web sources go through `fetcher` when given.
+
+    `migrate=False` skips the schema check, for a caller that has just made it (`watch`, each round).
+    """
+    if migrate:
+        upgrade(url)
     kind = kind or detect_kind(source)
     options: dict = {"allow_private": allow_private} if kind in ("feed", "page") else {}
+    if fetcher is not None and kind in ("feed", "page"):
+        options["fetcher"] = fetcher
     state = None
     if kind == "feed":
         from .sources.feeds import FeedState
@@ -58,23 +68,38 @@ def ingest(
 
 
 def watch(*, url: str | None = None, interval: float = 900, once: bool = False, allow_private: bool = False,
-          report: Callable[[str, IngestStats], None] | None = None) -> None:
-    """Poll every watched source, forever (or once), every `interval` seconds."""
+          report: Callable[[str, IngestStats], None] | None = None, fetcher: Fetcher | None = None) -> None:
+    """Poll every watched source, forever (or once), every `interval` seconds.
+
+    One `Fetcher` serves the whole run (the caller's, or one of our own), so the
+    per-host interval holds across the sources of one site. A database that is
+    away when a round starts (a restart) costs that round, not the watcher. The
+    schema is brought up to date once, not once per source and round: each
+    Alembic run also left one more statement in the engine's compiled cache.
+    """
     upgrade(url)
-    while True:
-        with sessions(url)() as session:
-            watched = [(s.kind, s.locator) for s in repo.watched_sources(session)]
-        for kind, locator in watched:
+    with fetcher_for(fetcher, allow_private=allow_private) as client:
+        while True:
             try:
-                stats = ingest(locator, kind=kind, allow_private=allow_private, url=url, watched=True)
-            except Exception as exc:  # one broken source must not stop the others
-                logger.warning("%s: %s", locator, exc)
-                continue
-            if report:
-                report(locator, stats)
-        if once:
-            return
-        time.sleep(interval)
+                with sessions(url)() as session:
+                    watched = [(s.kind, s.locator) for s in repo.watched_sources(session)]
+            except SQLAlchemyError as exc:
+                if once:
+                    raise
+                logger.warning("cannot list the watched sources (%s); trying again in %.0f s", exc, interval)
+                watched = []
+            for kind, locator in watched:
+                try:
+                    stats = ingest(locator, kind=kind, allow_private=allow_private, url=url, watched=True,
+                                   fetcher=client, migrate=False)
+                except Exception as exc:  # one broken source must not stop the others
+                    logger.warning("%s: %s", locator, exc)
+                    continue
+                if report:
+                    report(locator, stats)
+            if once:
+                return
+            time.sleep(interval)
 
 
 def reprocess(*, url: str | None = None, force: bool = False, progress: Callable[[int], None] | None = None) -> int:

@@ -105,9 +105,10 @@ def parse_feed(result: FetchResult) -> feedparser.FeedParserDict:
             "content-location": result.url,  # base for relative links
         },
     )
-    if parsed.bozo and not parsed.entries and not parsed.get("version"):
+    # Not bozo alone: an empty answer parses cleanly into nothing, and must be reported too.
+    if not parsed.entries and not parsed.get("version"):
         raise SourceError(
-            f"{result.url} is not an RSS or Atom feed ({parsed.get('bozo_exception')}); "
+            f"{result.url} is not an RSS or Atom feed ({parsed.get('bozo_exception') or 'nothing in it'}); "
             "check that the address is the feed itself, not the site's home page"
         )
     if parsed.bozo:

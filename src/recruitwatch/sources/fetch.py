@@ -8,8 +8,10 @@ that keep us a good citizen and keep hostile input out are enforced once:
   `allow_private`), checked again on every redirect hop, so a public feed
   cannot point us at a router, a cloud metadata service or localhost;
 - a per-host minimum interval between requests (default 1 s);
-- timeouts (connect 10 s, read 30 s) and a size cap (default 10 MB, counted
-  on the decoded body while streaming, so a gzip bomb stops early too);
+- timeouts (connect 10 s, read 30 s), a limit on the whole body (default
+  120 s: the read timeout is per read, so a server dripping a byte now and
+  then would otherwise hold us for days) and a size cap (default 10 MB,
+  counted on the decoded body while streaming, so a gzip bomb stops early too);
 - retries with exponential back-off on connection errors and 5xx/429,
   honouring a short Retry-After;
 - redirects followed by hand (at most 5, loops reported as loops);
@@ -42,6 +44,7 @@ logger = logging.getLogger(__name__)
 
 USER_AGENT = "RecruitWatch/0.1 (+https://github.com/recruitwatch)"
 MAX_BYTES = 10 * 1024 * 1024
+MAX_SECONDS = 120.0  # for one answer's body, however slowly it trickles in
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Transport failures worth another try: the network, not the request, was at fault.
@@ -156,6 +159,7 @@ class Fetcher:
         allow_private: bool = False,
         min_interval: float = 1.0,
         max_bytes: int = MAX_BYTES,
+        max_seconds: float = MAX_SECONDS,
         max_retries: int = 3,
         max_redirects: int = 5,
         backoff: float = 1.0,
@@ -169,6 +173,7 @@ class Fetcher:
         self.allow_private = allow_private
         self.min_interval = min_interval
         self.max_bytes = max_bytes
+        self.max_seconds = max_seconds
         self.max_retries = max_retries
         self.max_redirects = max_redirects
         self.backoff = backoff
@@ -321,10 +326,19 @@ class Fetcher:
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise FetchError(too_big, url=url, status=response.status_code)
         chunks, size = [], 0
+        # Real time, not `self._clock`: that one is the rate limiter's and tests move it by hand.
+        deadline = time.monotonic() + self.max_seconds
         for chunk in response.iter_bytes():
             size += len(chunk)
             if size > self.max_bytes:
                 raise FetchError(too_big, url=url, status=response.status_code)
+            if time.monotonic() > deadline:
+                raise FetchError(
+                    f"{url} sent {size:,} bytes in {self.max_seconds:.0f} s and is still sending; "
+                    "the server is too slow or stalling on purpose, try later",
+                    url=url,
+                    status=response.status_code,
+                )
             chunks.append(chunk)
         return b"".join(chunks)
 
