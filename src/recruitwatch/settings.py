@@ -26,6 +26,10 @@ SETTINGS = (
             "the key ring inline instead of a file: '<id>:<base64 key>' lines, current first (overrides the file)"),
     Setting("RECRUITWATCH_REQUIRE_2FA", "",
             "roles (comma-separated, e.g. admin,caseworker) whose accounts must set up two-step sign-in before anything else"),
+    Setting("RECRUITWATCH_PUBLIC_MIN_COUNT", "3",
+            "counts below this are not published (shown as 'fewer than N' or left out) to anyone without a staff role"),
+    Setting("RECRUITWATCH_PUBLIC_DATE_PRECISION", "month",
+            "incident dates shown to the public are cut to this: day, month or year"),
     Setting("RECRUITWATCH_TEST_DATABASE_URL", "unset",
             "tests only: a PostgreSQL URL; when set, the store tests also run against it"),
 )

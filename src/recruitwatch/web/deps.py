@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi import Path as FastAPIPath
 from sqlalchemy.orm import Session
 
 from ..security import two_step
@@ -20,6 +22,9 @@ from ..security.secrets import same
 from ..store import accounts
 from ..store.models import User, WebSession
 from .i18n import LANGUAGES, pick_language
+
+# A record number in a path: positive and within the databases' integer range (never a 500 on a huge number).
+RecordId = Annotated[int, FastAPIPath(ge=1, le=2_147_483_647)]
 
 SESSION_COOKIE = "rw_session"
 LANGUAGE_COOKIE = "rw_lang"

@@ -33,7 +33,8 @@ def query_with(params: dict, **changes) -> str:
 
 def render(request: Request, template: str, who: Viewer, status_code: int = 200, **context) -> HTMLResponse:
     lang = who.language
-    gettext = translations(lang).gettext
+    catalogue = translations(lang)
+    gettext = catalogue.gettext
     anonymous_csrf = None
     if who.web_session is None:
         anonymous_csrf = request.cookies.get(CSRF_COOKIE) or new_token()
@@ -45,6 +46,7 @@ def render(request: Request, template: str, who: Viewer, status_code: int = 200,
             "lang": lang,
             "languages": LANGUAGES,
             "_": gettext,
+            "ngettext": catalogue.ngettext,  # "%(num)d sources": Russian needs three plural forms
             "label": lambda kind, value: label(kind, value, lang),
             "csrf_token": who.csrf_token or anonymous_csrf,
             "query_with": query_with,

@@ -7,6 +7,7 @@ from functools import cache
 from ..publish.redact import Policy, public_fields, redact_text, suppress
 from ..store.models import Incident
 from .deps import Viewer
+from .i18n import label
 
 
 @cache
@@ -36,9 +37,21 @@ def precision_of(date: str | None) -> str | None:
     return {10: "day", 7: "month", 4: "year"}.get(len(date or ""))
 
 
+def heading(fields: dict, lang: str) -> str:
+    """'Uzbekistan · Migrant worker · Moscow': who and where, in the viewer's language."""
+    status = fields.get("victim_status")
+    parts = [
+        ", ".join(label("victim_nationalities", c, lang) for c in fields.get("victim_nationalities") or ()),
+        label("victim_status", status, lang) if status not in (None, "unknown") else "",
+        ", ".join(label("location_regions", r, lang) for r in fields.get("location_regions") or ()),
+    ]
+    return " · ".join(p for p in parts if p)
+
+
 def incident_view(incident: Incident, who: Viewer) -> dict:
     visible = visible_fields(incident.fields, who)
     return {
+        "heading": heading(visible, who.language),
         "id": incident.id,
         "fields": visible,
         "review_state": incident.review_state,

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from ...security.roles import INCIDENT_STAFF
 from ...store import audit, queries
-from ..deps import PUBLIC, Allow, Viewer, db
+from ..deps import PUBLIC, Allow, RecordId, Viewer, db
 from ..filters import MAX_PAGE_SIZE, FilterError, parse_filters
 from ..ui.exports import export_response
-from ..views import visible_fields
+from ..views import precision_of, visible_counts, visible_fields
 from .schemas import (
     ChangesOut,
     DocumentDetailOut,
@@ -41,10 +41,11 @@ def _query(request: Request, who: Viewer, limit: int):
 
 
 def incident_out(incident, who: Viewer) -> IncidentOut:
+    fields = visible_fields(incident.fields, who)
     return IncidentOut(
-        id=incident.id, review_state=incident.review_state, date_precision=incident.date_precision,
+        id=incident.id, review_state=incident.review_state, date_precision=precision_of(fields.get("date")),
         place_precision=incident.place_precision, first_seen=incident.first_seen, updated_at=incident.updated_at,
-        **{k: v for k, v in visible_fields(incident.fields, who).items() if k in IncidentOut.model_fields},
+        **{k: v for k, v in fields.items() if k in IncidentOut.model_fields},
     )
 
 
@@ -70,7 +71,7 @@ def incidents(
 
 
 @router.get("/incidents/{incident_id}", response_model=IncidentDetailOut)
-def incident(incident_id: int, who: Viewer = Depends(PUBLIC), session: Session = Depends(db)) -> IncidentDetailOut:
+def incident(incident_id: RecordId, who: Viewer = Depends(PUBLIC), session: Session = Depends(db)) -> IncidentDetailOut:
     from ..ui.incidents import detail_context
 
     context = detail_context(session, incident_id, who)
@@ -127,7 +128,7 @@ def document_out(document) -> DocumentOut:
 
 
 @router.get("/documents/{document_id}", response_model=DocumentDetailOut)
-def document(document_id: int, who: Viewer = Depends(STAFF_ONLY), session: Session = Depends(db)) -> DocumentDetailOut:
+def document(document_id: RecordId, who: Viewer = Depends(STAFF_ONLY), session: Session = Depends(db)) -> DocumentDetailOut:
     detail = queries.document_detail(session, document_id)
     if detail is None:
         raise HTTPException(status_code=404, detail="no such document")
@@ -155,8 +156,9 @@ def stats(request: Request, who: Viewer = Depends(PUBLIC), session: Session = De
     if who.is_staff:
         fields += ("review_state",)
     return StatsOut(
-        total=queries.count_incidents(session, query), facets=queries.facets(session, query, fields=fields),
-        months=queries.month_counts(session, query),
+        total=queries.count_incidents(session, query),
+        facets={f: visible_counts(pairs, who) for f, pairs in queries.facets(session, query, fields=fields).items()},
+        months=visible_counts(queries.month_counts(session, query), who),
     )
 
 

@@ -16,6 +16,7 @@ from ..deps import (
     SESSION_COOKIE,
     SESSION_LIFETIME,
     Allow,
+    RecordId,
     Viewer,
     checked_form,
     db,
@@ -98,7 +99,7 @@ async def add_token(request: Request, who: Viewer = Depends(Allow(*STAFF)), sess
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-async def revoke_token(token_id: int, request: Request, who: Viewer = Depends(Allow(*STAFF)), session: Session = Depends(db)) -> Response:
+async def revoke_token(token_id: RecordId, request: Request, who: Viewer = Depends(Allow(*STAFF)), session: Session = Depends(db)) -> Response:
     await checked_form(request, who)
     accounts.revoke_api_token(session, who.user, token_id)
     session.commit()

@@ -10,11 +10,11 @@ from ...legal.provisions import provisions_for
 from ...security.roles import INCIDENT_STAFF, REVIEWERS
 from ...store import audit, queries, review
 from ...vocab import INCIDENT_FIELDS, METHODS, OUTCOMES, PERPETRATORS, VICTIM_STATUSES
-from ..deps import PUBLIC, Allow, Viewer, checked_form, db
+from ..deps import PUBLIC, Allow, RecordId, Viewer, checked_form, db
 from ..filters import FILTER_PARAMS, SORTS, FilterError, page_number, parse_filters
 from ..i18n import N_
 from ..render import render
-from ..views import incident_view
+from ..views import incident_view, policy, visible_counts, visible_title
 
 router = APIRouter(include_in_schema=False)
 
@@ -43,17 +43,18 @@ def incident_list(request: Request, who: Viewer = Depends(PUBLIC), session: Sess
     total = queries.count_incidents(session, query)
     rows = queries.list_incidents(session, query)
     facet_fields = FACETS if who.is_staff else tuple(f for f in FACETS if f != "review_state")
-    facets = queries.facets(session, query, fields=facet_fields)
+    facets = {f: visible_counts(pairs, who) for f, pairs in queries.facets(session, query, fields=facet_fields).items()}
     documents = queries.source_counts(session, [i.id for i in rows])
     return render(
         request, "incidents.html", who,
         incidents=[incident_view(i, who) for i in rows], sources=documents, total=total, page=page,
         pages=max(1, -(-total // query.limit)), facets=facets, facet_kind=FACET_KIND, params=clean,
+        min_count=policy().min_count,
         sorts=SORTS, filter_params=FILTER_PARAMS,
     )
 
 
-def detail_context(session: Session, incident_id: int, who: Viewer) -> dict | None:
+def detail_context(session: Session, incident_id: RecordId, who: Viewer) -> dict | None:
     """What a viewer may see of one incident: fields, sources, evidence (staff), law, history (staff)."""
     detail = queries.incident_detail(session, incident_id)
     if detail is None:
@@ -68,7 +69,11 @@ def detail_context(session: Session, incident_id: int, who: Viewer) -> dict | No
             for entry in document["evidence"]:
                 evidence_by_field.setdefault(entry["field"], []).append(entry)
     else:
-        documents = [{**d, "evidence": [], "title": d["title"] if d["url"] else None, "locator": d["outlet"]} for d in documents]
+        names = incident.fields.get("victim_names") or []
+        documents = [
+            {**d, "evidence": [], "title": visible_title(d["title"], names, who) if d["url"] else None, "locator": d["outlet"]}
+            for d in documents
+        ]
     history = [{k: h[k] for k in ("at", "actor", "action", "reason", "summary")} for h in detail["history"]] if who.is_staff else []
     return {
         "raw_incident": incident,
@@ -81,7 +86,7 @@ def detail_context(session: Session, incident_id: int, who: Viewer) -> dict | No
 
 
 @router.get("/incidents/{incident_id}")
-def incident_page(incident_id: int, request: Request, who: Viewer = Depends(PUBLIC), session: Session = Depends(db)) -> Response:
+def incident_page(incident_id: RecordId, request: Request, who: Viewer = Depends(PUBLIC), session: Session = Depends(db)) -> Response:
     context = detail_context(session, incident_id, who)
     if context is None:
         return render(request, "error.html", who, status_code=404, title=N_("Not found"), message=N_("There is no such incident."))
@@ -99,7 +104,7 @@ def incident_page(incident_id: int, request: Request, who: Viewer = Depends(PUBL
 
 
 @router.get("/documents/{document_id}")
-def document_page(document_id: int, request: Request, who: Viewer = Depends(Allow(*INCIDENT_STAFF)), session: Session = Depends(db)) -> Response:
+def document_page(document_id: RecordId, request: Request, who: Viewer = Depends(Allow(*INCIDENT_STAFF)), session: Session = Depends(db)) -> Response:
     detail = queries.document_detail(session, document_id)
     if detail is None:
         return render(request, "error.html", who, status_code=404, title=N_("Not found"), message=N_("There is no such document."))
@@ -125,7 +130,7 @@ def highlight(text: str, evidence: list[dict]) -> list[tuple[str, dict | None]]:
 # -- review actions: analysts and admins; each needs a CSRF token and leaves a history entry
 
 
-async def _act(request: Request, who: Viewer, session: Session, incident_id: int, action) -> Response:
+async def _act(request: Request, who: Viewer, session: Session, incident_id: RecordId, action) -> Response:
     form = await checked_form(request, who)
     reason = (form.get("reason") or "").strip()[:2000]
     try:
@@ -140,25 +145,25 @@ async def _act(request: Request, who: Viewer, session: Session, incident_id: int
 
 
 @router.post("/incidents/{incident_id}/confirm")
-async def confirm(incident_id: int, request: Request, who: Viewer = Depends(Allow(*REVIEWERS)), session: Session = Depends(db)) -> Response:
+async def confirm(incident_id: RecordId, request: Request, who: Viewer = Depends(Allow(*REVIEWERS)), session: Session = Depends(db)) -> Response:
     return await _act(request, who, session, incident_id,
                       lambda form, reason: review.confirm(session, incident_id, actor=who.user.username, reason=reason) and None)
 
 
 @router.post("/incidents/{incident_id}/reject")
-async def reject(incident_id: int, request: Request, who: Viewer = Depends(Allow(*REVIEWERS)), session: Session = Depends(db)) -> Response:
+async def reject(incident_id: RecordId, request: Request, who: Viewer = Depends(Allow(*REVIEWERS)), session: Session = Depends(db)) -> Response:
     return await _act(request, who, session, incident_id,
                       lambda form, reason: review.reject(session, incident_id, actor=who.user.username, reason=reason) and None)
 
 
 @router.post("/incidents/{incident_id}/reopen")
-async def reopen(incident_id: int, request: Request, who: Viewer = Depends(Allow(*REVIEWERS)), session: Session = Depends(db)) -> Response:
+async def reopen(incident_id: RecordId, request: Request, who: Viewer = Depends(Allow(*REVIEWERS)), session: Session = Depends(db)) -> Response:
     return await _act(request, who, session, incident_id,
                       lambda form, reason: review.reopen(session, incident_id, actor=who.user.username, reason=reason) and None)
 
 
 @router.post("/incidents/{incident_id}/correct")
-async def correct(incident_id: int, request: Request, who: Viewer = Depends(Allow(*REVIEWERS)), session: Session = Depends(db)) -> Response:
+async def correct(incident_id: RecordId, request: Request, who: Viewer = Depends(Allow(*REVIEWERS)), session: Session = Depends(db)) -> Response:
     def action(form: dict, reason: str) -> None:
         field = form.get("field", "")
         if field not in INCIDENT_FIELDS:
@@ -183,7 +188,7 @@ def parse_value(field: str, raw: str):
 
 
 @router.post("/incidents/{incident_id}/merge")
-async def merge(incident_id: int, request: Request, who: Viewer = Depends(Allow(*REVIEWERS)), session: Session = Depends(db)) -> Response:
+async def merge(incident_id: RecordId, request: Request, who: Viewer = Depends(Allow(*REVIEWERS)), session: Session = Depends(db)) -> Response:
     def action(form: dict, reason: str) -> int:
         other = form.get("other", "").strip().lstrip("#")
         if not other.isdigit():
@@ -195,7 +200,7 @@ async def merge(incident_id: int, request: Request, who: Viewer = Depends(Allow(
 
 
 @router.post("/incidents/{incident_id}/split")
-async def split(incident_id: int, request: Request, who: Viewer = Depends(Allow(*REVIEWERS)), session: Session = Depends(db)) -> Response:
+async def split(incident_id: RecordId, request: Request, who: Viewer = Depends(Allow(*REVIEWERS)), session: Session = Depends(db)) -> Response:
     form = await request.form()
     mention_ids = [int(v) for v in form.getlist("mention") if isinstance(v, str) and v.isdigit()]
 
