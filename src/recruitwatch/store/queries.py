@@ -381,15 +381,15 @@ def _state_counts(session: Session, among: Select | None) -> dict[str, int]:
 def _language_counts(session: Session, among: Select | None) -> dict[str, int]:
     """Language -> incidents reported by a document in it, among these incidents or all (None).
 
-    Its cost grows with the number of stored documents (on SQLite about 0.1 µs each, relevant or not).
+    Starts from the mentions (few: only relevant documents have any), so its cost follows the
+    incidents, not the million screened-out documents; only current reports count.
     """
     query = (
         select(Document.language, func.count(func.distinct(Mention.incident_id)))
-        .select_from(Document)
-        # `id + 0`: SQLite walks documents by the language index and never reads their (large) rows
-        .join(Report, Report.document_id == Document.id + 0)
-        .join(Mention, Mention.report_id == Report.id)
-        .where(Document.language.is_not(None))
+        .select_from(Mention)
+        .join(Report, Mention.report_id == Report.id)
+        .join(Document, Report.document_id == Document.id)
+        .where(Document.language.is_not(None), Report.current.is_(True))
         .group_by(Document.language)
     )
     if among is not None:
