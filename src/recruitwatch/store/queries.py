@@ -388,7 +388,8 @@ def _language_counts(session: Session, among: Select | None) -> dict[str, int]:
         select(Document.language, func.count(func.distinct(Mention.incident_id)))
         .select_from(Mention)
         .join(Report, Mention.report_id == Report.id)
-        .join(Document, Report.document_id == Document.id)
+        # `+ 0` on the reports' side: documents are looked up by id, never scanned by their language index
+        .join(Document, Document.id == Report.document_id + 0)
         .where(Document.language.is_not(None), Report.current.is_(True))
         .group_by(Document.language)
     )
