@@ -174,7 +174,7 @@ def export(fmt: str, request: Request, who: Viewer = Depends(PUBLIC), session: S
 @router.get("/changes", response_model=ChangesOut,
             description="Created, edited, merged, deleted (rejected) and restored incidents after `since`, oldest first.")
 def changes(
-    since: int = Query(0, ge=0),
+    since: int = Query(0, ge=0, le=2_147_483_647),
     limit: int = Query(500, ge=1, le=5000),
     who: Viewer = Depends(PUBLIC),
     session: Session = Depends(db),
