@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..errors import DataError
-from .provisions import DATA_DIR, VERIFIED, Provision, load_provisions
+from .provisions import DATA_DIR, VERIFIED, Provision, check_keys, load_provisions, required_text
 
 GUIDANCE_FILE = "guidance.yaml"
 LANGUAGES = ("uz", "uz-Cyrl", "ru", "tg", "ky", "en")
@@ -388,8 +388,8 @@ def _languages(raw: Any) -> dict[str, Language]:
     for entry in raw:
         if not isinstance(entry, dict) or not isinstance(entry.get("code"), str):
             raise ValueError(f"entry {entry!r} needs a code")
-        _keys(entry, {"code", "name", "reference", "derived_from"}, ("code", "name"))
-        result[entry["code"]] = Language(entry["code"], _nonempty(entry, "name"), entry.get("reference"), entry.get("derived_from"))
+        check_keys(entry, {"code", "name", "reference", "derived_from"}, ("code", "name"))
+        result[entry["code"]] = Language(entry["code"], required_text(entry, "name"), entry.get("reference"), entry.get("derived_from"))
     if tuple(result) != LANGUAGES:
         raise ValueError(f"must list exactly {', '.join(LANGUAGES)} in that order, not {', '.join(result)}")
     for lang in result.values():
@@ -450,8 +450,8 @@ def _questions(raw: Any, langs: Mapping[str, Language]):
     for entry in raw:
         if not isinstance(entry, dict):
             raise ValueError("each question must be a mapping")
-        _keys(entry, {"id", "param", "text", "options"}, ("id", "param", "text", "options"))
-        qid, param = _nonempty(entry, "id"), _nonempty(entry, "param")
+        check_keys(entry, {"id", "param", "text", "options"}, ("id", "param", "text", "options"))
+        qid, param = required_text(entry, "id"), required_text(entry, "param")
         if {qid, param} & seen:
             raise ValueError(f"question {qid}: id or param {param!r} used twice")
         seen |= {qid, param}
@@ -462,7 +462,7 @@ def _questions(raw: Any, langs: Mapping[str, Language]):
         for option in options:
             if not isinstance(option, dict) or not isinstance(option.get("value"), str):
                 raise ValueError(f"question {qid}: option {option!r} needs a text value (quote yes and no)")
-            _keys(option, {"value", "text"}, ("value", "text"))
+            check_keys(option, {"value", "text"}, ("value", "text"))
             parsed.append((option["value"], _texts(option["text"], langs, f"{qid}.{option['value']}")))
         if len({v for v, _ in parsed}) != len(parsed):
             raise ValueError(f"question {qid}: an option value appears twice")
@@ -479,7 +479,7 @@ def _facts(raw: Any, name: str) -> dict[str, Fact]:
         try:
             if not isinstance(entry, dict):
                 raise ValueError("must be a mapping")
-            _keys(entry, {"code", "title", "sources", "confidence", "checked", "notes"}, ("code", "title", "sources", "confidence", "checked"))
+            check_keys(entry, {"code", "title", "sources", "confidence", "checked", "notes"}, ("code", "title", "sources", "confidence", "checked"))
             title = entry["title"]
             if not isinstance(title, dict) or not all(isinstance(t, str) and t.strip() for t in title.values()) or FALLBACK not in title:
                 raise ValueError("title must map languages to text, English included")
@@ -488,7 +488,7 @@ def _facts(raw: Any, name: str) -> dict[str, Fact]:
             sources = entry["sources"]
             if not isinstance(sources, list) or not sources or not all(isinstance(u, str) and _URL.fullmatch(u) for u in sources):
                 raise ValueError("sources must be a non-empty list of http(s) URLs")
-            fact = Fact(_nonempty(entry, "code"), dict(title), tuple(sources), entry["confidence"], _checked(entry["checked"]))
+            fact = Fact(required_text(entry, "code"), dict(title), tuple(sources), entry["confidence"], _checked(entry["checked"]))
         except ValueError as exc:
             raise DataError(f"{name}: fact {label}: {exc}") from None
         if fact.code in result:
@@ -518,8 +518,8 @@ def _statements(raw, name, langs, values, provisions, facts) -> tuple[Statement,
 def _statement(raw, langs, values, provisions, facts) -> Statement:
     if not isinstance(raw, dict):
         raise ValueError("must be a mapping")
-    _keys(raw, {"id", "kind", "when", "provisions", "facts", "text"}, ("id", "kind", "when", "text"))
-    sid = _nonempty(raw, "id")
+    check_keys(raw, {"id", "kind", "when", "provisions", "facts", "text"}, ("id", "kind", "when", "text"))
+    sid = required_text(raw, "id")
     if not _ID.fullmatch(sid):
         raise ValueError("id must be lowercase words joined by dashes")
     if raw["kind"] not in KINDS:
@@ -569,22 +569,6 @@ def _when(raw: Any, values: Mapping[str, set[str]]) -> tuple[tuple[str, frozense
             raise ValueError(f"when.{question}: unknown answer(s) {', '.join(map(repr, bad))} (quote yes and no)")
         conditions.append((question, frozenset(allowed)))
     return tuple(conditions)
-
-
-def _keys(raw: dict, allowed: set[str], required: tuple[str, ...]) -> None:
-    unknown = sorted(set(map(str, raw)) - allowed)
-    if unknown:
-        raise ValueError(f"unknown field(s) {', '.join(unknown)}")
-    missing = [key for key in required if key not in raw]
-    if missing:
-        raise ValueError(f"missing field(s) {', '.join(missing)}")
-
-
-def _nonempty(raw: dict, key: str) -> str:
-    value = raw.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{key} must be non-empty text")
-    return value.strip()
 
 
 def _checked(value: Any) -> str:

@@ -268,7 +268,7 @@ def parse_provisions(data: dict, name: str = PROVISIONS_FILE) -> dict[str, Provi
 def _provision(raw: Any) -> Provision:
     if not isinstance(raw, dict):
         raise ValueError("must be a mapping")
-    _check_keys(
+    check_keys(
         raw,
         _PROVISION_KEYS,
         required=(
@@ -286,7 +286,7 @@ def _provision(raw: Any) -> Provision:
     if confidence not in CONFIDENCES:
         raise ValueError(f"confidence {confidence!r} is not one of {', '.join(CONFIDENCES)}")
     verified = confidence in VERIFIED
-    code, jurisdiction = _text(raw, "code"), _text(raw, "jurisdiction")
+    code, jurisdiction = required_text(raw, "code"), required_text(raw, "jurisdiction")
     if not _JURISDICTION.fullmatch(jurisdiction):
         raise ValueError(f"jurisdiction {jurisdiction!r} is neither INT nor an ISO alpha-2 code")
     if not code.startswith(jurisdiction + "/") or code.endswith("/") or " " in code:
@@ -303,7 +303,7 @@ def _provision(raw: Any) -> Provision:
     return Provision(
         code=code,
         jurisdiction=jurisdiction,
-        instrument=_text(raw, "instrument"),
+        instrument=required_text(raw, "instrument"),
         article=article,
         title=_texts(raw["title"], "title", verified),
         gist=_texts(raw["gist"], "gist", verified),
@@ -311,11 +311,11 @@ def _provision(raw: Any) -> Provision:
         sources=sources,
         confidence=confidence,
         checked=_checked(raw["checked"]),
-        notes=None if raw.get("notes") is None else _text(raw, "notes"),
+        notes=None if raw.get("notes") is None else required_text(raw, "notes"),
     )
 
 
-def _check_keys(raw: dict, allowed: frozenset[str], required: Iterable[str]) -> None:
+def check_keys(raw: dict, allowed: frozenset[str], required: Iterable[str]) -> None:
     unknown = sorted(set(raw) - allowed)
     if unknown:
         raise ValueError(f"unknown field(s) {', '.join(map(str, unknown))}")
@@ -324,7 +324,8 @@ def _check_keys(raw: dict, allowed: frozenset[str], required: Iterable[str]) -> 
         raise ValueError(f"missing field(s) {', '.join(missing)}")
 
 
-def _text(raw: dict, key: str) -> str:
+def required_text(raw: dict, key: str) -> str:
+    """A field that must hold non-empty text, stripped (shared by the legal data loaders)."""
     value = raw.get(key)
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{key} must be non-empty text")
@@ -396,8 +397,8 @@ def parse_rules(data: dict, name: str, provisions: Mapping[str, Provision]) -> t
 def _rule(raw: Any, provisions: Mapping[str, Provision]) -> Rule:
     if not isinstance(raw, dict):
         raise ValueError("must be a mapping")
-    _check_keys(raw, _RULE_KEYS, required=tuple(_RULE_KEYS))
-    rule_id = _text(raw, "id")
+    check_keys(raw, _RULE_KEYS, required=tuple(_RULE_KEYS))
+    rule_id = required_text(raw, "id")
     if not _RULE_ID.fullmatch(rule_id):
         raise ValueError("id must be lowercase words joined by dashes")
     codes = raw["provisions"]
