@@ -217,3 +217,63 @@ def test_documents_page_by_cursor_and_show_their_evidence(session):
     assert mention is not None
     review.confirm(session, incident.id, actor="alice")
     assert q_.published_ids(session, [incident.id, incident.id + 1]) == {incident.id}
+
+
+def _uncached(session, q: IncidentQuery) -> tuple:
+    return q_._count_incidents(session, q), q_._facets(session, q, q_.FACETS), q_._month_counts(session, q)
+
+
+def _cached(session, q: IncidentQuery) -> tuple:
+    return q_.count_incidents(session, q), q_.facets(session, q), q_.month_counts(session, q)
+
+
+def test_kept_counts_and_facets_follow_every_change_to_the_store(session, db_url):
+    """Counts and facets are kept between requests; every write that bears on them must show at once."""
+    views = [IncidentQuery(), IncidentQuery(nationality="UZ"), IncidentQuery(review_state="verified"), IncidentQuery(language="ru")]
+    a = new_incident(session, 1, victim_nationalities=["UZ"], methods=["raid_detention"], date="2024-03-02")
+    b = new_incident(session, 2, language="ru", victim_nationalities=["TJ"], date="2024-05")
+    session.commit()
+    steps = [
+        lambda: new_incident(session, 3, language="ru", victim_nationalities=["UZ"], outcomes=["deployed"]),
+        lambda: review.confirm(session, a.id, actor="alice"),
+        lambda: review.correct(session, b.id, "victim_nationalities", ["UZ"], actor="alice", reason="misread"),
+        lambda: review.merge(session, a.id, b.id, actor="alice", reason="same man"),
+        lambda: review.reject(session, a.id, actor="alice", reason="out of scope"),
+        lambda: session.execute(Document.__table__.update().values(language="uz")),
+    ]
+    for step in steps:
+        before = [_cached(session, q) for q in views]  # filed under the current version
+        step()
+        session.commit()
+        after = [_cached(session, q) for q in views]
+        assert after == [_uncached(session, q) for q in views]
+        assert after != before, step
+    assert q_.count_incidents(session, IncidentQuery(nationality="UZ")) == 2 and q_.count_incidents(session, IncidentQuery(language="ru")) == 0
+
+
+def test_a_store_rebuilt_at_the_same_address_never_gets_the_old_figures(tmp_path):
+    """Figures are filed under the database's random epoch as well as its version (tests and
+    restores rebuild stores at the same address, with the version starting again at zero)."""
+    from sqlalchemy import text
+
+    from recruitwatch.store.database import engine_for, upgrade
+
+    url = f"sqlite:///{tmp_path / 'rebuilt.db'}"
+    upgrade(url)
+    with sessions(url)() as s:
+        new_incident(s, 1, victim_nationalities=["UZ"])
+        new_incident(s, 2, victim_nationalities=["UZ"])
+        s.commit()
+        version = s.execute(text("SELECT version FROM store_state")).scalar()
+        assert q_.count_incidents(s, IncidentQuery()) == 2
+    engine_for(url).dispose()
+    (tmp_path / "rebuilt.db").unlink()
+    upgrade(url)
+    with sessions(url)() as s:
+        new_incident(s, 1, victim_nationalities=["TJ"])
+        s.commit()
+        s.execute(text("UPDATE store_state SET version = :v"), {"v": version})  # the same version number as before
+        s.commit()
+        assert q_.count_incidents(s, IncidentQuery()) == 1
+        assert q_.facets(s, IncidentQuery(), fields=("nationality",)) == {"nationality": [("TJ", 1)]}
+    engine_for(url).dispose()

@@ -13,6 +13,7 @@ import json
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -205,6 +206,17 @@ class IncidentValue(Base):
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), primary_key=True)
     field: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[str] = mapped_column(String(128), primary_key=True)
+
+
+class StoreState(Base):
+    """One row: the database's random epoch and a version its triggers bump on every change
+    to incidents, their values, reports or mentions (migration 0006; store/figures_cache.py)."""
+
+    __tablename__ = "store_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    epoch: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(BigInteger)
 
 
 class User(Base):

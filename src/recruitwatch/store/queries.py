@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, defer
 
 from ..text.search_keys import query_terms
 from . import repository as repo
+from .figures_cache import FIGURES
 from .models import Document, Incident, IncidentChange, IncidentValue, Mention, Report
 
 VALUE_FILTERS = {
@@ -290,8 +291,17 @@ def incident_page(session: Session, q: IncidentQuery) -> tuple[list[Incident], s
     return _incidents_by_id(session, [row[-1] for row in rows]), cursor
 
 
+def _filters_key(q: IncidentQuery) -> tuple:
+    """What of q decides which incidents match (not the order or the page)."""
+    return tuple(getattr(q, attr) for attr in (*VALUE_FILTERS, "text", "language", "review_state", "date_from", "date_to"))
+
+
 def count_incidents(session: Session, q: IncidentQuery) -> int:
-    """How many incidents match q (every filter, no paging)."""
+    """How many incidents match q (every filter, no paging); kept until the store changes."""
+    return FIGURES.get(session, ("count", _filters_key(q)), lambda: _count_incidents(session, q))
+
+
+def _count_incidents(session: Session, q: IncidentQuery) -> int:
     conditions = _conditions(session, q)
     if conditions is None:
         return 0
@@ -304,6 +314,13 @@ FACETS = ("nationality", "status", "region", "perpetrator", "method", "outcome",
 
 
 def facets(session: Session, q: IncidentQuery, fields: Iterable[str] = FACETS) -> dict[str, list[tuple[str, int]]]:
+    """_facets, kept until the store changes (a copy: callers may change what they get)."""
+    fields = tuple(fields)
+    found = FIGURES.get(session, ("facets", _filters_key(q), fields), lambda: _facets(session, q, fields))
+    return {f: list(pairs) for f, pairs in found.items()}
+
+
+def _facets(session: Session, q: IncidentQuery, fields: tuple[str, ...]) -> dict[str, list[tuple[str, int]]]:
     """For each facet, how many of the incidents matching q have each value, most frequent first.
 
     Counts are over the filtered set, the facet's own filter included: with nationality=UZ the
@@ -400,6 +417,10 @@ def _language_counts(session: Session, among: Select | None) -> dict[str, int]:
 
 def month_counts(session: Session, q: IncidentQuery) -> list[tuple[str, int]]:
     """Incidents per YYYY-MM, oldest month first, of those dated at least to the month."""
+    return list(FIGURES.get(session, ("months", _filters_key(q)), lambda: _month_counts(session, q)))
+
+
+def _month_counts(session: Session, q: IncidentQuery) -> list[tuple[str, int]]:
     conditions = _conditions(session, q)
     if conditions is None:
         return []
@@ -412,6 +433,10 @@ def month_counts(session: Session, q: IncidentQuery) -> list[tuple[str, int]]:
 
 def undated_count(session: Session, q: IncidentQuery) -> int:
     """Incidents month_counts leaves out: no date, or the year only (so months + this = the total)."""
+    return FIGURES.get(session, ("undated", _filters_key(q)), lambda: _undated_count(session, q))
+
+
+def _undated_count(session: Session, q: IncidentQuery) -> int:
     conditions = _conditions(session, q)
     if conditions is None:
         return 0
