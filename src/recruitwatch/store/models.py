@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -112,6 +113,11 @@ class Incident(Base):
     """The canonical event: contract fields merged from every report that mentions it."""
 
     __tablename__ = "incidents"
+    __table_args__ = (  # the list's sorts (store/queries.py _sort_keys; migration 0007)
+        Index("ix_incidents_date_down", text("coalesce(date, '0000')"), "id", "merged_into"),
+        Index("ix_incidents_date_up", text("coalesce(date, '9999')"), "id", "merged_into"),
+        Index("ix_incidents_updated_id", "updated_at", "id", "merged_into"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     stored_fields: Mapped[dict] = mapped_column("fields", JSON)  # contract fields, names left out (see `fields`)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal_column, or_, select, text
+from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session, defer
 
 from ..text.search_keys import query_terms
@@ -136,22 +136,30 @@ def _value_matches(field: str, value: str) -> ColumnElement:
     return and_(IncidentValue.field == field, IncidentValue.value == value.lower())
 
 
-def _conditions(session: Session, q: IncidentQuery) -> list[ColumnElement] | None:
-    """The WHERE clauses of the incidents `q` asks for (never merged-away ones); None if none can match."""
+def _conditions(session: Session, q: IncidentQuery, *, checked_per_row: bool = False) -> list[ColumnElement] | None:
+    """The WHERE clauses of the incidents `q` asks for (never merged-away ones); None if none can match.
+
+    `checked_per_row` writes each clause so that no index of `incidents` can serve it
+    (`id + 0`, `state || ''`): SQLite then walks the sort's index in order and checks each row,
+    stopping at the page's end, instead of collecting every match and sorting them (_sorted_keys).
+    """
+    incident_id = Incident.id + 0 if checked_per_row else Incident.id
+    review_state = Incident.review_state + "" if checked_per_row else Incident.review_state
+    date = Incident.date + "" if checked_per_row else Incident.date
     conditions: list[ColumnElement] = [Incident.merged_into.is_(None)]
     for attr, field in VALUE_FILTERS.items():
         value = getattr(q, attr)
         if value:
-            conditions.append(Incident.id.in_(select(IncidentValue.incident_id).where(_value_matches(field, value))))
+            conditions.append(incident_id.in_(select(IncidentValue.incident_id).where(_value_matches(field, value))))
     if q.review_state:
-        conditions.append(Incident.review_state == q.review_state)
+        conditions.append(review_state == q.review_state)
     if q.date_from:
-        conditions.append(Incident.date >= q.date_from)
+        conditions.append(date >= q.date_from)
     if q.date_to:
-        conditions.append(Incident.date <= q.date_to + "\uffff")
+        conditions.append(date <= q.date_to + "\uffff")
     if q.language:
         conditions.append(
-            Incident.id.in_(
+            incident_id.in_(
                 select(Mention.incident_id)
                 .join(Report, Mention.report_id == Report.id)
                 .join(Document, Report.document_id == Document.id)
@@ -168,7 +176,7 @@ def _conditions(session: Session, q: IncidentQuery) -> list[ColumnElement] | Non
             .join(Report, Mention.report_id == Report.id)
             .where(Report.document_id.in_(select(document_hits.subquery().c.id)))
         )
-        conditions.append(Incident.id.in_(select(incident_hits.subquery().c.id)) | Incident.id.in_(from_documents))
+        conditions.append(incident_id.in_(select(incident_hits.subquery().c.id)) | incident_id.in_(from_documents))
     return conditions
 
 
@@ -195,9 +203,9 @@ def _sort_keys(sort: str) -> list[_SortKey]:
         raise ValueError(f"sort must be one of {', '.join(SORTS)} (got {sort!r})")
     descending, name = sort.startswith("-"), sort.lstrip("-")
     keys: list[_SortKey] = []
-    if name == "date":  # undated incidents last in both directions
-        undated = case((Incident.date.is_(None), literal_column("1")), else_=literal_column("0"))
-        keys = [(undated, False, int), (func.coalesce(Incident.date, ""), descending, str)]
+    if name == "date":  # undated incidents last either way; literals, not parameters, so the indexes of migration 0007 match
+        undated_as = literal_column("'0000'" if descending else "'9999'")
+        keys = [(func.coalesce(Incident.date, undated_as), descending, str)]
     elif name == "updated":
         keys = [(Incident.updated_at, descending, dt.datetime)]
     elif name == "sources":
@@ -254,7 +262,7 @@ def _sorted_keys(session: Session, q: IncidentQuery, limit: int, offset: int = 0
     """
     keys = _sort_keys(q.sort)
     kind = "incidents" + q.sort
-    conditions = _conditions(session, q)
+    conditions = _conditions(session, q, checked_per_row=_page_from_sort_index(session, q))
     if conditions is None:
         return [], kind
     if q.after:
@@ -262,6 +270,22 @@ def _sorted_keys(session: Session, q: IncidentQuery, limit: int, offset: int = 0
     columns = [expr.label(f"sort_key_{i}") for i, (expr, _d, _t) in enumerate(keys)]
     query = _ordered(select(*columns).where(*conditions), keys, columns).limit(limit).offset(offset)
     return [tuple(row) for row in session.execute(query)], kind
+
+
+def _page_from_sort_index(session: Session, q: IncidentQuery) -> bool:
+    """Whether SQLite should walk the sort's index and check each row (a broad filter: a page's
+    worth of matches comes soon) rather than collect the matches and sort them (a narrow one).
+
+    SQLite's planner, without statistics, always collects; PostgreSQL's has them and chooses well.
+    The counts are kept (figures_cache), so asking costs nothing after the first page.
+    """
+    if session.get_bind().dialect.name != "sqlite" or q.sort.lstrip("-") == "sources":
+        return False
+    matched = count_incidents(session, q)
+    return matched * BROAD_SHARE >= count_incidents(session, IncidentQuery()) and matched > 0
+
+
+BROAD_SHARE = 20  # a filter keeping at least 1 in 20 incidents fills a page within a few hundred index rows
 
 
 def _incidents_by_id(session: Session, ids: list[int]) -> list[Incident]:
