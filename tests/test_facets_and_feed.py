@@ -112,6 +112,12 @@ def test_keyset_pages_visit_every_incident_once_in_list_order(session, sort):
     assert len(seen) == len(set(seen)) == 23
     by_offset = [i.id for k in range(0, 24, 5) for i in q_.list_incidents(session, IncidentQuery(limit=5, offset=k, sort=sort))]
     assert by_offset == seen
+    if sort.endswith("date"):  # dated ones by date (ties by number), the undated last either way
+        dated = sorted((i for i in incidents if i.date), key=lambda i: (i.date, i.id), reverse=sort.startswith("-"))
+        undated = sorted((i for i in incidents if not i.date), key=lambda i: i.id, reverse=sort.startswith("-"))
+        assert seen == [i.id for i in dated + undated]
+    narrow = q_.list_incidents(session, IncidentQuery(limit=1000, sort=sort, name="Victim 3"))  # a narrow filter: matches sorted
+    assert [i.id for i in narrow] == [i for i in seen if i in {x.id for x in narrow}] and narrow
 
 
 def test_keyset_pages_are_stable_while_incidents_are_added(session):
