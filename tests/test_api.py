@@ -108,3 +108,31 @@ def test_openapi_describes_every_api_route(api):
     for path in ("/api/v1/incidents", "/api/v1/incidents/{incident_id}", "/api/v1/documents", "/api/v1/search",
                  "/api/v1/stats", "/api/v1/exports/{fmt}", "/api/v1/changes"):
         assert path in spec["paths"]
+
+
+def test_a_token_notes_when_it_was_last_used_without_a_write_per_request(api, db_url):
+    """The account page shows when each token was last used, to the minute; scripts polling the
+    API must not turn every read into a write."""
+    import datetime as dt
+
+    from sqlalchemy import select, text
+
+    from recruitwatch.store.database import sessions
+    from recruitwatch.store.models import ApiToken
+
+    def last_used():
+        with sessions(db_url)() as s:
+            return s.scalar(select(ApiToken.last_used_at))
+
+    assert last_used() is None
+    api.get("/api/v1/incidents?limit=1")
+    first = last_used()
+    assert first is not None
+    for _ in range(3):
+        api.get("/api/v1/incidents?limit=1")
+    assert last_used() == first
+    with sessions(db_url)() as s:
+        s.execute(text("UPDATE api_tokens SET last_used_at = :t"), {"t": first - dt.timedelta(minutes=5)})
+        s.commit()
+    api.get("/api/v1/incidents?limit=1")
+    assert last_used() > first - dt.timedelta(minutes=1)

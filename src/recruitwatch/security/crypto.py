@@ -139,15 +139,25 @@ def load_key_ring(*, create: bool = True) -> KeyRing:
 
 
 @cache
-def _cached_ring(source: tuple[str | None, str | None, float | None]) -> KeyRing:
+def _cached_ring(source: tuple) -> KeyRing:
     return load_key_ring()
 
 
 def key_ring() -> KeyRing:
-    """The process's key ring, re-read when the key file or variables change (after a rotation)."""
-    path = key_file_path()
-    stamp = path.stat().st_mtime if path.exists() else None
-    return _cached_ring((os.environ.get("RECRUITWATCH_KEY"), str(path), stamp))
+    """The process's key ring, re-read when the key file or variables change (after a rotation).
+
+    Called for every value sealed or opened, so it costs one stat() of the key file and no more.
+    """
+    inline = os.environ.get("RECRUITWATCH_KEY")
+    if inline:
+        return _cached_ring((inline, None, None))
+    path = os.environ.get("RECRUITWATCH_KEY_FILE") or str(DEFAULT_KEY_FILE)
+    try:
+        found = os.stat(path)
+        stamp = (found.st_mtime_ns, found.st_ino, found.st_size)  # a rotation replaces the file
+    except FileNotFoundError:
+        stamp = None
+    return _cached_ring((None, path, stamp))
 
 
 def add_current_key(path: Path | None = None) -> str:

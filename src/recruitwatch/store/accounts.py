@@ -69,11 +69,17 @@ def add_api_token(session: Session, user: User, name: str) -> str:
     return token
 
 
+TOKEN_USE_RESOLUTION = dt.timedelta(minutes=1)  # "last used" is told to the minute: no write per request
+
+
 def user_for_api_token(session: Session, token: str) -> User | None:
+    """The token's account, or None; notes when it was last used (at most once a minute)."""
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token), ApiToken.revoked.is_(False)))
     if row is None or row.user.disabled:
         return None
-    row.last_used_at = utcnow()
+    now = utcnow()
+    if row.last_used_at is None or _aware(row.last_used_at) <= now - TOKEN_USE_RESOLUTION:
+        row.last_used_at = now
     return row.user
 
 

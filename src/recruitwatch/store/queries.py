@@ -262,6 +262,8 @@ def _sorted_keys(session: Session, q: IncidentQuery, limit: int, offset: int = 0
     """
     keys = _sort_keys(q.sort)
     kind = "incidents" + q.sort
+    if q.sort.lstrip("-") == "sources":
+        return _by_sources(session, q, limit, offset), kind
     conditions = _conditions(session, q, checked_per_row=_page_from_sort_index(session, q))
     if conditions is None:
         return [], kind
@@ -270,6 +272,21 @@ def _sorted_keys(session: Session, q: IncidentQuery, limit: int, offset: int = 0
     columns = [expr.label(f"sort_key_{i}") for i, (expr, _d, _t) in enumerate(keys)]
     query = _ordered(select(*columns).where(*conditions), keys, columns).limit(limit).offset(offset)
     return [tuple(row) for row in session.execute(query)], kind
+
+
+def _by_sources(session: Session, q: IncidentQuery, limit: int, offset: int) -> list[tuple]:
+    """(sources, id) of a page in the `sources` order, sorted here from the kept counts of every
+    incident: the database would count each matching incident's documents for every page."""
+    conditions = _conditions(session, q)
+    if conditions is None:
+        return []
+    counts = all_source_counts(session)
+    rows = sorted(((counts.get(i, 0), i) for i in session.scalars(select(Incident.id).where(*conditions))),
+                  reverse=q.sort.startswith("-"))
+    if q.after:
+        start = tuple(_decode_cursor(q.after, "incidents" + q.sort, [int, int]))
+        rows = [r for r in rows if (r < start if q.sort.startswith("-") else r > start)]
+    return rows[offset : offset + limit]
 
 
 def _page_from_sort_index(session: Session, q: IncidentQuery) -> bool:
@@ -291,7 +308,8 @@ BROAD_SHARE = 20  # a filter keeping at least 1 in 20 incidents fills a page wit
 def _incidents_by_id(session: Session, ids: list[int]) -> list[Incident]:
     found: dict[int, Incident] = {}
     for start in range(0, len(ids), 500):
-        found.update((i.id, i) for i in session.scalars(select(Incident).where(Incident.id.in_(ids[start : start + 500]))))
+        page = select(Incident).options(defer(Incident.search_text)).where(Incident.id.in_(ids[start : start + 500]))
+        found.update((i.id, i) for i in session.scalars(page))
     return [found[i] for i in ids if i in found]
 
 
@@ -470,16 +488,23 @@ def _undated_count(session: Session, q: IncidentQuery) -> int:
 
 def source_counts(session: Session, incident_ids: Iterable[int]) -> dict[int, int]:
     """How many documents (current reports) mention each incident; absent ids have none."""
-    ids = sorted(set(incident_ids))
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(Mention.incident_id, func.count(func.distinct(Report.document_id)))
-        .join(Report, Mention.report_id == Report.id)
-        .where(Mention.incident_id.in_(ids), Report.current.is_(True))
-        .group_by(Mention.incident_id)
-    )
-    return {incident_id: n for incident_id, n in rows}
+    counts = all_source_counts(session)
+    return {i: counts[i] for i in set(incident_ids) if i in counts}
+
+
+def all_source_counts(session: Session) -> dict[int, int]:
+    """Documents (current reports) mentioning each incident that has any; kept until the store changes
+    (one pass over the mentions: about 20 ms for 27,000 of them, 1 MB per 20,000 incidents)."""
+    def count() -> dict[int, int]:
+        rows = session.execute(
+            select(Mention.incident_id, func.count(func.distinct(Report.document_id)))
+            .join(Report, Mention.report_id == Report.id)
+            .where(Report.current.is_(True))
+            .group_by(Mention.incident_id)
+        )
+        return {incident_id: n for incident_id, n in rows}
+
+    return FIGURES.get(session, ("source counts",), count)
 
 
 def published_ids(session: Session, incident_ids: Iterable[int], states: tuple[str, ...] = ("verified",)) -> set[int]:

@@ -118,7 +118,8 @@ def _identify(request: Request, session: Session) -> Viewer:
         user = accounts.user_for_api_token(session, authorization[7:].strip())
         if user is None:
             raise NotSignedIn("invalid or revoked API token")
-        session.commit()  # last_used_at
+        if session.dirty:  # last_used_at moved on
+            session.commit()
         return Viewer(user=user, via_token=True)
     token = request.cookies.get(SESSION_COOKIE)
     if token:

@@ -17,6 +17,7 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 TEMPLATES.env.autoescape = True
 TEMPLATES.env.trim_blocks = True
 TEMPLATES.env.lstrip_blocks = True
+TEMPLATES.env.auto_reload = False  # templates ship in the package: no stat() of each one per page
 CSRF_COOKIE = "rw_csrf"
 
 
