@@ -25,20 +25,10 @@ from .deps import (
     NotSignedIn,
     Viewer,
 )
+from .headers import SecurityHeaders
 from .i18n import N_, pick_language
 
 logger = logging.getLogger(__name__)
-
-# Everything is served by the app itself: no CDN, no third-party request from any page.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-)
-
-DOCS_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace(
-    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
-)
-
 
 def create_app(url: str | None = None, *, secure_cookies: bool = False) -> FastAPI:
     from .api import v1
@@ -71,19 +61,7 @@ def create_app(url: str | None = None, *, secure_cookies: bool = False) -> FastA
         )
     _add_error_pages(app)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next) -> Response:
-        response = await call_next(request)
-        # Swagger UI's page starts itself with an inline script; every other page has none.
-        policy = DOCS_POLICY if request.url.path == "/docs" else CONTENT_SECURITY_POLICY
-        response.headers.setdefault("Content-Security-Policy", policy)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        if request.url.path.startswith(("/api/", "/account", "/incidents/", "/documents/", "/appeal", "/cases")):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
-
+    app.add_middleware(SecurityHeaders)
     return app
 
 
