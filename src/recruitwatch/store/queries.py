@@ -21,7 +21,15 @@ from sqlalchemy.orm import Session, defer
 from ..text.search_keys import query_terms
 from . import repository as repo
 from .figures_cache import FIGURES
-from .models import Document, Incident, IncidentChange, IncidentValue, Mention, Report
+from .models import (
+    Document,
+    Incident,
+    IncidentChange,
+    IncidentValue,
+    ListedIncident,
+    Mention,
+    Report,
+)
 
 VALUE_FILTERS = {
     "nationality": "victim_nationalities",
@@ -305,21 +313,22 @@ def _page_from_sort_index(session: Session, q: IncidentQuery) -> bool:
 BROAD_SHARE = 20  # a filter keeping at least 1 in 20 incidents fills a page within a few hundred index rows
 
 
-def _incidents_by_id(session: Session, ids: list[int]) -> list[Incident]:
-    found: dict[int, Incident] = {}
+def _incidents_by_id(session: Session, ids: list[int]) -> list[ListedIncident]:
+    columns = [getattr(Incident, name) for name in ListedIncident.COLUMNS]
+    found: dict[int, ListedIncident] = {}
     for start in range(0, len(ids), 500):
-        page = select(Incident).options(defer(Incident.search_text)).where(Incident.id.in_(ids[start : start + 500]))
-        found.update((i.id, i) for i in session.scalars(page))
+        for row in session.execute(select(*columns).where(Incident.id.in_(ids[start : start + 500]))):
+            found[row[0]] = ListedIncident(*row)
     return [found[i] for i in ids if i in found]
 
 
-def list_incidents(session: Session, q: IncidentQuery) -> list[Incident]:
+def list_incidents(session: Session, q: IncidentQuery) -> list[ListedIncident]:
     """One page of the incidents q asks for, in q.sort order, by q.offset (or after the cursor q.after)."""
     rows, _kind = _sorted_keys(session, q, q.limit, q.offset)
     return _incidents_by_id(session, [row[-1] for row in rows])
 
 
-def incident_page(session: Session, q: IncidentQuery) -> tuple[list[Incident], str | None]:
+def incident_page(session: Session, q: IncidentQuery) -> tuple[list[ListedIncident], str | None]:
     """Up to q.limit incidents after the cursor q.after, and the cursor of the next page (None at the end).
 
     Keyset paging: rows inserted meanwhile never shift a page, so no row is seen twice or skipped
