@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from recruitwatch.cli import app
 from recruitwatch.demo import demo_articles
@@ -86,6 +87,46 @@ def test_serve_prepares_everything_and_prints_the_admin_password_and_address(tmp
         signed = httpx.post(f"http://127.0.0.1:{port}/login", cookies=page.cookies,
                             data={"username": "admin", "password": password, "csrf_token": token, "next": "/incidents"})
         assert signed.status_code == 303 and signed.headers["location"] == "/account/password"
+    finally:
+        process.terminate()
+        process.wait(20)
+
+
+def test_serve_with_several_workers_answers_from_each_process(tmp_path):
+    """`serve --workers 2`: a supervisor and two worker processes, each building the app from the settings."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "RECRUITWATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'workers.db'}", "COLUMNS": "200"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "recruitwatch", "serve", "--workers", "2", "--port", str(port)],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        output, deadline = "", time.monotonic() + 120
+        while "is serving on" not in output and time.monotonic() < deadline and process.poll() is None:
+            output += process.stdout.readline()
+        assert "with 2 worker processes" in output, output
+        answers = []
+        while len(answers) < 20 and time.monotonic() < deadline:
+            try:
+                answers.append(httpx.get(f"http://127.0.0.1:{port}/incidents", timeout=10))
+            except httpx.TransportError:
+                time.sleep(0.2)
+        assert [a.status_code for a in answers] == [200] * 20
+        children = set()
+        for task in os.listdir(f"/proc/{process.pid}/task"):
+            children.update(Path(f"/proc/{process.pid}/task/{task}/children").read_text().split())
+        workers = [c for c in children if "spawn_main" in Path(f"/proc/{c}/cmdline").read_text()]  # uvicorn's worker processes
+        assert len(workers) == 2, children
     finally:
         process.terminate()
         process.wait(20)

@@ -327,11 +327,13 @@ def serve(
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
     demo: bool = typer.Option(False, "--demo", help="Load the bundled demo articles on the first run."),
     secure_cookies: bool = typer.Option(False, "--secure-cookies", help="Mark cookies Secure (behind an HTTPS proxy)."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64,
+                                help="Worker processes (one per core serves the most; appeal throttles count per process)."),
 ) -> None:
     """Run the web application; on a database without users, create an admin with a one-time password."""
     from .web.server import serve as run_server
 
-    run_server(host, port, demo=demo, secure_cookies=secure_cookies)
+    run_server(host, port, demo=demo, secure_cookies=secure_cookies, workers=workers)
 
 
 users_app = typer.Typer(help="Staff accounts of the web application.", no_args_is_help=True)

@@ -30,6 +30,8 @@ SETTINGS = (
             "counts below this are not published (shown as 'fewer than N' or left out) to anyone without a staff role"),
     Setting("RECRUITWATCH_PUBLIC_DATE_PRECISION", "month",
             "incident dates shown to the public are cut to this: day, month or year"),
+    Setting("RECRUITWATCH_SECURE_COOKIES", "unset",
+            "1 marks cookies Secure, as `serve --secure-cookies` does (set by it for its worker processes)"),
     Setting("RECRUITWATCH_TEST_DATABASE_URL", "unset",
             "tests only: a PostgreSQL URL; when set, the store tests also run against it"),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import fastapi_offline
@@ -63,6 +64,11 @@ def create_app(url: str | None = None, *, secure_cookies: bool = False) -> FastA
 
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app each of several uvicorn worker processes builds (`serve --workers N`), from the settings."""
+    return create_app(database_url(), secure_cookies=os.environ.get("RECRUITWATCH_SECURE_COOKIES") == "1")
 
 
 def _is_api(request: Request) -> bool:

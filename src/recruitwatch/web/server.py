@@ -8,6 +8,7 @@ from rich.console import Console
 
 from ..security.accounts import create_user
 from ..security.roles import ADMIN
+from ..settings import database_url
 from ..store import accounts
 from ..store.database import sessions, upgrade
 
@@ -25,7 +26,10 @@ def ensure_first_admin(url: str | None, console: Console) -> None:
     )
 
 
-def serve(host: str, port: int, *, url: str | None = None, demo: bool = False, secure_cookies: bool = False) -> None:
+def serve(host: str, port: int, *, url: str | None = None, demo: bool = False, secure_cookies: bool = False,
+          workers: int = 1) -> None:
+    import os
+
     import uvicorn
 
     from .app import create_app
@@ -38,7 +42,14 @@ def serve(host: str, port: int, *, url: str | None = None, demo: bool = False, s
     else:
         upgrade(url)
     ensure_first_admin(url, console)
-    app = create_app(url, secure_cookies=secure_cookies)
-    console.print(f"RecruitWatch is serving on [bold]http://{host}:{port}[/bold] (Ctrl+C stops it)")
+    console.print(f"RecruitWatch is serving on [bold]http://{host}:{port}[/bold]"
+                  + (f" with {workers} worker processes" if workers > 1 else "") + " (Ctrl+C stops it)")
     # No access log: it would write every visitor's address, and people who appeal must leave none.
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, proxy_headers=False)
+    options = {"host": host, "port": port, "log_level": "warning", "access_log": False, "proxy_headers": False}
+    if workers <= 1:
+        uvicorn.run(create_app(url, secure_cookies=secure_cookies), **options)
+        return
+    # Each worker process builds its own app from the settings (uvicorn re-imports it by name).
+    os.environ["RECRUITWATCH_DATABASE_URL"] = url or database_url()
+    os.environ["RECRUITWATCH_SECURE_COOKIES"] = "1" if secure_cookies else ""
+    uvicorn.run("recruitwatch.web.app:app_from_environment", factory=True, workers=workers, **options)
