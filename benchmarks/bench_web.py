@@ -76,7 +76,6 @@ SEARCH_PATHS = [
     "/api/v1/search?q=qamoq",
     "/api/v1/search?q=Уфа",
 ]
-WEB_CPU, LOAD_CPU = 0, 1
 
 
 def log(message: str) -> None:
@@ -258,43 +257,41 @@ def bench_token(url: str) -> str:
 # -- the server and the load
 
 
-def _pinned(cpu: int):
-    """preexec_fn pinning a child to one CPU, when the machine has two or more."""
-    if not hasattr(os, "sched_setaffinity") or (os.cpu_count() or 1) < 2:
-        return None
-    return lambda: os.sched_setaffinity(0, {cpu})
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-SERVER = (
-    "import sys, uvicorn\n"
-    "from recruitwatch.web.app import create_app\n"
-    "uvicorn.run(create_app(sys.argv[1]), host='127.0.0.1', port=int(sys.argv[2]), log_level='warning')\n"
-)
-
-
-def start_server(url: str, port: int, log_file) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [sys.executable, "-c", SERVER, url, str(port)], stdout=log_file, stderr=subprocess.STDOUT,
-        preexec_fn=_pinned(WEB_CPU), cwd=ROOT,
-    )
-    deadline = time.monotonic() + 120
+def start_server(url: str, port: int, workers: int, log_file) -> subprocess.Popen:
+    """`recruitwatch serve --workers N` on the store, as an NGO's server would run it."""
+    env = {**os.environ, "RECRUITWATCH_DATABASE_URL": url}
+    cmd = [sys.executable, "-m", "recruitwatch", "serve", "--workers", str(workers), "--port", str(port)]
+    proc = subprocess.Popen(cmd, stdout=log_file, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             log_file.seek(0)
             raise RuntimeError(f"the server exited with {proc.returncode}:\n{log_file.read()[-4000:]}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=5):
-                return proc
+                if len(server_pids(proc.pid)) > workers or workers == 1:
+                    return proc
         except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.3)
+            pass
+        time.sleep(0.3)
     proc.kill()
-    raise RuntimeError("the server did not answer within 120 s")
+    raise RuntimeError("the server did not answer within 180 s")
+
+
+def server_pids(pid: int) -> list[int]:
+    """The server process and its worker processes (uvicorn's children)."""
+    pids = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            if "spawn_main" in Path(f"/proc/{child}/cmdline").read_text(errors="replace"):
+                pids.append(int(child))
+    return pids
 
 
 def quoted(path: str) -> str:
@@ -368,35 +365,38 @@ def _process_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run_wrk(wrk: str, port: int, token: str, paths: list[str], seconds: int, connections: int, server_pid: int) -> dict:
+def run_wrk(wrk: str, port: int, token: str, paths: list[str], seconds: int, connections: int, pids: list[int]) -> dict:
     """One wrk run cycling through `paths`: latencies in ms, requests/s, the server's CPU time per
     request, and how much CPU other processes took meanwhile (other work on the machine skews latency)."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         lua_paths = ", ".join(json.dumps(quoted(p)) for p in paths)
         script.write(LUA % {"paths": lua_paths, "token": token})
-    cmd = [wrk, "--latency", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "-s", script.name,
+    threads = max(1, min(2, connections))
+    cmd = [wrk, "--latency", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "-s", script.name,
            f"http://127.0.0.1:{port}"]
     log("  $ " + " ".join(cmd))
-    busy, server_cpu, children = _busy_s(), _process_cpu_s(server_pid), resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_cpu_before = sum(_process_cpu_s(p) for p in pids)
+    busy, children = _busy_s(), resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
     try:
-        out = subprocess.run(cmd, capture_output=True, text=True, check=True, preexec_fn=_pinned(LOAD_CPU)).stdout
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     finally:
         os.unlink(script.name)
     wall = time.monotonic() - start
-    server_cpu = _process_cpu_s(server_pid) - server_cpu
+    server_cpu = sum(_process_cpu_s(p) for p in pids) - server_cpu_before
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     wrk_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
     others = max(0.0, _busy_s() - busy - server_cpu - wrk_cpu)
     log("\n".join("    " + line for line in out.splitlines()))
+    # wrk's threads each run the Lua state: one done() line per run, from the main state
     stats = json.loads(out.split("BENCH_JSON", 1)[1].splitlines()[0])
     if stats["status_errors"] or stats["socket_errors"]:
         raise RuntimeError(f"wrk saw {stats['status_errors']} non-2xx answers and {stats['socket_errors']} socket errors")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     ms = {f"{k}_ms": round(stats[k] / 1000, 1) for k in ("p50", "p75", "p90", "p95", "p99", "max", "mean")}
     other_pct = round(100 * others / wall)
-    log(f"    server CPU {1000 * server_cpu / max(1, stats['requests']):.1f} ms per request; "
-        f"other processes used {other_pct}% of a core meanwhile")
+    log(f"    server CPU {1000 * server_cpu / max(1, stats['requests']):.1f} ms per request, wrk {100 * wrk_cpu / wall:.0f}% "
+        f"of a core; other processes used {other_pct}% of a core meanwhile")
     if other_pct > 10:
         log(f"    WARNING: other processes used {other_pct}% of a core during this run: the latencies are inflated")
     return {**ms, "requests": stats["requests"], "requests_per_s": round(rps, 1),
@@ -409,6 +409,31 @@ def peak_rss_mb(pid: int) -> int:
     return round(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024)
 
 
+def api_pages(port: int, token: str, pages: int = 5) -> list[str]:
+    """Distinct API list pages: the first `pages` pages (by cursor) of several filters and sorts,
+    so the load reads many pages, as mirrors and scripts do, not one page again and again."""
+    paths = []
+    for start in API_STARTS:
+        path = start
+        for _ in range(pages):
+            paths.append(path)
+            status, body = _get(port, path, token)
+            cursor = json.loads(body).get("next_cursor") if status == 200 else None
+            if not cursor:
+                break
+            path = f"{start}&cursor={cursor}"
+    return paths
+
+
+API_STARTS = [
+    "/api/v1/incidents?limit=50",
+    "/api/v1/incidents?limit=50&nationality=TJ",
+    "/api/v1/incidents?limit=50&region=RU-MOW",
+    "/api/v1/incidents?limit=50&sort=-updated",
+    "/api/v1/incidents?limit=50&review_state=verified&method=raid_detention",
+]
+
+
 def main() -> None:
     # a fixed key for the benchmark's store (victims' names are encrypted at rest); never a real one
     os.environ["RECRUITWATCH_KEY"] = base64.urlsafe_b64encode(hashlib.sha256(b"recruitwatch benchmark").digest()).decode()
@@ -416,7 +441,10 @@ def main() -> None:
     n_incidents = int(os.environ.get("RECRUITWATCH_BENCH_INCIDENTS", 20_000))
     seconds = int(os.environ.get("RECRUITWATCH_BENCH_WEB_SECONDS", 20))
     connections = int(os.environ.get("RECRUITWATCH_BENCH_WEB_CONNECTIONS", 8))
-    result: dict = {"web_docs": n_docs, "web_incidents": n_incidents, "web_connections": connections}
+    api_connections = int(os.environ.get("RECRUITWATCH_BENCH_API_CONNECTIONS", 16))
+    workers = int(os.environ.get("RECRUITWATCH_BENCH_WEB_WORKERS", os.cpu_count() or 1))
+    result: dict = {"web_docs": n_docs, "web_incidents": n_incidents, "web_connections": connections,
+                    "web_workers": workers, "api_connections": api_connections}
     wrk = shutil.which("wrk")
     if wrk is None:
         log("bench_web: SKIPPED the load test: wrk is not installed (Debian/Ubuntu: `sudo apt-get install -y wrk`)")
@@ -427,22 +455,33 @@ def main() -> None:
     token = bench_token(url)
     port = _free_port()
     with tempfile.TemporaryFile("w+") as server_log:
-        server = start_server(url, port, server_log)
+        server = start_server(url, port, workers, server_log)
         try:
-            result["web_server_rss_mb_idle"] = peak_rss_mb(server.pid)
-            for kind, paths in (("list", LIST_PATHS), ("search", SEARCH_PATHS)):
+            pids = server_pids(server.pid)
+            result["web_server_rss_mb_idle"] = sum(peak_rss_mb(p) for p in pids)
+            runs = [("list", LIST_PATHS, connections), ("search", SEARCH_PATHS, connections)]
+            for kind, paths, clients in runs:
                 log(f"{kind} pages, one request at a time:")
-                alone = check_paths(port, token, paths)
-                log(f"{kind} pages under load ({connections} connections, one wrk thread on CPU {LOAD_CPU}, server on CPU {WEB_CPU}):")
-                figures = run_wrk(wrk, port, token, paths, seconds, connections, server.pid)
-                result.update({f"web_{kind}_{key}": value for key, value in figures.items()})
-                result[f"web_{kind}_alone_median_ms"] = alone
-            result["web_server_peak_rss_mb"] = peak_rss_mb(server.pid)
+                result[f"web_{kind}_alone_median_ms"] = check_paths(port, token, paths)
+                for n in sorted({1, clients}):
+                    log(f"{kind} pages under load ({n} connections; {workers} server workers and wrk share the machine's cores):")
+                    figures = run_wrk(wrk, port, token, paths, seconds, n, pids)
+                    prefix = f"web_{kind}_" if n == clients else f"web_{kind}_c{n}_"
+                    result.update({prefix + key: value for key, value in figures.items()})
+            paths = api_pages(port, token)
+            log(f"API incident list: {len(paths)} distinct pages, {api_connections} connections:")
+            check_paths(port, token, paths[:: max(1, len(paths) // 5)], repeat=3)
+            result.update({f"api_list_{key}": value for key, value in
+                           run_wrk(wrk, port, token, paths, seconds, api_connections, pids).items()})
+            result["api_list_distinct_pages"] = len(paths)
+            result["web_server_peak_rss_mb"] = sum(peak_rss_mb(p) for p in pids)
+            result["web_server_peak_rss_mb_per_worker"] = max(peak_rss_mb(p) for p in pids[1:] or pids)
         finally:
             server.terminate()
             server.wait(timeout=30)
             server_log.seek(0)
-            problems = server_log.read().strip()
+            problems = "\n".join(line for line in server_log.read().splitlines()
+                                 if line.strip() and "is serving on" not in line and "First admin" not in line)
             if problems:
                 log("server output:\n" + problems[-4000:])
     print(json.dumps(result, ensure_ascii=False))

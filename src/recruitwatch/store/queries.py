@@ -15,7 +15,18 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    tuple_,
+)
 from sqlalchemy.orm import Session, defer
 
 from ..text.search_keys import query_terms
@@ -228,7 +239,15 @@ def _ordered(query: Select, keys: list[_SortKey], columns: list | None = None) -
 
 
 def _after(keys: list[_SortKey], values: list) -> ColumnElement:
-    """Rows strictly after `values` in the sort order: (k1 > v1) OR (k1 = v1 AND k2 > v2) OR …"""
+    """Rows strictly after `values` in the sort order: (k1 > v1) OR (k1 = v1 AND k2 > v2) OR …
+
+    Written as one row-value comparison when every key runs the same way, which both SQLite
+    and PostgreSQL answer by seeking in the sort's index instead of reading from its start.
+    """
+    if len({descending for _e, descending, _t in keys}) == 1:
+        row = tuple_(*(expr for expr, _d, _t in keys))
+        bound = tuple_(*(literal(v) for v in values))
+        return row < bound if keys[0][1] else row > bound
     clauses = []
     for i, (expr, descending, _t) in enumerate(keys):
         equal = [k == v for (k, _d, _t2), v in zip(keys[:i], values[:i], strict=True)]
