@@ -130,3 +130,18 @@ def test_serve_with_several_workers_answers_from_each_process(tmp_path):
     finally:
         process.terminate()
         process.wait(20)
+
+
+def test_a_bad_thread_count_is_refused_with_the_setting_named(monkeypatch):
+    import pytest
+
+    from recruitwatch.errors import UsageError
+    from recruitwatch.settings import web_threads
+
+    assert web_threads() == 4
+    monkeypatch.setenv("RECRUITWATCH_WEB_THREADS", "12")
+    assert web_threads() == 12
+    for bad in ("0", "-3", "lots", "1000"):
+        monkeypatch.setenv("RECRUITWATCH_WEB_THREADS", bad)
+        with pytest.raises(UsageError, match="RECRUITWATCH_WEB_THREADS"):
+            web_threads()

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import UsageError
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -32,6 +34,8 @@ SETTINGS = (
             "incident dates shown to the public are cut to this: day, month or year"),
     Setting("RECRUITWATCH_SECURE_COOKIES", "unset",
             "1 marks cookies Secure, as `serve --secure-cookies` does (set by it for its worker processes)"),
+    Setting("RECRUITWATCH_WEB_THREADS", "4",
+            "threads per web worker process for page and API requests (more queue than run at once)"),
     Setting("RECRUITWATCH_TEST_DATABASE_URL", "unset",
             "tests only: a PostgreSQL URL; when set, the store tests also run against it"),
 )
@@ -39,6 +43,13 @@ SETTINGS = (
 
 def database_url() -> str:
     return os.environ.get("RECRUITWATCH_DATABASE_URL") or "sqlite:///./data/recruitwatch.db"
+
+
+def web_threads() -> int:
+    value = os.environ.get("RECRUITWATCH_WEB_THREADS") or "4"
+    if not value.isdigit() or not 1 <= int(value) <= 256:
+        raise UsageError(f"RECRUITWATCH_WEB_THREADS must be a whole number from 1 to 256 (got {value!r})")
+    return int(value)
 
 
 def roles_requiring_2fa() -> frozenset[str]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 import fastapi_offline
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,7 +16,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
-from ..settings import database_url
+from ..settings import database_url, web_threads
 from ..store.database import sessions
 from .deps import (
     PUBLIC,
@@ -31,12 +33,21 @@ from .i18n import N_, pick_language
 
 logger = logging.getLogger(__name__)
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI):
+    """Fewer threads than anyio's 40 for the synchronous routes: pages take milliseconds of CPU
+    under one GIL, and dozens of threads taking turns at it serve fewer requests, not more."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = web_threads()
+    yield
+
+
 def create_app(url: str | None = None, *, secure_cookies: bool = False) -> FastAPI:
     from .api import v1
     from .ui import accounts, appeals, cases, dashboard, exports, incidents, two_step
     from .ui import help as help_pages
 
     app = FastAPI(
+        lifespan=_lifespan,
         title="RecruitWatch API",
         version=__version__,
         description="Incidents of coerced recruitment into Russia's war, with their sources and evidence.",
