@@ -138,6 +138,7 @@ def test_a_bad_thread_count_is_refused_with_the_setting_named(monkeypatch):
     from recruitwatch.errors import UsageError
     from recruitwatch.settings import web_threads
 
+    monkeypatch.delenv("RECRUITWATCH_WEB_THREADS", raising=False)
     assert web_threads() == 4
     monkeypatch.setenv("RECRUITWATCH_WEB_THREADS", "12")
     assert web_threads() == 12
