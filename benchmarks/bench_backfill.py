@@ -36,6 +36,12 @@ def _warm() -> None:
         prepare_item(item)
 
 
+def _peak_rss_mb() -> int:
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
 def _busy() -> float:
     """CPU seconds the whole machine has spent busy (to tell what other programs took meanwhile)."""
     import psutil
@@ -64,6 +70,7 @@ def run(source: Path, tmp: str, workers: int, profile: bool = False) -> dict:
         elapsed = time.perf_counter() - ready
         driver_cpu = time.process_time() - driver_cpu
         workers_cpu = sum(client.run(time.process_time).values()) - workers_cpu
+        worker_peak = max(client.run(_peak_rss_mb).values())
         others = max(0.0, _busy() - busy - driver_cpu - workers_cpu) / elapsed
         if profiler:
             profiler.disable()
@@ -74,7 +81,7 @@ def run(source: Path, tmp: str, workers: int, profile: bool = False) -> dict:
             sys.stderr.write(out.getvalue())
     return {"docs": stats.documents.added, "relevant": stats.documents.relevant, "partitions": stats.partitions,
             "seconds": elapsed, "startup": ready - start, "store": stats.store_seconds, "wait": stats.wait_seconds,
-            "driver_cpu": driver_cpu, "workers_cpu": workers_cpu, "others": others}
+            "driver_cpu": driver_cpu, "workers_cpu": workers_cpu, "others": others, "worker_peak_mb": worker_peak}
 
 
 def main(args: list[str]) -> None:
@@ -94,6 +101,8 @@ def main(args: list[str]) -> None:
         "backfill_driver_store_share_1_worker": round(one["store"] / one["seconds"], 2),
         "backfill_driver_store_share_2_workers": round(two["store"] / two["seconds"], 2),
         "backfill_cluster_start_s": round(two["startup"], 1),
+        "backfill_driver_peak_rss_mb": _peak_rss_mb(),  # the writing driver, both runs
+        "backfill_worker_peak_rss_mb": max(one["worker_peak_mb"], two["worker_peak_mb"]),
         "backfill_other_load_cores": round(max(one["others"], two["others"]), 2),  # other programs, busy cores
         # CPU per document, whatever else the machine runs: P on the workers, S in the driver.
         "backfill_worker_cpu_ms_per_doc": round(1000 * two["workers_cpu"] / N, 3),

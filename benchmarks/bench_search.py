@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import resource
 import sqlite3
 import statistics
 import tempfile
@@ -95,6 +96,7 @@ def main() -> None:
         "search_build_s": round(built),
         "search_documents_p95_ms": p95["documents"],
         "search_incident_list_p95_ms": p95["incidents"],
+        "search_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),  # building the store included
     }))
 
 

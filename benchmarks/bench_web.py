@@ -9,17 +9,22 @@ store's own code, and review states (about a third verified). The store is
 cached under benchmarks/results/ (about 5 GB, 6-8 minutes to build) and rebuilt
 when the generator, the corpus, the schema or the store's write code changes.
 
-Then it starts the real server (uvicorn, one process) pinned to CPU 0 and runs
-wrk pinned to CPU 1 as a signed-in analyst (an API token), twice: list pages,
-then search pages, each cycling through its paths. Latencies are wrk's (client
-side, under wrk's concurrency); p95 comes from a Lua `done()` hook. Each run
-also records the server's CPU time per request and how much CPU other processes
-took meanwhile: on a busy machine the latencies are inflated and a WARNING says so.
-Without wrk (Debian: `apt-get install wrk`) the load test is skipped, loudly.
+Then it starts the real server (`recruitwatch serve --workers N`, one worker per
+core by default) and drives it with wrk as a signed-in analyst (an API token),
+wrk sharing the machine's cores with the server as a second process on an NGO's
+server would: list pages and search pages, each at 1 and 8 connections, cycling
+through their paths; then the API incident list over 25 distinct pages (the
+first five cursor pages of five filters and sorts) at 16 connections.
+Latencies are wrk's (client side, under wrk's concurrency); p95 and p99 come
+from a Lua `done()` hook. Each run also records the server's CPU time per
+request (all its processes) and how much CPU other processes took meanwhile: on
+a busy machine the latencies are inflated and a WARNING says so. Without wrk
+(Debian: `apt-get install wrk`) the load test is skipped, loudly.
 
 Environment: RECRUITWATCH_BENCH_DOCS, RECRUITWATCH_BENCH_INCIDENTS (as
 bench_search), RECRUITWATCH_BENCH_WEB_SECONDS (per run, default 20),
-RECRUITWATCH_BENCH_WEB_CONNECTIONS (default 8), RECRUITWATCH_BENCH_CACHE (a
+RECRUITWATCH_BENCH_WEB_CONNECTIONS (default 8), RECRUITWATCH_BENCH_API_CONNECTIONS
+(default 16), RECRUITWATCH_BENCH_WEB_WORKERS (default: the number of cores), RECRUITWATCH_BENCH_CACHE (a
 directory for the store instead of benchmarks/results/), RECRUITWATCH_BENCH_REUSE=1
 (keep the newest complete store of these sizes, migrated, however stale).
 Progress goes to stderr; the last line of stdout is the JSON of the figures.

@@ -1,8 +1,8 @@
-"""`make bench`: every speed and memory figure of the README, measured on one core.
+"""`make bench`: every speed and memory figure of the README, one benchmark at a time.
 
 Each figure runs in its own process (peak memory is per process) pinned to one
-CPU where the machine allows it; the web benchmark pins its server and its load
-tool to one CPU each itself. Results go to benchmarks/results.json and a
+CPU where the machine allows it; the web benchmark (server workers and wrk) and
+the backfill (Dask workers and the driver) use every CPU. Results go to benchmarks/results.json and a
 Markdown table on standard output.
 
 `python benchmarks/run_all.py bench_web.py [...]` runs only the named benchmarks,
@@ -27,7 +27,7 @@ RESULTS = HERE / "results.json"
 
 BENCHMARKS = ("bench_screen.py", "bench_extract.py", "bench_big_input.py", "bench_ingest.py", "bench_search.py", "bench_web.py")
 BENCHMARKS += ("bench_backfill.py",)
-PINS_ITSELF = ("bench_web.py",)  # a server on one CPU, wrk on the other
+PINS_ITSELF = ("bench_web.py",)  # server workers and wrk on both CPUs
 PINS_ITSELF += ("bench_backfill.py",)  # Dask workers and the driver: both CPUs, not pinned
 
 
@@ -75,17 +75,24 @@ LABELS = {
     "search_docs": ("Search: documents in the store", "docs", "1,000,000"),
     "big_input_s": ("A 50 MB input through `recruitwatch extract`", "s", ""),
     "big_input_peak_rss_mb": ("A 50 MB input, peak memory", "MB", "< 500"),
-    "web_list_p95_ms": ("Web incident list p95 (wrk, 8 connections; store as for search)", "ms", "< 100"),
-    "web_list_requests_per_s": ("Web incident list throughput (same run)", "requests/s", ""),
-    "web_list_server_cpu_ms_per_request": ("Web incident list, server CPU time per request (same run)", "ms", ""),
-    "web_search_p95_ms": ("Web search p95 (wrk, 8 connections)", "ms", "< 100"),
-    "web_search_requests_per_s": ("Web search throughput (same run)", "requests/s", ""),
-    "web_search_server_cpu_ms_per_request": ("Web search, server CPU time per request (same run)", "ms", ""),
-    "web_server_peak_rss_mb": ("Web server (one uvicorn process), peak memory", "MB", ""),
+    "search_peak_rss_mb": ("Search benchmark, peak memory (building the store included)", "MB", ""),
+    "web_list_c1_p95_ms": ("Web incident list p95, 1 connection (wrk; store as for search)", "ms", "< 100"),
+    "web_list_p95_ms": ("Web incident list p95, 8 connections", "ms", "< 100"),
+    "web_list_requests_per_s": ("Web incident list throughput, 8 connections", "requests/s", ""),
+    "web_list_server_cpu_ms_per_request": ("Web incident list, server CPU per request (8 connections)", "ms", ""),
+    "web_search_c1_p95_ms": ("Web search p95, 1 connection", "ms", "< 100"),
+    "web_search_p95_ms": ("Web search p95, 8 connections", "ms", "< 100"),
+    "web_search_requests_per_s": ("Web search throughput, 8 connections", "requests/s", ""),
+    "api_list_requests_per_s": ("API incident list, 25 distinct cursor pages, 16 connections: throughput", "requests/s", ">= 300"),
+    "api_list_p99_ms": ("API incident list, same run: p99", "ms", "< 200"),
+    "web_server_peak_rss_mb": ("Web server, all processes, peak memory", "MB", ""),
+    "web_server_peak_rss_mb_per_worker": ("Web server, one worker process, peak memory", "MB", ""),
     "backfill_1_worker_docs_per_s": ("Backfill on Dask, 1 worker (+ the writing driver), both cores", "docs/s", ""),
     "backfill_2_workers_docs_per_s": ("Backfill on Dask, 2 workers (+ the writing driver), both cores", "docs/s", ""),
     "backfill_speedup_2_over_1": ("Backfill speed-up, 2 workers over 1", "×", ">= 1.8"),
     "backfill_speedup_bound_2_cores": ("Backfill speed-up possible on 2 cores: 2P / (P + S), from CPU per document", "×", ""),
+    "backfill_driver_peak_rss_mb": ("Backfill, the writing driver's peak memory", "MB", ""),
+    "backfill_worker_peak_rss_mb": ("Backfill, one Dask worker's peak memory", "MB", ""),
 }
 
 
@@ -96,11 +103,13 @@ def readme_table(results: dict) -> str:
             rows.append(f"| {label} | {results[key]:,} {unit} | {target} |")
     if "web_skipped" in results:
         rows.append(f"\nWeb figures not measured: {results['web_skipped']}.")
-    busy = max(results.get("web_list_other_cpu_pct", 0), results.get("web_search_other_cpu_pct", 0))
+    busy = max(results.get(f"{k}_other_cpu_pct", 0) for k in ("web_list", "web_list_c1", "web_search", "web_search_c1", "api_list"))
     if busy > 10:
         rows.append(f"\nDuring the web runs other processes used up to {busy}% of a core: those latencies are inflated.")
-    rows.append(f"\nMeasured by `make bench` on {results['machine']} (2 cores, one used; "
-                "the web figures use both: the server on one, wrk on the other).")
+    workers = results.get("web_workers", 1)
+    rows.append(f"\nMeasured by `make bench` on {results['machine']}, 2 cores: one figure at a time, each pinned "
+                f"to one core, except backfill (Dask workers and the driver on both) and the web figures "
+                f"(`serve --workers {workers}` and wrk sharing both).")
     return "\n".join(rows)
 
 

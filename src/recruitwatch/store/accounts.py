@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..security.secrets import new_token, token_digest
 from .models import ApiToken, LoginFailure, User, WebSession, utcnow
@@ -74,7 +74,10 @@ TOKEN_USE_RESOLUTION = dt.timedelta(minutes=1)  # "last used" is told to the min
 
 def user_for_api_token(session: Session, token: str) -> User | None:
     """The token's account, or None; notes when it was last used (at most once a minute)."""
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token), ApiToken.revoked.is_(False)))
+    row = session.scalar(
+        select(ApiToken).options(joinedload(ApiToken.user))  # one query per request, not two
+        .where(ApiToken.token_hash == token_digest(token), ApiToken.revoked.is_(False))
+    )
     if row is None or row.user.disabled:
         return None
     now = utcnow()
