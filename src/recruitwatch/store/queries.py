@@ -136,7 +136,8 @@ def search_documents(session: Session, query: str, limit: int = 20) -> list[Docu
     ids = [row.id for row in session.execute(ids_query)]
     if not ids:
         return []
-    by_id = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(ids)))}
+    unread = (defer(Document.raw), defer(Document.search_text), defer(Document.minhash))  # the bytes as received, keys
+    by_id = {d.id: d for d in session.scalars(select(Document).options(*unread).where(Document.id.in_(ids)))}
     return [by_id[i] for i in ids if i in by_id]
 
 
