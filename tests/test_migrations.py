@@ -37,3 +37,37 @@ def test_a_database_of_the_previous_release_is_brought_forward(db_url):
     assert current_revision(db_url) == "0001"
     upgrade(db_url)
     assert _schema_differences(db_url) == []
+
+
+def test_a_store_with_incidents_at_the_last_release_keeps_them_and_its_figures_follow_changes(db_url):
+    """0005 was the last release before the store's version counter and sort indexes: a store
+    with data there comes forward with its incidents listed in order and counts that move."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from recruitwatch.store import queries, review
+    from recruitwatch.store.database import alembic_config, sessions
+    from recruitwatch.store.queries import IncidentQuery
+
+    from .store_helpers import new_incident
+
+    with sessions(db_url)() as s:
+        for n, date in enumerate(["2024-03", None, "2025-01-02", "2023"], 1):
+            new_incident(s, n, victim_nationalities=["UZ"], date=date)
+        s.commit()
+    config = alembic_config(db_url)
+    with engine_for(db_url).begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0005")
+    assert current_revision(db_url) == "0005"
+    upgrade(db_url)
+    assert _schema_differences(db_url) == []
+    with sessions(db_url)() as s:
+        listed = queries.list_incidents(s, IncidentQuery())
+        assert [i.date for i in listed] == ["2025-01-02", "2024-03", "2023", None]
+        assert queries.count_incidents(s, IncidentQuery(review_state="verified")) == 0
+        version = s.execute(text("SELECT version FROM store_state")).scalar()
+        review.confirm(s, listed[0].id, actor="alice")
+        s.commit()
+        assert s.execute(text("SELECT version FROM store_state")).scalar() > version
+        assert queries.count_incidents(s, IncidentQuery(review_state="verified")) == 1
