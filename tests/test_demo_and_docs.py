@@ -130,6 +130,9 @@ def test_serve_with_several_workers_answers_from_each_process(tmp_path):
     finally:
         process.terminate()
         process.wait(20)
+    output += process.stdout.read()
+    # no access log: people who appeal must leave no address behind
+    assert "GET /incidents" not in output and "127.0.0.1:" not in output.replace(f"http://127.0.0.1:{port}", ""), output
 
 
 def test_a_bad_thread_count_is_refused_with_the_setting_named(monkeypatch):

@@ -8,7 +8,7 @@ app: the authorisation tests enumerate them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -92,7 +92,9 @@ class Viewer:
         return self.web_session.csrf_token if self.web_session else ""
 
 
-def db(request: Request) -> Iterator[Session]:
+async def db(request: Request) -> AsyncIterator[Session]:
+    """A session for the request. Async only to spare a trip to the thread pool: making a
+    session touches no database (its first query does, in the route's thread)."""
     with request.app.state.sessions() as session:
         yield session
 
@@ -142,7 +144,8 @@ class Allow:
     def __repr__(self) -> str:
         return "Allow(public)" if self.public else f"Allow({', '.join(self.roles)})"
 
-    def __call__(self, request: Request, who: Viewer = Depends(viewer)) -> Viewer:
+    async def __call__(self, request: Request, who: Viewer = Depends(viewer)) -> Viewer:
+        """Checks on the account already loaded (no I/O): async, so no trip to the thread pool."""
         if (
             who.user is not None
             and who.user.must_change_password
