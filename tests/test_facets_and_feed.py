@@ -283,3 +283,18 @@ def test_a_store_rebuilt_at_the_same_address_never_gets_the_old_figures(tmp_path
         assert q_.count_incidents(s, IncidentQuery()) == 1
         assert q_.facets(s, IncidentQuery(), fields=("nationality",)) == {"nationality": [("TJ", 1)]}
     engine_for(url).dispose()
+
+
+def test_kept_figures_of_a_store_that_moved_on_are_let_go(session):
+    """While ingest writes, the version moves with each batch; what older versions kept must go,
+    or a long-running server would fill its memory with figures nobody can be served."""
+    from recruitwatch.store.figures_cache import FiguresCache
+
+    kept = FiguresCache()
+    for n in range(1, 6):
+        new_incident(session, n, victim_nationalities=["UZ"])
+        session.commit()
+        for view in ("all", "UZ", "TJ"):
+            assert kept.get(session, view, lambda n=n: n) == n  # computed afresh at each version
+        assert len(kept) == 3
+    assert kept.get(session, "all", lambda: "again") == 5 and kept.hits == 1

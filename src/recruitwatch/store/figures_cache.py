@@ -27,6 +27,7 @@ class FiguresCache:
         self.max_entries = max_entries
         self._entries: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
+        self._latest: dict[tuple[str, str], int] = {}  # the newest version seen of each store
         self.hits = self.misses = 0
 
     def get(self, session: Session, key: Hashable, compute: Callable[[], Any]) -> Any:
@@ -34,6 +35,7 @@ class FiguresCache:
         version = store_version(session)
         full_key = (version, key)
         with self._lock:
+            self._forget_older_than(version)
             if full_key in self._entries:
                 self._entries.move_to_end(full_key)
                 self.hits += 1
@@ -46,9 +48,23 @@ class FiguresCache:
                 self._entries.popitem(last=False)
         return value
 
+    def _forget_older_than(self, version: tuple[str, str, int]) -> None:
+        """Once a store moves on, its entries of earlier versions can never be served: drop them
+        (while ingest runs the version moves often, and each view would leave one behind)."""
+        store, number = version[:2], version[2]
+        if self._latest.get(store, -1) >= number:
+            return
+        self._latest[store] = number
+        for stale in [k for k in self._entries if k[0][:2] == store and k[0][2] < number]:
+            del self._entries[stale]
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._latest.clear()
 
 
 def store_version(session: Session) -> tuple[str, str, int]:
