@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
 MAX_ENTRIES = 2048
@@ -68,9 +68,26 @@ class FiguresCache:
 
 
 def store_version(session: Session) -> tuple[str, str, int]:
-    """(database address, epoch, version): changes whenever a listing's figures may have."""
-    epoch, version = session.execute(text("SELECT epoch, version FROM store_state WHERE id = 1")).one()
-    return str(session.get_bind().url), epoch, int(version)
+    """(database address, epoch, version): changes whenever a listing's figures may have.
+
+    Read once per session until it writes, commits or rolls back (a page asks several times).
+    """
+    known = session.info.get(_VERSION)
+    if known is None:
+        epoch, version = session.execute(text("SELECT epoch, version FROM store_state WHERE id = 1")).one()
+        known = session.info[_VERSION] = (str(session.get_bind().url), epoch, int(version))
+    return known
+
+
+_VERSION = "recruitwatch.store_version"
+
+
+def _forget_version(session: Session, *_args) -> None:
+    session.info.pop(_VERSION, None)
+
+
+for _moment in ("after_flush", "after_commit", "after_rollback", "after_soft_rollback"):
+    event.listen(Session, _moment, _forget_version)
 
 
 FIGURES = FiguresCache()
