@@ -226,6 +226,8 @@ def enrich(db: Path) -> None:
                 updated = dt.datetime(2024, 1, 1) + dt.timedelta(minutes=rng.randrange(800_000))
                 times.append(((updated - dt.timedelta(minutes=rng.randrange(100_000))).isoformat(" "), updated.isoformat(" "), incident.id))
             session.commit()
+        repository.tidy_incident_search(session)  # as the end of an ingest run does
+        session.commit()
     engine_for(url).dispose()
 
     con = sqlite3.connect(db)

@@ -106,3 +106,34 @@ def test_incidents_are_found_by_a_victim_name_written_in_another_script(db_url):
         latin = list_incidents(s, IncidentQuery(text="Firuz Davlatov", limit=50))
         cyrillic = list_incidents(s, IncidentQuery(text="Фируз Давлатов", limit=50))
         assert latin and {i.id for i in latin} <= {i.id for i in cyrillic}
+
+
+def test_an_ingest_run_leaves_the_incident_search_index_merged(db_url):
+    """Every linked report rewrites its incident's search text; SQLite's FTS5 keeps the old
+    entries until a merge, and searches slow down with them. A run ends with the merge."""
+    import pytest
+    from sqlalchemy import text
+
+    from recruitwatch.demo import demo_items
+    from recruitwatch.ingest import Ingestor
+    from recruitwatch.store import repository as repo
+    from recruitwatch.store.database import sessions
+    from recruitwatch.store.queries import IncidentQuery, count_incidents
+
+    if not db_url.startswith("sqlite"):
+        pytest.skip("FTS5 is SQLite's; PostgreSQL's GIN index needs no merge")
+    Ingestor(db_url).run(demo_items())
+    with sessions(db_url)() as s:
+        merged = s.execute(text("SELECT count(*) FROM incidents_fts_data")).scalar()
+        repo.tidy_incident_search(s)
+        s.commit()
+        assert s.execute(text("SELECT count(*) FROM incidents_fts_data")).scalar() == merged  # the run merged it
+        found = count_incidents(s, IncidentQuery(text="Uzbekistan"))
+        for _ in range(3):  # edits, as linking makes them
+            s.execute(text("UPDATE incidents SET search_text = search_text || ' '"))
+            s.commit()
+        assert s.execute(text("SELECT count(*) FROM incidents_fts_data")).scalar() > merged
+        repo.tidy_incident_search(s)
+        s.commit()
+        assert s.execute(text("SELECT count(*) FROM incidents_fts_data")).scalar() <= merged
+        assert count_incidents(s, IncidentQuery(text="Uzbekistan")) == found > 0

@@ -119,7 +119,14 @@ class Ingestor:
             self._store_batch(batch)
             if progress:
                 progress(len(batch))
+        self.tidy()
         return self.stats
+
+    def tidy(self) -> None:
+        """After a run that linked reports: the incident search index merged (see repo.tidy_incident_search)."""
+        if self.stats.screened_in:
+            with self._sessions() as session, session.begin():
+                repo.tidy_incident_search(session)
 
     def _store_batch(self, batch: list[SourceItem]) -> None:
         self.stats.seen += len(batch)

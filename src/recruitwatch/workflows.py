@@ -129,6 +129,9 @@ def reprocess(*, url: str | None = None, force: bool = False, progress: Callable
             done += 1
         if progress:
             progress(1)
+    if done:
+        with sessions(url)() as session, session.begin():
+            repo.tidy_incident_search(session)
     return done
 
 

@@ -157,6 +157,7 @@ class _Driver:
             clock = time.perf_counter()
         self._flush()
         self._report()
+        self.ingestor.tidy()
         return self.stats
 
     def _new_hashes(self, hashes: list[str]) -> set[str]:
