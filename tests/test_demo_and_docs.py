@@ -51,29 +51,38 @@ def test_every_setting_read_from_the_environment_is_declared_and_documented():
         assert setting.help
 
 
-def test_serve_prepares_everything_and_prints_the_admin_password_and_address(tmp_path):
-    """What `make run` does: demo data, a first admin with a one-time password, the app on a printed address."""
+def _start_serve(tmp_path, *args: str, seconds: float = 240):
+    """`recruitwatch serve ARGS` in tmp_path on a free port, read until it prints its address.
+    Returns (process, port, output so far)."""
     import os
-    import re
     import socket
     import subprocess
     import sys
     import time
-
-    import httpx
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "RECRUITWATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}", "COLUMNS": "200"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "recruitwatch", "serve", "--demo", "--port", str(port)],
+        [sys.executable, "-m", "recruitwatch", "serve", *args, "--port", str(port)],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
+    output, deadline = "", time.monotonic() + seconds
+    while "is serving on" not in output and time.monotonic() < deadline and process.poll() is None:
+        output += process.stdout.readline()
+    return process, port, output
+
+
+def test_serve_prepares_everything_and_prints_the_admin_password_and_address(tmp_path):
+    """What `make run` does: demo data, a first admin with a one-time password, the app on a printed address."""
+    import re
+    import time
+
+    import httpx
+
+    process, port, output = _start_serve(tmp_path, "--demo")
     try:
-        output, deadline = "", time.monotonic() + 240
-        while "is serving on" not in output and time.monotonic() < deadline and process.poll() is None:
-            output += process.stdout.readline()
         assert f"http://127.0.0.1:{port}" in output, output
         password = re.search(r"one-time password (\S+)", output).group(1)
         for _ in range(100):
@@ -95,25 +104,13 @@ def test_serve_prepares_everything_and_prints_the_admin_password_and_address(tmp
 def test_serve_with_several_workers_answers_from_each_process(tmp_path):
     """`serve --workers 2`: a supervisor and two worker processes, each building the app from the settings."""
     import os
-    import socket
-    import subprocess
-    import sys
     import time
 
     import httpx
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "RECRUITWATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'workers.db'}", "COLUMNS": "200"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "recruitwatch", "serve", "--workers", "2", "--port", str(port)],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    process, port, output = _start_serve(tmp_path, "--workers", "2", seconds=120)
+    deadline = time.monotonic() + 120
     try:
-        output, deadline = "", time.monotonic() + 120
-        while "is serving on" not in output and time.monotonic() < deadline and process.poll() is None:
-            output += process.stdout.readline()
         assert "with 2 worker processes" in output, output
         answers = []
         while len(answers) < 20 and time.monotonic() < deadline:

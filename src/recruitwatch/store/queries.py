@@ -205,20 +205,11 @@ def _conditions(session: Session, q: IncidentQuery, *, checked_per_row: bool = F
 _SortKey = tuple[ColumnElement, bool, type]  # expression, descending, type of its cursor value
 
 
-def _source_count() -> ColumnElement:
-    """How many documents (current reports) mention the incident: the `sources` sort."""
-    return (
-        select(func.count(func.distinct(Report.document_id)))
-        .select_from(Mention)
-        .join(Report, Mention.report_id == Report.id)
-        .where(Mention.incident_id == Incident.id, Report.current.is_(True))
-        .correlate(Incident)
-        .scalar_subquery()
-    )
-
-
 def _sort_keys(sort: str) -> list[_SortKey]:
-    """ORDER BY keys of a sort, ending with the id so that every row has a unique place (keyset paging)."""
+    """ORDER BY keys of a sort, ending with the id so that every row has a unique place (keyset paging).
+
+    `sources` is ordered in Python from the kept counts (_by_sources), not by the database.
+    """
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)} (got {sort!r})")
     descending, name = sort.startswith("-"), sort.lstrip("-")
@@ -228,8 +219,6 @@ def _sort_keys(sort: str) -> list[_SortKey]:
         keys = [(func.coalesce(Incident.date, undated_as), descending, str)]
     elif name == "updated":
         keys = [(Incident.updated_at, descending, dt.datetime)]
-    elif name == "sources":
-        keys = [(_source_count(), descending, int)]
     return [*keys, (Incident.id, descending, int)]
 
 
@@ -288,7 +277,7 @@ def _sorted_keys(session: Session, q: IncidentQuery, limit: int, offset: int = 0
 
     Only the keys are sorted: sorting whole rows (fields, search text) costs several times more.
     """
-    keys = _sort_keys(q.sort)
+    keys = _sort_keys(q.sort)  # checks the sort
     kind = "incidents" + q.sort
     if q.sort.lstrip("-") == "sources":
         return _by_sources(session, q, limit, offset), kind
