@@ -20,20 +20,24 @@ def _schema_differences(url: str) -> list:
     return [d for d in differences if not (isinstance(d, tuple) and outside_models(d))]
 
 
+def _downgrade(url: str, revision: str) -> None:
+    from alembic import command
+
+    from recruitwatch.store.database import alembic_config
+
+    config = alembic_config(url)
+    with engine_for(url).begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
 def test_an_empty_database_is_migrated_to_the_models(db_url):
     assert current_revision(db_url) is not None
     assert _schema_differences(db_url) == []
 
 
 def test_a_database_of_the_previous_release_is_brought_forward(db_url):
-    from alembic import command
-
-    from recruitwatch.store.database import alembic_config
-
-    config = alembic_config(db_url)
-    with engine_for(db_url).begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0001")
+    _downgrade(db_url, "0001")
     assert current_revision(db_url) == "0001"
     upgrade(db_url)
     assert _schema_differences(db_url) == []
@@ -42,11 +46,10 @@ def test_a_database_of_the_previous_release_is_brought_forward(db_url):
 def test_a_store_with_incidents_at_the_last_release_keeps_them_and_its_figures_follow_changes(db_url):
     """0005 was the last release before the store's version counter and sort indexes: a store
     with data there comes forward with its incidents listed in order and counts that move."""
-    from alembic import command
     from sqlalchemy import text
 
     from recruitwatch.store import queries, review
-    from recruitwatch.store.database import alembic_config, sessions
+    from recruitwatch.store.database import sessions
     from recruitwatch.store.queries import IncidentQuery
 
     from .store_helpers import new_incident
@@ -55,10 +58,7 @@ def test_a_store_with_incidents_at_the_last_release_keeps_them_and_its_figures_f
         for n, date in enumerate(["2024-03", None, "2025-01-02", "2023"], 1):
             new_incident(s, n, victim_nationalities=["UZ"], date=date)
         s.commit()
-    config = alembic_config(db_url)
-    with engine_for(db_url).begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0005")
+    _downgrade(db_url, "0005")
     assert current_revision(db_url) == "0005"
     upgrade(db_url)
     assert _schema_differences(db_url) == []

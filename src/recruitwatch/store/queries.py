@@ -229,20 +229,11 @@ def _ordered(query: Select, keys: list[_SortKey], columns: list | None = None) -
 
 
 def _after(keys: list[_SortKey], values: list) -> ColumnElement:
-    """Rows strictly after `values` in the sort order: (k1 > v1) OR (k1 = v1 AND k2 > v2) OR …
-
-    Written as one row-value comparison when every key runs the same way, which both SQLite
-    and PostgreSQL answer by seeking in the sort's index instead of reading from its start.
-    """
-    if len({descending for _e, descending, _t in keys}) == 1:
-        row = tuple_(*(expr for expr, _d, _t in keys))
-        bound = tuple_(*(literal(v) for v in values))
-        return row < bound if keys[0][1] else row > bound
-    clauses = []
-    for i, (expr, descending, _t) in enumerate(keys):
-        equal = [k == v for (k, _d, _t2), v in zip(keys[:i], values[:i], strict=True)]
-        clauses.append(and_(*equal, expr < values[i] if descending else expr > values[i]))
-    return or_(*clauses)
+    """Rows strictly after `values` in the sort order, as one row-value comparison (every key of a
+    sort runs the same way), which SQLite and PostgreSQL answer by seeking in the sort's index."""
+    row = tuple_(*(expr for expr, _d, _t in keys))
+    bound = tuple_(*(literal(v) for v in values))
+    return row < bound if keys[0][1] else row > bound
 
 
 def _encode_cursor(kind: str, values) -> str:

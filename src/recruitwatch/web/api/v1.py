@@ -88,7 +88,7 @@ def incident(incident_id: RecordId, who: Viewer = Depends(PUBLIC), session: Sess
         audit.record(session, actor=who.user.username, action=audit.READ, object_type="incident", object_id=incident_id,
                      detail={"via": "api"})
         session.commit()
-    record = IncidentOut(**incident_out(context["raw_incident"], who)).model_dump()
+    record = incident_out(context["raw_incident"], who)
     sources = [
         {
             "document_id": d["id"], "url": d["url"], "title": d["title"], "published": d["published"],
