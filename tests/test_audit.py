@@ -212,3 +212,46 @@ def test_the_command_verifies_lists_and_exits_7_on_a_tampered_log(db_url):
     assert tampered.returncode == 7
     assert tampered.stdout.decode().splitlines() == ["entry 1: its content does not match its hash (edited)"]
     assert "altered" in tampered.stderr.decode()
+
+
+def test_staff_reads_of_names_in_lists_searches_and_documents_are_logged_once_per_request(db_url):
+    """A viewer who reads 3 names through one list request leaves one entry naming the 3 incidents;
+    reading records without names, or reading as the public, leaves none."""
+    from recruitwatch.store.database import sessions
+    from recruitwatch.store.models import AuditEntry
+    from recruitwatch.web.app import create_app
+
+    from .store_helpers import new_incident
+
+    with sessions(db_url)() as session:
+        named = [new_incident(session, n, victim_names=[f"Alisher {surname}"], methods=["threat"]).id
+                 for n, surname in enumerate(("Karimov", "Yusupov", "Rashidov"), 1)]
+        nameless = new_incident(session, 4, methods=["threat"]).id
+        session.commit()
+    make_user(db_url, "vic", "viewer")
+    with TestClient(create_app(db_url)) as client:
+        client.get("/incidents")
+        client.get("/api/v1/incidents")  # the public: nothing to log
+        sign_in(client, "vic")
+        with sessions(db_url)() as session:
+            before = session.query(AuditEntry).count()
+        assert client.get("/incidents").status_code == 200
+        assert client.get("/api/v1/incidents", params={"limit": 2, "sort": "id"}).status_code == 200
+        assert client.get("/api/v1/search", params={"q": "Karimov"}).status_code == 200
+        assert client.get("/api/v1/documents").status_code == 200
+        assert client.get("/documents/1").status_code == 200
+        assert client.get("/api/v1/documents/2").status_code == 200
+        assert client.get("/api/v1/incidents", params={"nationality": "XX"}).status_code == 200  # nothing read
+    with sessions(db_url)() as session:
+        reads = [(e.object_type, e.detail) for e in session.query(AuditEntry).order_by(AuditEntry.id).offset(before)]
+    assert reads == [
+        ("incident", {"via": "list", "ids": named}),
+        ("incident", {"via": "api list", "ids": named[:2]}),
+        ("incident", {"via": "api search", "ids": [named[0]]}),
+        ("document", {"via": "api search", "ids": [1]}),
+        ("document", {"via": "api list", "ids": [1, 2, 3, 4]}),
+        ("document", {"via": "page", "ids": [1]}),
+        ("document", {"via": "api", "ids": [2]}),
+    ]
+    assert nameless not in named and "Karimov" not in repr(reads)
+    assert _verify(db_url).ok

@@ -137,3 +137,19 @@ def test_a_reviewer_form_without_its_token_changes_nothing(app, db_url):
     token = csrf_of(client.get("/incidents/1").text)
     assert client.post("/incidents/1/confirm", data={"csrf_token": token}, follow_redirects=False).status_code == 303
     assert client.get("/api/v1/incidents/1").json()["review_state"] == "verified"
+
+
+@pytest.mark.parametrize("number", ["99999999999999999999999", "9223372036854775808", "²", "-1", "0x10"])
+def test_huge_or_odd_numbers_in_review_forms_get_the_forms_refusal(app, db_url, number):
+    make_user(db_url, "ana", "analyst")
+    client = TestClient(app)
+    sign_in(client, "ana")
+    token = csrf_of(client.get("/incidents/1").text)
+    forms = [
+        ("/incidents/1/merge", {"other": number}),
+        ("/incidents/1/correct", {"field": "victim_count", "value": number}),
+        ("/incidents/1/split", {"mention": number}),
+    ]
+    for action, data in forms:
+        answer = client.post(action, data={**data, "csrf_token": token, "reason": "test"}, follow_redirects=False)
+        assert answer.status_code == 400, (action, number, answer.status_code)

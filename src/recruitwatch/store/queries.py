@@ -7,8 +7,6 @@ an incident's detail and the changes feed for mirrors.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import json
 import re
@@ -29,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, defer
 
+from ..security.crypto import KeyRingError, key_ring
 from ..text.search_keys import query_terms
 from . import repository as repo
 from .figures_cache import FIGURES
@@ -71,6 +70,7 @@ class IncidentQuery:
     review_state: str | None = None
     date_from: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD: compared as text, so prefixes work
     date_to: str | None = None
+    text_in_documents: bool = True  # `text` also matches the texts of the documents reporting an incident
     limit: int = 50
     offset: int = 0
     sort: str = "-date"  # one of SORTS; "-" is descending
@@ -188,15 +188,18 @@ def _conditions(session: Session, q: IncidentQuery, *, checked_per_row: bool = F
         )
     if q.text:
         incident_hits = _matching_ids(session, "incidents", q.text, ranked=False)
-        document_hits = _matching_ids(session, "documents", q.text, ranked=False)
-        if incident_hits is None or document_hits is None:
+        if incident_hits is None:
             return None
-        from_documents = (
-            select(Mention.incident_id)
-            .join(Report, Mention.report_id == Report.id)
-            .where(Report.document_id.in_(select(document_hits.subquery().c.id)))
-        )
-        conditions.append(incident_id.in_(select(incident_hits.subquery().c.id)) | incident_id.in_(from_documents))
+        matched = incident_id.in_(select(incident_hits.subquery().c.id))
+        if q.text_in_documents:
+            document_hits = _matching_ids(session, "documents", q.text, ranked=False)
+            from_documents = (
+                select(Mention.incident_id)
+                .join(Report, Mention.report_id == Report.id)
+                .where(Report.document_id.in_(select(document_hits.subquery().c.id)))
+            )
+            matched = matched | incident_id.in_(from_documents)
+        conditions.append(matched)
     return conditions
 
 
@@ -236,16 +239,20 @@ def _after(keys: list[_SortKey], values: list) -> ColumnElement:
     return row < bound if keys[0][1] else row > bound
 
 
+CURSOR_CONTEXT = "cursor"
+
+
 def _encode_cursor(kind: str, values) -> str:
+    """A cursor sealed with the key ring: its sort values (an incident's exact date among them)
+    are the server's to read, never the client's, who sees dates only as precisely as allowed."""
     plain = [v.isoformat() if isinstance(v, dt.datetime) else v for v in values]
-    raw = json.dumps([kind, plain], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return key_ring().encrypt(json.dumps([kind, plain], separators=(",", ":")), CURSOR_CONTEXT)
 
 
 def _decode_cursor(cursor: str, kind: str, types: list[type]) -> list:
     """The values of a cursor made by _encode_cursor for the same listing and sort, or ValueError."""
     try:
-        found_kind, values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        found_kind, values = json.loads(key_ring().decrypt(cursor, CURSOR_CONTEXT))
         if found_kind != kind or len(values) != len(types):
             raise ValueError
         out = []
@@ -256,7 +263,7 @@ def _decode_cursor(cursor: str, kind: str, types: list[type]) -> list:
                 raise ValueError
             out.append(value)
         return out
-    except (ValueError, TypeError, binascii.Error):
+    except (ValueError, TypeError, KeyRingError):
         raise ValueError("invalid cursor: pass the next_cursor of the previous page with the same sort and filters") from None
 
 
@@ -344,7 +351,8 @@ def incident_page(session: Session, q: IncidentQuery) -> tuple[list[ListedIncide
 
 def _filters_key(q: IncidentQuery) -> tuple:
     """What of q decides which incidents match (not the order or the page)."""
-    return tuple(getattr(q, attr) for attr in (*VALUE_FILTERS, "text", "language", "review_state", "date_from", "date_to"))
+    return tuple(getattr(q, attr) for attr in (*VALUE_FILTERS, "text", "text_in_documents", "language", "review_state",
+                                                "date_from", "date_to"))
 
 
 def count_incidents(session: Session, q: IncidentQuery) -> int:
