@@ -134,8 +134,13 @@ ATTACKS = [
 ]
 
 
-def test_no_public_route_tells_a_name_a_path_a_phone_or_a_day(hostile):
+@pytest.mark.parametrize("role", [None, "caseworker"])  # a caseworker sees incidents as the public does
+def test_no_public_route_tells_a_name_a_path_a_phone_or_a_day(hostile, db_url, role):
     client, ids = hostile
+    if role:
+        make_user(db_url, "kamila", role)
+        sign_in(client, "kamila")
+        assert client.get("/account").status_code == 200
     paths = _public_get_paths(client.app, ids)
     assert "/api/v1/incidents" in paths and "/export.xlsx" in paths and f"/incidents/{ids[0]}" in paths
     for path in paths:
