@@ -26,7 +26,7 @@ PHONE = "+992 93 123 4567"
 FOLDER = "/srv/intake"
 FILE_NAME = f"{FOLDER}/{GIVEN} {SURNAME} - statement to lawyer, tel {PHONE}.txt"
 UNPUBLISHED_NAMES = ("Farrukh", "Qodirov")  # of an incident nobody has verified
-INCIDENT_DAYS = ("2024-02-14", "2024-02-20", "2023-11-05", "2024-03-03")
+INCIDENT_DAYS = ("2024-02-14", "2024-02-09", "2023-11-05", "2024-03-03")
 PUBLISHED_DAYS = ("2024-02-15", "2024-02-21", "2024-02-16")
 SECRETS = (SURNAME, CYRILLIC_SURNAME, GIVEN, "Toshmatova", "Zarina", *UNPUBLISHED_NAMES, PHONE, "123 4567",
            FOLDER, "statement to lawyer", "raw-document-word", *INCIDENT_DAYS, *PUBLISHED_DAYS)
@@ -244,3 +244,13 @@ def test_any_public_query_tells_nothing_more(hostile, path, params):
     client, _ids = hostile
     params = params if path != "/api/v1/search" or "q" in params else {**params, "q": "x"}
     _assert_tells_nothing(client.get(path, params=params), f"GET {path} {params}", params)
+
+
+def test_the_public_date_order_tells_no_day_within_a_month(hostile):
+    """Incidents of one month come in the same order whichever comes first by day: the order,
+    unlike the record, would otherwise tell the day (Zarina's 9 February before Dilshod's 14th)."""
+    client, ids = hostile
+    for sort in ("-date", "date"):
+        listed = [i["id"] for i in client.get("/api/v1/incidents", params={"sort": sort}).json()["items"]]
+        february = [i for i in listed if i in ids[:2]]
+        assert february == sorted(february, reverse=sort.startswith("-")), sort

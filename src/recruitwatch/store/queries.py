@@ -71,6 +71,7 @@ class IncidentQuery:
     date_from: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD: compared as text, so prefixes work
     date_to: str | None = None
     text_in_documents: bool = True  # `text` also matches the texts of the documents reporting an incident
+    date_precision: str = "day"  # the date sorts order by the date cut to this: day | month | year
     limit: int = 50
     offset: int = 0
     sort: str = "-date"  # one of SORTS; "-" is descending
@@ -208,10 +209,15 @@ def _conditions(session: Session, q: IncidentQuery, *, checked_per_row: bool = F
 _SortKey = tuple[ColumnElement, bool, type]  # expression, descending, type of its cursor value
 
 
-def _sort_keys(sort: str) -> list[_SortKey]:
+_DATE_LENGTH = {"day": 10, "month": 7, "year": 4}
+
+
+def _sort_keys(sort: str, date_precision: str = "day") -> list[_SortKey]:
     """ORDER BY keys of a sort, ending with the id so that every row has a unique place (keyset paging).
 
     `sources` is ordered in Python from the kept counts (_by_sources), not by the database.
+    Dates are ordered at `date_precision`: within a month the public's order must not tell
+    which day came first.
     """
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)} (got {sort!r})")
@@ -219,7 +225,10 @@ def _sort_keys(sort: str) -> list[_SortKey]:
     keys: list[_SortKey] = []
     if name == "date":  # undated incidents last either way; literals, not parameters, so the indexes of migration 0007 match
         undated_as = literal_column("'0000'" if descending else "'9999'")
-        keys = [(func.coalesce(Incident.date, undated_as), descending, str)]
+        date = func.coalesce(Incident.date, undated_as)
+        if date_precision != "day":  # no index serves this: the matches are sorted (the public's few)
+            date = func.substr(date, literal_column("1"), literal_column(str(_DATE_LENGTH[date_precision])))
+        keys = [(date, descending, str)]
     elif name == "updated":
         keys = [(Incident.updated_at, descending, dt.datetime)]
     return [*keys, (Incident.id, descending, int)]
@@ -275,8 +284,9 @@ def _sorted_keys(session: Session, q: IncidentQuery, limit: int, offset: int = 0
 
     Only the keys are sorted: sorting whole rows (fields, search text) costs several times more.
     """
-    keys = _sort_keys(q.sort)  # checks the sort
-    kind = "incidents" + q.sort
+    keys = _sort_keys(q.sort, q.date_precision)  # checks the sort
+    coarse = q.sort.lstrip("-") == "date" and q.date_precision != "day"
+    kind = "incidents" + q.sort + (f"@{q.date_precision}" if coarse else "")  # a cursor serves its own order only
     if q.sort.lstrip("-") == "sources":
         return _by_sources(session, q, limit, offset), kind
     conditions = _conditions(session, q, checked_per_row=_page_from_sort_index(session, q))
@@ -313,6 +323,8 @@ def _page_from_sort_index(session: Session, q: IncidentQuery) -> bool:
     """
     if session.get_bind().dialect.name != "sqlite" or q.sort.lstrip("-") == "sources":
         return False
+    if q.sort.lstrip("-") == "date" and q.date_precision != "day":
+        return False  # no index holds the coarser date
     matched = count_incidents(session, q)
     return matched * BROAD_SHARE >= count_incidents(session, IncidentQuery()) and matched > 0
 

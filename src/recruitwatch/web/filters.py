@@ -63,6 +63,7 @@ def parse_filters(params: Mapping[str, str], who: Viewer, *, limit: int = PAGE_S
         date_from=clean.get("date_from"),
         date_to=clean.get("date_to"),
         text_in_documents=who.sees_personal_data,  # document texts name people: the public searches what it reads
+        date_precision="day" if who.sees_personal_data else policy().date_precision,  # order tells no day either
         limit=limit,
     )
     query.sort = clean.get("sort", "-date")
