@@ -374,6 +374,26 @@ class Case(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class Suggestion(Base):
+    """A value proposed for one field of an incident from outside its reports (today: a linked appeal), until an
+    analyst accepts or dismisses it. Only closed-list values, a month and ids: never personal data."""
+
+    __tablename__ = "incident_suggestions"
+    __table_args__ = (Index("ix_incident_suggestions_incident_state", "incident_id", "state"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)  # the source
+    field: Mapped[str] = mapped_column(String(32))
+    value: Mapped[object] = mapped_column(JSON)  # the contract's value: a list or one code
+    reported_month: Mapped[str | None] = mapped_column(String(7))  # YYYY-MM the appeal came in
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending | accepted | dismissed
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class CaseFile(Base):
     """A file sent with an appeal: encrypted bytes, with the SHA-256 of the original kept in clear."""
 

@@ -716,6 +716,10 @@ def change_summary(action: str, detail: dict) -> str:
         parts.append(f"{state.get('before')} → {state.get('after')}")
     if action == "linked" and detail.get("report_id"):
         parts.append(f"report {detail['report_id']} linked: {detail.get('why', '')}".rstrip(": "))
+    if action == "linked" and detail.get("case_id"):
+        parts.append(f"case #{detail['case_id']} linked; suggested: {', '.join(detail.get('suggested') or ()) or 'nothing'}")
+    if detail.get("suggestion_id"):
+        parts.append(f"suggestion {detail['suggestion_id']} from case #{detail.get('case_id')} for {detail.get('field')}")
     changed = detail.get("changed") or {}
     if changed:
         parts.append("changed " + ", ".join(sorted(changed)))

@@ -101,9 +101,11 @@ def incident_page(incident_id: RecordId, request: Request, who: Viewer = Depends
     if who.sees_personal_data:
         audit.record(session, actor=who.user.username, action=audit.READ, object_type="incident", object_id=incident_id)
         session.commit()
+    # Incident staff see the suggestions waiting for review (analysts and admins decide them); the public and caseworkers never do.
+    suggestions = review.pending_suggestions(session, context["raw_incident"]) if who.is_staff else []
     return render(
         request, "incident.html", who, **{k: v for k, v in context.items() if k != "raw_incident"},
-        grades=review.RELIABILITY_GRADES, fields=INCIDENT_FIELDS,
+        suggestions=suggestions, grades=review.RELIABILITY_GRADES, fields=INCIDENT_FIELDS,
         choices={"victim_status": VICTIM_STATUSES, "perpetrators": PERPETRATORS, "methods": METHODS, "outcomes": OUTCOMES},
         message=request.query_params.get("done"),
     )
@@ -137,13 +139,13 @@ def highlight(text: str, evidence: list[dict]) -> list[tuple[str, dict | None]]:
 # -- review actions: analysts and admins; each needs a CSRF token and leaves a history entry
 
 
-async def _act(request: Request, who: Viewer, session: Session, incident_id: RecordId, action) -> Response:
+async def _act(request: Request, who: Viewer, session: Session, incident_id: RecordId, action, detail: dict | None = None) -> Response:
     form = await checked_form(request, who)
     reason = (form.get("reason") or "").strip()[:2000]
     try:
         target = action(form, reason)
         audit.record(session, actor=who.user.username, action=audit.UPDATE, object_type="incident", object_id=incident_id,
-                     detail={"action": request.url.path.rsplit("/", 1)[-1]})
+                     detail={"action": request.url.path.rsplit("/", 1)[-1], **(detail or {})})
         session.commit()
     except (review.ReviewError, ValueError) as exc:
         session.rollback()
@@ -178,6 +180,20 @@ async def correct(incident_id: RecordId, request: Request, who: Viewer = Depends
         review.correct(session, incident_id, field, parse_value(field, form.get("value", "")), actor=who.user.username, reason=reason)
 
     return await _act(request, who, session, incident_id, action)
+
+
+@router.post("/incidents/{incident_id}/suggestions/{suggestion_id}/accept")
+async def accept_suggestion(incident_id: RecordId, suggestion_id: RecordId, request: Request, who: Viewer = Depends(Allow(*REVIEWERS)),
+                            session: Session = Depends(db)) -> Response:
+    return await _act(request, who, session, incident_id, lambda form, reason: review.accept_suggestion(
+        session, incident_id, suggestion_id, actor=who.user.username, reason=reason) and None, {"suggestion_id": suggestion_id})
+
+
+@router.post("/incidents/{incident_id}/suggestions/{suggestion_id}/dismiss")
+async def dismiss_suggestion(incident_id: RecordId, suggestion_id: RecordId, request: Request, who: Viewer = Depends(Allow(*REVIEWERS)),
+                             session: Session = Depends(db)) -> Response:
+    return await _act(request, who, session, incident_id, lambda form, reason: review.dismiss_suggestion(
+        session, incident_id, suggestion_id, actor=who.user.username, reason=reason) and None, {"suggestion_id": suggestion_id})
 
 
 def parse_value(field: str, raw: str):
