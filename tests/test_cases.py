@@ -728,3 +728,12 @@ def test_the_users_command_makes_caseworkers(db_url):
     added = run_cli("users", "add", "kamila", "--role", "caseworker")
     assert added.returncode == 0, added.stderr
     assert "kamila\tcaseworker" in run_cli("users", "list").stdout.decode()
+
+
+@pytest.mark.parametrize("number", ["9223372036854775808", "99999999999999999999", "9" * 5000, "١٢", "-1"])
+def test_a_huge_or_odd_caseworker_number_in_the_assign_form_is_a_clear_400(app, db_url, number):
+    code, _ = _appeal(app, consent="yes")
+    case_id = _case_id(db_url, code)
+    worker = _signed_in(app, db_url, "kamila", "caseworker")
+    answer = post_form(worker, f"/cases/{case_id}", f"/cases/{case_id}/assign", {"user_id": number})
+    assert answer.status_code == 400 and "choose a caseworker from the list" in answer.text

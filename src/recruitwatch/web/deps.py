@@ -23,8 +23,9 @@ from ..store import accounts
 from ..store.models import User, WebSession
 from .i18n import LANGUAGES, pick_language
 
+MAX_RECORD_NUMBER = 2_147_483_647  # the databases' integer range
 # A record number in a path: positive and within the databases' integer range (never a 500 on a huge number).
-RecordId = Annotated[int, FastAPIPath(ge=1, le=2_147_483_647)]
+RecordId = Annotated[int, FastAPIPath(ge=1, le=MAX_RECORD_NUMBER)]
 
 SESSION_COOKIE = "rw_session"
 LANGUAGE_COOKIE = "rw_lang"

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from ..publish.redact import coarsen_date
 from ..store.queries import IncidentQuery
-from .deps import Viewer
+from .deps import MAX_RECORD_NUMBER, Viewer
 from .views import policy
 
 FILTER_PARAMS = ("q", "nationality", "status", "region", "perpetrator", "method", "outcome", "language",
@@ -68,9 +68,6 @@ def parse_filters(params: Mapping[str, str], who: Viewer, *, limit: int = PAGE_S
     )
     query.sort = clean.get("sort", "-date")
     return query, clean
-
-
-MAX_RECORD_NUMBER = 2_147_483_647  # the databases' integer range
 
 
 def record_number(raw: str | None) -> int | None:

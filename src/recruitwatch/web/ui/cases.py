@@ -10,7 +10,6 @@ writes the timeline.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import urllib.parse
 from collections.abc import Callable, Iterator
 
@@ -24,15 +23,15 @@ from ...security.roles import CASE_STAFF
 from ...store import audit, cases
 from ...store.models import Case
 from ..appeal_text import translator
-from ..deps import Allow, Viewer, checked_form, db
+from ..deps import MAX_RECORD_NUMBER, Allow, Viewer, checked_form, db
+from ..filters import record_number
 from ..i18n import N_
 from ..render import render
 
 router = APIRouter(include_in_schema=False)
 CASE_ONLY = Allow(*CASE_STAFF)
-MAX_RECORD_ID = 2_147_483_647  # the databases' integer range
-CaseId = Path(ge=1, le=MAX_RECORD_ID)
-FileId = Path(ge=1, le=MAX_RECORD_ID)
+CaseId = Path(ge=1, le=MAX_RECORD_NUMBER)
+FileId = Path(ge=1, le=MAX_RECORD_NUMBER)
 
 # Words the store writes and these pages show with _(word).
 STATUS_NAMES = {"new": N_("new"), "triaged": N_("triaged"), "in_progress": N_("in progress"),
@@ -151,9 +150,10 @@ async def change_status(request: Request, case_id: int = CaseId, who: Viewer = D
 async def assign(request: Request, case_id: int = CaseId, who: Viewer = Depends(CASE_ONLY), session: Session = Depends(db)) -> Response:
     def action(case: Case, form: dict, actor: str) -> None:
         raw = form.get("user_id", "").strip()
-        if raw and not raw.isdigit():
+        user_id = record_number(raw)
+        if raw and user_id is None:
             raise ValueError("choose a caseworker from the list")
-        cases.assign(session, case, int(raw) if raw else None, actor=actor)
+        cases.assign(session, case, user_id, actor=actor)
 
     return await _act(request, who, session, case_id, "assign", action)
 
@@ -200,10 +200,10 @@ async def record_consent(request: Request, case_id: int = CaseId, who: Viewer = 
 
 def incident_number(raw: str) -> int:
     """The incident number typed in a form: digits (a leading # allowed) within the databases' integer range."""
-    number = (raw or "").strip().removeprefix("#")
-    if not re.fullmatch(r"[0-9]{1,10}", number) or not 0 < int(number) <= MAX_RECORD_ID:
+    number = record_number((raw or "").strip().removeprefix("#"))
+    if not number:
         raise ValueError("give the number of the incident, as on its page (/incidents/NUMBER)")
-    return int(number)
+    return number
 
 
 @router.post("/cases/{case_id}/link")

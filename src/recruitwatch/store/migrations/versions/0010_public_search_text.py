@@ -1,7 +1,7 @@
 """incidents' search text without the date: the public searches it, and the day is not public
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from recruitwatch.store.repository import incident_search_text
 
 revision = "0010"
-down_revision = "0007"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
