@@ -200,8 +200,10 @@ def changes(
     who: Viewer = Depends(PUBLIC),
     session: Session = Depends(db),
 ) -> ChangesOut:
-    items = queries.changes_since(session, since, limit=limit)
+    read = queries.changes_since(session, since, limit=limit)
+    items = read
     if who.visible_states is not None:
-        visible = queries.published_ids(session, {c["incident_id"] for c in items})
-        items = [c for c in items if c["incident_id"] in visible or c["kind"] in ("deleted", "merged")]
-    return ChangesOut(items=items, next_since=items[-1]["id"] if items else since)
+        visible = queries.published_ids(session, {c["incident_id"] for c in read})
+        items = [c for c in read if c["incident_id"] in visible or c["kind"] in ("deleted", "merged")]
+    # Past everything read, shown or not: a page of changes the viewer may not see must not stall a mirror.
+    return ChangesOut(items=items, next_since=read[-1]["id"] if read else since)
