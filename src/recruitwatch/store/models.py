@@ -16,6 +16,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Float,
@@ -330,11 +331,13 @@ class OutletGrade(Base):
 class AuditEntry(Base):
     """One line of the append-only audit log: every read of personal data and every change.
 
-    Each entry's hash covers its content and the previous entry's hash, so an
-    edited or deleted entry breaks the chain (`recruitwatch audit verify`).
+    Each entry's hash covers its content and the previous entry's hash, and its
+    MAC, made with a key kept outside the database, covers its id and hash, so
+    an edited, forged or deleted entry shows (`recruitwatch audit verify`).
     """
 
     __tablename__ = "audit_log"
+    __table_args__ = (CheckConstraint("id >= 1", name="ck_audit_log_id_positive"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -345,6 +348,8 @@ class AuditEntry(Base):
     detail: Mapped[dict] = mapped_column(JSON, default=dict)  # never personal data itself
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    key_id: Mapped[str | None] = mapped_column(String(64))  # the key ring's key the MAC key derives from; None: legacy
+    mac: Mapped[str | None] = mapped_column(String(64))  # HMAC-SHA256 of id and hash (store/audit.py); None: legacy
 
 
 class Case(Base):

@@ -1,14 +1,14 @@
 """incident suggestions: a linked appeal's anonymised answers wait for an analyst instead of changing the incident
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
