@@ -137,3 +137,24 @@ def test_a_reviewer_form_without_its_token_changes_nothing(app, db_url):
     token = csrf_of(client.get("/incidents/1").text)
     assert client.post("/incidents/1/confirm", data={"csrf_token": token}, follow_redirects=False).status_code == 303
     assert client.get("/api/v1/incidents/1").json()["review_state"] == "verified"
+
+
+def test_a_token_of_an_account_that_must_change_its_password_gets_nothing(app, db_url):
+    """Not even the public view: a token that is presented and not usable is refused, on every route."""
+    from recruitwatch.security.accounts import create_user
+    from recruitwatch.store.accounts import add_api_token
+    from recruitwatch.store.database import transaction
+
+    with transaction(db_url) as session:
+        user = create_user(session, "newbie", "analyst").user  # a one-time password, not changed yet
+        token = add_api_token(session, user, "made before a reset")
+    client = TestClient(app, headers={"Authorization": f"Bearer {token}"})
+    answered = {}
+    for route in _routes(app):
+        for method in sorted(route.methods - {"HEAD"}):
+            response = client.request(method, _concrete(route.path), follow_redirects=False)
+            if response.status_code != 401:
+                answered[f"{method} {route.path}"] = response.status_code
+    assert answered == {}
+    refused = client.get("/api/v1/incidents")
+    assert "change its one-time password" in refused.json()["error"]

@@ -27,6 +27,7 @@ from .deps import (
     MustEnrolTwoStep,
     NotSignedIn,
     Viewer,
+    bearer_token,
 )
 from .headers import SecurityHeaders
 from .i18n import N_, pick_language
@@ -97,7 +98,7 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
-        if _is_api(request):
+        if _is_api(request) or bearer_token(request) is not None:  # a script is told, not sent to a sign-in form
             return JSONResponse({"error": str(exc)}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={_quote(target)}", status_code=303)
