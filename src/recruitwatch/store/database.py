@@ -69,13 +69,22 @@ def alembic_config(url: str | None = None):
 
 
 def upgrade(url: str | None = None, revision: str = "head") -> None:
-    """Bring the database schema to `revision` (creating the database if it is new)."""
+    """Bring the database schema to `revision` (creating the database if it is new).
+
+    Every command that opens the store starts here, so at the current schema the key
+    ring is checked against what the store holds too (KeyRingError if it cannot open it).
+    """
     from alembic import command
+
+    from .encrypted import check_key_ring
 
     config = alembic_config(url)
     with engine_for(url or database_url()).begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+    if revision == "head":
+        with sessions(url)() as session:
+            check_key_ring(session)
 
 
 def current_revision(url: str | None = None) -> str | None:

@@ -1,4 +1,8 @@
-"""Which columns hold encrypted personal data, and re-encrypting them all under the current key.
+"""Which columns hold encrypted personal data, whether the key ring opens them, and re-encrypting them.
+
+Opening a store: `check_key_ring` makes the key file only for a store that
+holds nothing sealed yet, and stops with what to do when the store holds
+sealed values and the key file is missing or lacks their key.
 
 Rotation: `security.crypto.add_current_key` puts a new key first in the key
 file; `rotate` then re-seals every value still under an older key, batch by
@@ -12,10 +16,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..security.crypto import key_ring
+from ..security.crypto import (
+    PREFIX,
+    KeyRing,
+    KeyRingError,
+    key_file_path,
+    key_origin,
+    key_ring,
+    load_key_ring,
+)
 from . import repository as repo
 from .models import NAMES_CONTEXT, Case, CaseEvent, CaseFile, Incident, User
 
@@ -39,6 +51,63 @@ ENCRYPTED_COLUMNS = (
     EncryptedColumn(CaseFile, "content_enc", "case_file.content"),
 )
 BATCH = 200
+KEY_ID_HEAD = 100  # characters of a sealed value read to learn its key id
+
+
+def sealed_key_ids(session: Session) -> dict[str, set[str]]:
+    """Per encrypted column that holds values: the key ids its oldest and newest values were sealed with.
+
+    Two LIMIT 1 queries per column along its primary key, reading only each value's head: a
+    sample cheap enough for every start, not a proof that every value opens.
+    """
+    found: dict[str, set[str]] = {}
+    for column in ENCRYPTED_COLUMNS:
+        attribute = getattr(column.model, column.attribute)
+        ids = set()
+        for order in (column.model.id.asc(), column.model.id.desc()):
+            head = session.scalar(
+                select(func.substr(attribute, 1, KEY_ID_HEAD)).where(attribute.is_not(None)).order_by(order).limit(1)
+            )
+            prefix, _, rest = _as_token(head or "").partition(":")
+            if prefix == PREFIX and ":" in rest:
+                ids.add(rest.split(":", 1)[0])
+        if ids:
+            found[f"{column.model.__tablename__}.{column.attribute}"] = ids
+    return found
+
+
+def check_key_ring(session: Session) -> KeyRing:
+    """The key ring, checked against the store before anything is done with it.
+
+    A store with nothing sealed yet (a fresh install) gets a new key file if it has none.
+    A store with sealed values needs the key ring that sealed them: a missing key file,
+    or one without their key, stops here with what to do. (A new key would leave the
+    stored data unreadable and seal new data under a key that is not backed up.)
+    """
+    sealed = sealed_key_ids(session)
+    if not sealed:
+        load_key_ring(create=True)
+        return key_ring()
+    columns = ", ".join(sorted(sealed))
+    try:
+        ring = key_ring()
+    except KeyRingError as exc:
+        if key_origin() != "RECRUITWATCH_KEY" and not key_file_path().exists():
+            raise KeyRingError(
+                f"the store holds encrypted personal data ({columns}) but there is no key file at {key_file_path()}: "
+                "restore the key file from your backup to that place, or set RECRUITWATCH_KEY_FILE to where it is. "
+                "No new key was made: it could not open the stored data"
+            ) from None
+        raise KeyRingError(f"the store holds encrypted personal data ({columns}) but its keys cannot be read: {exc}") from None
+    missing = sorted({key_id for ids in sealed.values() for key_id in ids if not ring.has(key_id)})
+    if missing:
+        where = ", ".join(sorted(name for name, ids in sealed.items() if ids & set(missing)))
+        raise KeyRingError(
+            f"the key ring in {key_origin()} lacks key {', '.join(missing)}, which sealed stored {where}: "
+            "it is not the key file that encrypted this store. Restore that key file from your backup "
+            "(a key file holds one key per line, the current first: keep every key the store still uses)"
+        )
+    return ring
 
 
 def _as_token(value: str | bytes) -> str:
