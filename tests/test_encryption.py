@@ -143,6 +143,31 @@ def test_a_key_file_without_the_stores_key_stops_every_command(tmp_path, db_url,
     assert f"lacks key {sealed_with}" in message and "incidents.victim_names_enc" in message and str(wrong) in message
 
 
+def test_every_encrypted_table_counts_not_only_the_incidents(tmp_path, monkeypatch, db_url):
+    """A store with appeals (a file and a note) and a second factor, and no incident names: as much to lose."""
+    from recruitwatch.security.accounts import create_user
+    from recruitwatch.security.crypto import KeyRingError, key_ring
+    from recruitwatch.store import cases
+    from recruitwatch.store.database import sessions, transaction, upgrade
+    from recruitwatch.store.encrypted import ENCRYPTED_COLUMNS, sealed_key_ids
+
+    with transaction(db_url) as session:
+        case = cases.create_case(session, story="They took my passport", name="Rustam", contact="+998 90 555 12 34").case
+        cases.add_file(session, case, "summons.png", "image/png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)
+        cases.add_note(session, case, "called the family", actor="test")
+        cases.refer(session, case, "lawyer", "a lawyer in Tashkent", actor="test")
+        user = create_user(session, "ana", "caseworker", password="correct horse battery").user
+        user.totp_secret_enc = key_ring().encrypt("JBSWY3DPEHPK3PXP", "user.totp")
+    with sessions(db_url)() as session:
+        found = sealed_key_ids(session)
+    expected = {f"{c.model.__tablename__}.{c.attribute}" for c in ENCRYPTED_COLUMNS} - {"incidents.victim_names_enc"}
+    assert found == {column: {key_ring().current_id} for column in expected}
+    monkeypatch.setenv("RECRUITWATCH_KEY_FILE", str(tmp_path / "gone.key"))
+    with pytest.raises(KeyRingError, match="no key file at") as stopped:
+        upgrade(db_url)
+    assert "case_files.content_enc" in str(stopped.value) and "users.totp_secret_enc" in str(stopped.value)
+
+
 def test_values_sealed_under_a_key_made_meanwhile_are_found(tmp_path, monkeypatch, db_url, stored):
     """The old fault: a lost key file got replaced by a new key, appeals were sealed with it, then the
     old file came back. The newest values' key is missing from it: that is told, not met case by case."""
