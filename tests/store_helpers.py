@@ -39,12 +39,13 @@ def evidence_for(text: str, found: dict) -> list[dict]:
 
 
 def add_document(session, n: int, incidents: list[dict], *, language: str = "en", url: str | None = None,
-                 text: str | None = None, published: dt.date | None = None) -> Report:
+                 text: str | None = None, published: dt.date | None = None, locator: str | None = None,
+                 title: str | None = None) -> Report:
     """A document whose current report found these incidents (each with evidence)."""
     text = text or f"Report {n}: " + " ".join(str(v) for f in incidents for v in f["victim_names"] + f["methods"])
     document = Document(
-        sha256=hashlib.sha256(f"document {n}".encode()).hexdigest(), kind="page", locator=url or f"/data/doc{n}.txt",
-        url=url, title=f"Document {n}", published=published or dt.date(2024, 1, 1) + dt.timedelta(days=n),
+        sha256=hashlib.sha256(f"document {n}".encode()).hexdigest(), kind="page",
+        locator=locator or url or f"/data/doc{n}.txt", url=url, title=title or f"Document {n}", published=published or dt.date(2024, 1, 1) + dt.timedelta(days=n),
         fetched_at=utcnow(), raw=repo.compress(text.encode()), text=text, search_text=text.lower(), language=language,
         screened=True, meta={},
     )

@@ -202,59 +202,166 @@ def test_anonymised_fields_keep_closed_answers_and_the_month_only():
     assert anonymised_fields(tampered) == {"perpetrators": ["enlistment_office"], "methods": ["summons"]}
 
 
-def test_linking_needs_consent_and_then_only_anonymised_answers_reach_the_incident(db_url):
-    from recruitwatch.cases.workflow import CaseError
-    from recruitwatch.store import cases
+def _incident_snapshot(session, incident_id) -> dict:
+    """Everything of an incident that linking must leave alone: fields, search text, filter rows, review marks."""
+    from recruitwatch.store.models import Incident, IncidentValue
+
+    incident = session.get(Incident, incident_id)
+    values = sorted((v.field, v.value) for v in session.query(IncidentValue).filter_by(incident_id=incident_id))
+    return {"fields": incident.fields, "stored": incident.stored_fields, "search": incident.search_text, "values": values,
+            "reviewed": list(incident.reviewed_fields or []), "state": incident.review_state, "date": incident.date}
+
+
+def _published_incident(db_url, n=1, **values) -> int:
+    from recruitwatch.store import review
     from recruitwatch.store.database import transaction
-    from recruitwatch.store.models import Incident, IncidentChange
 
     with transaction(db_url) as session:
-        incident_id = new_incident(session, 1, victim_names=["Press Name"], methods=["summons"], victim_status="unknown").id
-    case_id, _, _ = _new_case(db_url)
+        incident_id = new_incident(session, n, **values).id
+        review.confirm(session, incident_id, actor="ana")
+    return incident_id
+
+
+def test_linking_changes_no_field_of_the_incident_and_suggests_the_anonymised_answers_with_the_case_as_source(db_url):
+    from recruitwatch.cases.workflow import CaseError
+    from recruitwatch.store import cases, review
+    from recruitwatch.store.database import transaction
+    from recruitwatch.store.models import Incident, IncidentChange, Suggestion
+
+    incident_id = _published_incident(db_url, victim_names=["Press Name"], methods=["summons"], victim_status="unknown")
+    with transaction(db_url) as session:
+        before = _incident_snapshot(session, incident_id)
+    case_id, code, _ = _new_case(db_url)
     with pytest.raises(CaseError, match="no consent recorded"):
         _with_case(db_url, case_id, lambda s, c: cases.link_incident(s, c, incident_id, actor="kamila"))
-    with transaction(db_url) as session:
-        assert session.get(Incident, incident_id).fields["methods"] == ["summons"]  # nothing flowed
-
     _with_case(db_url, case_id, lambda s, c: cases.record_consent(s, c, by="kamila", at=dt.datetime(2026, 3, 2, tzinfo=dt.UTC)))
     with pytest.raises(CaseError, match="already recorded by kamila"):
         _with_case(db_url, case_id, lambda s, c: cases.record_consent(s, c, by="kamila"))
-    with pytest.raises(CaseError, match="no incident 999999"):
-        _with_case(db_url, case_id, lambda s, c: cases.link_incident(s, c, 999999, actor="kamila"))
-    flowed = _with_case(db_url, case_id, lambda s, c: cases.link_incident(s, c, incident_id, actor="kamila"))
-    assert set(flowed) <= {"victim_nationalities", "victim_status", "perpetrators", "methods", "outcomes", "reported_month"}
-    with pytest.raises(CaseError, match=f"already linked to incident {incident_id}"):
+    suggested = _with_case(db_url, case_id, lambda s, c: cases.link_incident(s, c, incident_id, actor="kamila"))
+    assert set(suggested) <= {"victim_nationalities", "victim_status", "perpetrators", "methods", "outcomes", "reported_month"}
+    with pytest.raises(CaseError, match="already linked to an incident"):
         _with_case(db_url, case_id, lambda s, c: cases.link_incident(s, c, incident_id, actor="kamila"))
 
     with transaction(db_url) as session:
-        incident = session.get(Incident, incident_id)
-        fields = incident.fields
-        assert fields["victim_nationalities"] == ["UZ"] and fields["victim_status"] == "migrant_worker"
-        assert fields["methods"] == ["summons", "threat"] and fields["perpetrators"] == ["police"]
-        assert fields["victim_names"] == ["Press Name"] and fields["date"] is None  # the appeal's date is not the incident's
+        assert _incident_snapshot(session, incident_id) == before  # nothing changed before an analyst accepts
+        rows = session.query(Suggestion).filter_by(incident_id=incident_id).order_by(Suggestion.field).all()
+        assert {r.field: r.value for r in rows} == {
+            "victim_nationalities": ["UZ"], "victim_status": "migrant_worker", "perpetrators": ["police"], "methods": ["threat"]}
+        created_month = cases.get_case(session, case_id).created_at.strftime("%Y-%m")
+        assert {(r.case_id, r.state, r.created_by, r.reported_month) for r in rows} == {(case_id, "pending", "kamila", created_month)}
         history = session.query(IncidentChange).filter_by(incident_id=incident_id, action="linked").one()
-        everything = json.dumps([incident.stored_fields, incident.search_text, history.detail, fields], ensure_ascii=False)
-        for private in (NAME, CONTACT, STORY, "Rustam", "998", "passport", "Sakharovo"):
-            assert private not in everything, private
+        assert history.detail["case_id"] == case_id and history.detail["suggested"] == sorted(r.field for r in rows)
+        stored = json.dumps([[(r.field, r.value, r.reported_month, r.created_by) for r in rows], history.detail],
+                            ensure_ascii=False, default=str)
+        for private in (NAME, CONTACT, STORY, "Rustam", "998", "passport", "Sakharovo", code):
+            assert private not in stored, private
+        pending = review.pending_suggestions(session, session.get(Incident, incident_id))
+        assert [(p["field"], p["current"], p["result"]) for p in pending if p["field"] == "methods"] == [
+            ("methods", ["summons"], ["summons", "threat"])]
         case = cases.get_case(session, case_id)
-        assert case.incident_id == incident_id and cases.timeline(session, case)[-1]["detail"]["fields"] == flowed
+        assert case.incident_id == incident_id and cases.timeline(session, case)[-1]["detail"]["fields"] == suggested
 
 
-def test_a_case_is_not_linked_to_a_rejected_or_merged_incident(db_url):
+def test_an_analyst_accepting_a_suggestion_applies_it_as_a_correction_and_dismissing_leaves_the_field(db_url):
+    from recruitwatch.store import cases, review
+    from recruitwatch.store.database import transaction
+    from recruitwatch.store.models import Incident, IncidentChange, IncidentValue, Suggestion
+
+    incident_id = _published_incident(db_url, methods=["summons"], victim_status="prisoner")
+    case_id, _, _ = _new_case(db_url, consent=True)
+    _with_case(db_url, case_id, lambda s, c: cases.link_incident(s, c, incident_id, actor="kamila"))
+    with transaction(db_url) as session:
+        ids = {r.field: r.id for r in session.query(Suggestion).filter_by(incident_id=incident_id)}
+        review.accept_suggestion(session, incident_id, ids["methods"], actor="ana", reason="the appeal matches the report")
+        review.dismiss_suggestion(session, incident_id, ids["victim_status"], actor="ana", reason="prison records say prisoner")
+    with transaction(db_url) as session:
+        incident = session.get(Incident, incident_id)
+        assert incident.fields["methods"] == ["summons", "threat"] and incident.fields["victim_status"] == "prisoner"
+        assert incident.reviewed_fields == ["methods"]  # kept from now on, as a correction is
+        assert ("methods", "threat") in {(v.field, v.value) for v in session.query(IncidentValue).filter_by(incident_id=incident_id)}
+        assert "threat" in incident.search_text
+        accepted, dismissed = (session.query(IncidentChange).filter_by(incident_id=incident_id, action=a).one()
+                               for a in ("accepted", "dismissed"))
+        assert (accepted.actor, accepted.detail["reason"], accepted.detail["case_id"], accepted.detail["field"]) == (
+            "ana", "the appeal matches the report", case_id, "methods")
+        assert accepted.detail["changed"] == {"methods": {"before": ["summons"], "after": ["summons", "threat"]}}
+        assert (dismissed.actor, dismissed.detail["field"], "changed" in dismissed.detail) == ("ana", "victim_status", False)
+        states = {r.field: (r.state, r.decided_by) for r in session.query(Suggestion).filter_by(incident_id=incident_id)}
+        assert states["methods"] == ("accepted", "ana") and states["victim_status"] == ("dismissed", "ana")
+        assert states["perpetrators"] == ("pending", None)
+        assert {p["field"] for p in review.pending_suggestions(session, incident)} == {"victim_nationalities", "perpetrators"}
+    with pytest.raises(review.ReviewError, match=f"suggestion {ids['methods']} was already accepted by ana"), transaction(db_url) as session:
+        review.dismiss_suggestion(session, incident_id, ids["methods"], actor="ana")
+    other = _published_incident(db_url, 2)
+    with pytest.raises(review.ReviewError, match=f"incident {other} has no suggestion {ids['perpetrators']}"), transaction(db_url) as session:
+        review.accept_suggestion(session, other, ids["perpetrators"], actor="ana")
+
+
+def test_undecided_suggestions_follow_a_merge(db_url):
+    from recruitwatch.store import cases, review
+    from recruitwatch.store.database import transaction
+    from recruitwatch.store.models import Suggestion
+
+    gone, kept = _published_incident(db_url, 1), _published_incident(db_url, 2)
+    case_id, _, _ = _new_case(db_url, consent=True)
+    _with_case(db_url, case_id, lambda s, c: cases.link_incident(s, c, gone, actor="kamila"))
+    with transaction(db_url) as session:
+        first = session.query(Suggestion).filter_by(incident_id=gone).order_by(Suggestion.id).first().id
+        review.dismiss_suggestion(session, gone, first, actor="ana")
+        review.merge(session, kept, gone, actor="ana", reason="same event")
+    with transaction(db_url) as session:
+        moved = {r.id: r.incident_id for r in session.query(Suggestion).filter_by(case_id=case_id)}
+        assert moved.pop(first) == gone and moved and set(moved.values()) == {kept}
+
+
+def test_a_caseworker_links_only_to_a_published_incident_and_every_other_number_gets_the_same_refusal(db_url):
+    from recruitwatch.cases.workflow import CaseError
+    from recruitwatch.store import cases, review
+    from recruitwatch.store.database import transaction
+    from recruitwatch.store.models import Incident, Suggestion
+
+    with transaction(db_url) as session:
+        machine = new_incident(session, 1, methods=["summons"]).id
+        rejected = new_incident(session, 2).id
+        kept, gone = new_incident(session, 3).id, new_incident(session, 4).id
+        review.reject(session, rejected, actor="ana", reason="not an incident")
+        review.confirm(session, kept, actor="ana")
+        review.confirm(session, gone, actor="ana")
+        review.merge(session, kept, gone, actor="ana", reason="same")
+    with transaction(db_url) as session:
+        before = {i: _incident_snapshot(session, i) for i in (machine, rejected, kept, gone)}
+    case_id, _, _ = _new_case(db_url, consent=True)
+    for number in (machine, rejected, gone, 999_999):
+        with pytest.raises(CaseError) as refused:
+            _with_case(db_url, case_id, lambda s, c, number=number: cases.link_incident(s, c, number, actor="kamila"))
+        assert str(refused.value) == "no published incident with this number", number
+    with transaction(db_url) as session:
+        assert {i: _incident_snapshot(session, i) for i in before} == before
+        assert session.query(Suggestion).count() == 0 and cases.get_case(session, case_id).incident_id is None
+        assert session.get(Incident, machine).fields["methods"] == ["summons"]
+    _with_case(db_url, case_id, lambda s, c: cases.link_incident(s, c, kept, actor="kamila"))
+
+
+def test_incident_staff_may_link_to_an_unpublished_incident_and_are_told_why_not_otherwise(db_url):
     from recruitwatch.cases.workflow import CaseError
     from recruitwatch.store import cases, review
     from recruitwatch.store.database import transaction
 
     with transaction(db_url) as session:
-        rejected = new_incident(session, 1, methods=["summons"]).id
-        kept, gone = new_incident(session, 2).id, new_incident(session, 3).id
+        machine, rejected = new_incident(session, 1).id, new_incident(session, 2).id
+        kept, gone = new_incident(session, 3).id, new_incident(session, 4).id
         review.reject(session, rejected, actor="ana", reason="not an incident")
         review.merge(session, kept, gone, actor="ana", reason="same")
     case_id, _, _ = _new_case(db_url, consent=True)
-    with pytest.raises(CaseError, match="is rejected"):
-        _with_case(db_url, case_id, lambda s, c: cases.link_incident(s, c, rejected, actor="kamila"))
-    with pytest.raises(CaseError, match=f"merged into incident {kept}; link to that one"):
-        _with_case(db_url, case_id, lambda s, c: cases.link_incident(s, c, gone, actor="kamila"))
+    for number, message in ((rejected, "is rejected"), (gone, f"merged into incident {kept}; link to that one"),
+                            (999_999, "no incident 999999")):
+        with pytest.raises(CaseError, match=re.escape(message)):
+            _with_case(db_url, case_id, lambda s, c, number=number: cases.link_incident(s, c, number, actor="root", visible_states=None))
+    _with_case(db_url, case_id, lambda s, c: cases.link_incident(s, c, machine, actor="root", visible_states=None))
+    with transaction(db_url) as session:
+        case = cases.get_case(session, case_id)
+        assert cases.linked_incident(session, case, None) == machine
+        assert cases.linked_incident(session, case, ("verified",)) is None  # a caseworker is shown nothing of it
 
 
 # -- files
@@ -365,6 +472,10 @@ def _case_id(db_url, code) -> int:
 
 
 def test_a_caseworker_handles_an_appeal_from_the_list_to_the_link(app, db_url):
+    from recruitwatch.store import review
+
+    with transaction_of(db_url) as session:
+        review.confirm(session, 1, actor="ana")  # published: a caseworker may link to it
     code, secret = _appeal(app)
     case_id = _case_id(db_url, code)
     worker = _signed_in(app, db_url, "kamila", "caseworker")
@@ -429,6 +540,107 @@ def test_linking_from_the_page_is_refused_without_consent(app, db_url):
     refused = post_form(worker, f"/cases/{case_id}", f"/cases/{case_id}/link", {"incident": "1"})
     assert refused.status_code == 400 and "no consent recorded" in refused.text
     assert post_form(worker, f"/cases/{case_id}", f"/cases/{case_id}/link", {"incident": "one"}).status_code == 400
+
+
+def _link_refusal(worker, case_id, number):
+    response = post_form(worker, f"/cases/{case_id}", f"/cases/{case_id}/link", {"incident": number})
+    assert response.status_code == 400, (number, response.status_code)
+    return response.text
+
+
+def test_linking_from_the_page_refuses_every_unpublished_number_alike_and_changes_nothing(app, db_url):
+    from recruitwatch.store import cases, review
+    from recruitwatch.store.models import Incident, Suggestion
+
+    with transaction_of(db_url) as session:
+        rejected = new_incident(session, 2).id
+        review.reject(session, rejected, actor="ana", reason="not an incident")
+    code, _ = _appeal(app, consent="yes")
+    case_id = _case_id(db_url, code)
+    worker = _signed_in(app, db_url, "kamila", "caseworker")
+    refusals = {number: _link_refusal(worker, case_id, number) for number in ("1", f"#{rejected}", "999999", "2147483647")}
+    assert "no published incident with this number" in refusals["1"]
+    assert len(set(refusals.values())) == 1, "the refusal tells one number from another"
+    with transaction_of(db_url) as session:
+        assert session.get(Incident, 1).fields["methods"] == ["summons"] and session.query(Suggestion).count() == 0
+        assert cases.get_case(session, case_id).incident_id is None
+
+
+@pytest.mark.parametrize("number", ["9223372036854775808", "99999999999999999999999999", "9" * 5000, "2147483648",
+                                    "0", "-1", "١٢", "1e3", "", "#"])
+def test_a_number_out_of_range_in_the_link_form_is_a_clear_400(app, db_url, number):
+    code, _ = _appeal(app, consent="yes")
+    case_id = _case_id(db_url, code)
+    worker = _signed_in(app, db_url, "kamila", "caseworker")
+    assert "give the number of the incident, as on its page" in _link_refusal(worker, case_id, number)
+
+
+def test_the_case_page_shows_a_caseworker_nothing_of_an_incident_that_is_no_longer_published(app, db_url):
+    from recruitwatch.store import review
+
+    with transaction_of(db_url) as session:
+        review.confirm(session, 1, actor="ana")
+    code, _ = _appeal(app, consent="yes")
+    case_id = _case_id(db_url, code)
+    worker = _signed_in(app, db_url, "kamila", "caseworker")
+    assert post_form(worker, f"/cases/{case_id}", f"/cases/{case_id}/link", {"incident": "1"}).status_code == 303
+    assert 'href="/incidents/1"' in worker.get(f"/cases/{case_id}").text
+    with transaction_of(db_url) as session:
+        review.reopen(session, 1, actor="ana", reason="the sources disagree")
+    page = worker.get(f"/cases/{case_id}").text
+    assert "/incidents/1" not in page and "#1<" not in page and "the incident is not public" in page
+    admin = _signed_in(app, db_url, "root", "admin")
+    assert 'href="/incidents/1"' in admin.get(f"/cases/{case_id}").text
+
+
+def test_analysts_decide_suggestions_on_the_incident_page_and_nobody_else_sees_or_makes_them(app, db_url):
+    from recruitwatch.store import review
+    from recruitwatch.store.models import AuditEntry, Incident, IncidentChange, Suggestion
+
+    with transaction_of(db_url) as session:
+        review.confirm(session, 1, actor="ana")
+    code, _ = _appeal(app, consent="yes")
+    case_id = _case_id(db_url, code)
+    worker = _signed_in(app, db_url, "kamila", "caseworker")
+    assert post_form(worker, f"/cases/{case_id}", f"/cases/{case_id}/link", {"incident": "1"}).status_code == 303
+    with transaction_of(db_url) as session:
+        ids = {r.field: r.id for r in session.query(Suggestion).filter_by(incident_id=1)}
+    assert set(ids) == {"victim_nationalities", "victim_status", "perpetrators", "methods"}
+
+    for client in (TestClient(app), worker):  # the public and caseworkers see the published incident, not the suggestions
+        page = client.get("/incidents/1")
+        assert page.status_code == 200 and "Suggestions to review" not in page.text and "/suggestions/" not in page.text
+    viewer = _signed_in(app, db_url, "vic", "viewer")
+    shown = viewer.get("/incidents/1").text
+    assert "Suggestions to review" in shown and f"case #{case_id}" in shown and "/suggestions/" not in shown  # read-only
+    for client in (viewer, worker):
+        token = csrf_of(client.get("/account").text)
+        assert client.post(f"/incidents/1/suggestions/{ids['methods']}/accept", data={"csrf_token": token}).status_code == 403
+
+    analyst = _signed_in(app, db_url, "ana", "analyst")
+    page = analyst.get("/incidents/1").text
+    assert f"/incidents/1/suggestions/{ids['methods']}/accept" in page and f"case #{case_id}" in page
+    assert NAME not in page and CONTACT not in page and STORY not in page
+    assert analyst.post(f"/incidents/1/suggestions/{ids['methods']}/accept", data={"reason": "x"}).status_code == 403  # no token
+    accepted = post_form(analyst, "/incidents/1", f"/incidents/1/suggestions/{ids['methods']}/accept", {"reason": "matches"})
+    assert accepted.status_code == 303 and accepted.headers["location"] == "/incidents/1?done=1"
+    dismissed = post_form(analyst, "/incidents/1", f"/incidents/1/suggestions/{ids['victim_status']}/dismiss", {})
+    assert dismissed.status_code == 303
+    again = post_form(analyst, "/incidents/1", f"/incidents/1/suggestions/{ids['victim_status']}/accept", {})
+    assert again.status_code == 400 and "already dismissed by ana" in again.text
+    assert post_form(analyst, "/incidents/1", "/incidents/1/suggestions/99999999999/accept", {}).status_code == 422
+    with transaction_of(db_url) as session:
+        incident = session.get(Incident, 1)
+        assert incident.fields["methods"] == ["summons", "threat"] and incident.fields["victim_status"] == "unknown"
+        assert incident.reviewed_fields == ["methods"]
+        assert [c.action for c in session.query(IncidentChange).filter_by(incident_id=1).order_by(IncidentChange.id)][-3:] == [
+            "linked", "accepted", "dismissed"]
+        entries = session.query(AuditEntry).filter_by(object_type="incident", action="update").order_by(AuditEntry.id).all()
+        assert [(e.actor, e.detail) for e in entries][-2:] == [
+            ("ana", {"action": "accept", "suggestion_id": ids["methods"]}),
+            ("ana", {"action": "dismiss", "suggestion_id": ids["victim_status"]})]
+    page = analyst.get("/incidents/1").text
+    assert f"/suggestions/{ids['methods']}/" not in page and f"/suggestions/{ids['perpetrators']}/accept" in page
 
 
 def test_a_file_downloads_as_an_attachment_with_its_stored_type(app, db_url):
@@ -516,3 +728,12 @@ def test_the_users_command_makes_caseworkers(db_url):
     added = run_cli("users", "add", "kamila", "--role", "caseworker")
     assert added.returncode == 0, added.stderr
     assert "kamila\tcaseworker" in run_cli("users", "list").stdout.decode()
+
+
+@pytest.mark.parametrize("number", ["9223372036854775808", "99999999999999999999", "9" * 5000, "١٢", "-1"])
+def test_a_huge_or_odd_caseworker_number_in_the_assign_form_is_a_clear_400(app, db_url, number):
+    code, _ = _appeal(app, consent="yes")
+    case_id = _case_id(db_url, code)
+    worker = _signed_in(app, db_url, "kamila", "caseworker")
+    answer = post_form(worker, f"/cases/{case_id}", f"/cases/{case_id}/assign", {"user_id": number})
+    assert answer.status_code == 400 and "choose a caseworker from the list" in answer.text

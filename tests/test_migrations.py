@@ -71,3 +71,27 @@ def test_a_store_with_incidents_at_the_last_release_keeps_them_and_its_figures_f
         s.commit()
         assert s.execute(text("SELECT version FROM store_state")).scalar() > version
         assert queries.count_incidents(s, IncidentQuery(review_state="verified")) == 1
+
+
+def test_incidents_of_an_older_store_are_no_longer_found_by_their_day(db_url):
+    """Before 0010 an incident's search text held its date, so a public search for "14" found the
+    incidents of the 14th (the public sees the month only); the migration rebuilds the texts."""
+    from sqlalchemy import text
+
+    from recruitwatch.store import queries
+    from recruitwatch.store.database import sessions
+    from recruitwatch.store.queries import IncidentQuery
+
+    from .store_helpers import new_incident
+
+    with sessions(db_url)() as s:
+        incident_id = new_incident(s, 1, victim_nationalities=["UZ"], methods=["threat"], date="2024-02-14").id
+        s.commit()
+    _downgrade(db_url, "0007")
+    with engine_for(db_url).begin() as connection:  # the text as 0007's code wrote it
+        connection.execute(text("UPDATE incidents SET search_text = 'uz threat 2024 02 14' WHERE id = :id"), {"id": incident_id})
+    upgrade(db_url)
+    with sessions(db_url)() as s:
+        assert queries.list_incidents(s, IncidentQuery(text="14", text_in_documents=False)) == []
+        found = queries.list_incidents(s, IncidentQuery(text="threat", text_in_documents=False))
+        assert [i.id for i in found] == [incident_id]

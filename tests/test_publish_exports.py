@@ -350,7 +350,7 @@ def test_rows_from_plain_dicts_parse_iso_dates():
     )
     assert row.id == 7 and row.first_seen == dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
     assert (
-        row.documents[0].published == dt.date(2025, 1, 2)
+        row.documents[0].published == "2025-01-02"
         and row.documents[0].locator == "https://a.example"
     )
     assert row.review_state == "machine" and row.date is None and row.time_precision is None

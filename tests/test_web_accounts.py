@@ -162,3 +162,17 @@ def test_a_disabled_account_enabled_again_has_none_of_its_old_api_tokens(client,
     assert _answers(client.app, token) == 401
     assert run_cli("users", "enable", "ana").returncode == 0
     assert _answers(client.app, token) == 401
+
+
+def test_behind_a_tls_proxy_every_cookie_is_secure(db_url):
+    """`serve --secure-cookies`: the app sees plain http, yet no cookie may travel without TLS."""
+    from recruitwatch.web.app import create_app
+
+    make_user(db_url, "ana", "analyst")
+    with TestClient(create_app(db_url, secure_cookies=True)) as client:
+        first = client.get("/login", params={"lang": "ru"})
+        cookies = first.headers.get_list("set-cookie")
+        assert {c.split("=", 1)[0] for c in cookies} == {"rw_csrf", "rw_lang"}
+        signed_in = sign_in(client, "ana")
+        cookies += signed_in.headers.get_list("set-cookie")
+    assert all("; secure" in c.lower() for c in cookies), cookies

@@ -158,3 +158,19 @@ def test_a_token_of_an_account_that_must_change_its_password_gets_nothing(app, d
     assert answered == {}
     refused = client.get("/api/v1/incidents")
     assert "change its one-time password" in refused.json()["error"]
+
+
+@pytest.mark.parametrize("number", ["99999999999999999999999", "9223372036854775808", "²", "-1", "0x10"])
+def test_huge_or_odd_numbers_in_review_forms_get_the_forms_refusal(app, db_url, number):
+    make_user(db_url, "ana", "analyst")
+    client = TestClient(app)
+    sign_in(client, "ana")
+    token = csrf_of(client.get("/incidents/1").text)
+    forms = [
+        ("/incidents/1/merge", {"other": number}),
+        ("/incidents/1/correct", {"field": "victim_count", "value": number}),
+        ("/incidents/1/split", {"mention": number}),
+    ]
+    for action, data in forms:
+        answer = client.post(action, data={**data, "csrf_token": token, "reason": "test"}, follow_redirects=False)
+        assert answer.status_code == 400, (action, number, answer.status_code)

@@ -428,7 +428,12 @@ def users_reset_two_step(username: str = typer.Argument(...)) -> None:
 
 
 def _audit_user(session, username: str, action: str, detail: dict) -> None:
-    """An account change made from the command line, in the audit log (the actor is the system user running it)."""
+    """An account change made from the command line, in the audit log."""
+    _audit_cli(session, action, "user", username, detail)
+
+
+def _audit_cli(session, action: str, object_type: str, object_id: str, detail: dict):
+    """A change made from the command line, in the audit log (the actor is the system user running it)."""
     import getpass
 
     from .store.audit import record
@@ -437,7 +442,7 @@ def _audit_user(session, username: str, action: str, detail: dict) -> None:
         who = getpass.getuser()
     except (KeyError, OSError):
         who = "unknown"
-    record(session, actor=f"cli:{who}", action=action, object_type="user", object_id=username, detail=detail)
+    return record(session, actor=f"cli:{who}", action=action, object_type=object_type, object_id=object_id, detail=detail)
 
 
 keys_app = typer.Typer(help="The encryption keys of personal data.", no_args_is_help=True)
@@ -450,7 +455,7 @@ def keys_rotate(
 ) -> None:
     """Make a new current key and re-encrypt every stored value with it (resumable if interrupted)."""
     from .security.crypto import add_current_key, drop_old_keys, key_file_path
-    from .store.database import sessions, upgrade
+    from .store.database import sessions, transaction, upgrade
     from .store.encrypted import rotate
 
     upgrade()
@@ -459,8 +464,13 @@ def keys_rotate(
     for column, count in counts.items():
         typer.echo(f"{column}\t{count}")
     typer.echo(f"every value is now under key {key_id}")
+    with transaction() as session:  # sealed with the new key, it vouches for the entries the old keys sealed
+        entry = _audit_cli(session, "update", "key", key_id, {"action": "rotate", "values": sum(counts.values())})
+    typer.echo(f"audit entry {entry.id}, sealed with the new key, vouches for the older entries without the old keys")
     if drop_old:
         dropped = drop_old_keys()
+        with transaction() as session:
+            _audit_cli(session, "delete", "key", key_id, {"action": "drop_old_keys", "dropped": dropped})
         typer.echo(f"{dropped} old key(s) removed from {key_file_path()}")
     else:
         typer.echo("the old keys stay in the key file; run with --drop-old once backups made under them are no longer needed")
@@ -470,20 +480,45 @@ audit_app = typer.Typer(help="The append-only audit log of changes, sign-ins and
 app.add_typer(audit_app, name="audit")
 
 
+def _head(value: str | None):
+    from .store.audit import parse_head
+
+    try:
+        return None if value is None else parse_head(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Check the hash chain: exit 7 with one line per edited, deleted or missing entry."""
+def audit_verify(
+    expect_head: str = typer.Option(
+        None, "--expect-head", metavar="N:HASH",
+        help="A head printed by an earlier run (kept outside the store): exit 7 if it is no longer in the log, "
+             "as when its newest entries were cut off.",
+    ),
+) -> None:
+    """Check the chain and its MACs: exit 7 with one line per edited, forged, deleted or missing entry."""
+    from .security.crypto import KeyRingError
     from .store.audit import AuditError, verify
     from .store.database import sessions, upgrade
 
+    expected = _head(expect_head)
     upgrade()
     with sessions()() as session:
-        result = verify(session)
-    if not result.ok:
+        result = verify(session, expected)
+    if result.problems:
         for problem in result.problems:
             typer.echo(problem)
+        if result.unchecked:
+            typer.echo(result.unchecked)
         raise AuditError(f"the audit log was altered: {len(result.problems)} problem(s) in {result.entries} entries")
+    if result.unchecked:
+        raise KeyRingError(f"the audit log cannot be verified: {result.unchecked}")
     typer.echo(f"audit log intact: {result.entries} entries (head {result.head})")
+    for note in result.notes:
+        typer.echo(note)
+    typer.echo(f"keep the head elsewhere; 'recruitwatch audit verify --expect-head {result.head}' later shows whether "
+               "entries were cut off since")
 
 
 @audit_app.command("list")

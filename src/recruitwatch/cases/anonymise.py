@@ -2,10 +2,11 @@
 
 An appeal holds a story, perhaps a name and a contact; none of that ever
 leaves the case. With the person's consent, a caseworker may link the case
-to an incident, and then only `anonymised_fields` flows into the incident:
-values from closed lists (nationality, citizenship, situation) turned into
-the extraction contract's vocabulary, and the month the appeal came in. No
-name, no contact, no free text, no day.
+to a published incident, and then only `anonymised_fields` is suggested for
+the incident, to be accepted or dismissed by an analyst: values from closed
+lists (nationality, citizenship, situation) turned into the extraction
+contract's vocabulary, and the month the appeal came in. No name, no
+contact, no free text, no day.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from ..vocab import METHODS, OUTCOMES, PERPETRATORS, VICTIM_STATUSES
 from .workflow import CaseError
 
 # The questionnaire's closed answers (the same values as the public help pages).
@@ -40,11 +40,6 @@ _FIELDS_BY_SITUATION: dict[str, dict] = {
     "signed_want_out": {"outcomes": ["signed_contract"]},
     "other": {},
 }
-LIST_FIELDS = ("victim_nationalities", "perpetrators", "methods", "outcomes")
-_ALLOWED = {
-    "victim_nationalities": tuple(n for n in NATIONALITIES if n != "other"),
-    "perpetrators": PERPETRATORS, "methods": METHODS, "outcomes": OUTCOMES,
-}
 
 
 def clean_answers(raw: Mapping[str, object]) -> dict[str, str]:
@@ -61,7 +56,7 @@ def clean_answers(raw: Mapping[str, object]) -> dict[str, str]:
 
 
 def anonymised_fields(case) -> dict:
-    """The contract fields an appeal may add to an incident, from `case.answers` and `case.created_at` only.
+    """The contract fields an appeal may suggest for an incident, from `case.answers` and `case.created_at` only.
 
     Answers are re-checked against the closed lists, so even a tampered row
     cannot carry free text into the statistics.
@@ -86,18 +81,3 @@ def reported_month(when: dt.date | dt.datetime | None) -> str | None:
     """The date coarsened to its month (YYYY-MM): the day could help tell who wrote."""
     return f"{when.year:04d}-{when.month:02d}" if when else None
 
-
-def merged_into_incident(incident_fields: Mapping, anonymised: Mapping) -> dict:
-    """The incident's fields with the appeal's values added: lists gain values, an unknown status is filled.
-
-    The month is not merged (the appeal's date is not the incident's date); it stays in the history.
-    """
-    fields = dict(incident_fields)
-    for field in LIST_FIELDS:
-        extra = [v for v in anonymised.get(field, ()) if v in _ALLOWED[field]]
-        if extra:
-            fields[field] = sorted({*(fields.get(field) or ()), *extra})
-    status = anonymised.get("victim_status")
-    if status in VICTIM_STATUSES and fields.get("victim_status") in (None, "", "unknown"):
-        fields["victim_status"] = status
-    return fields

@@ -30,7 +30,7 @@ def record(row: IncidentRow, *, redact_names: bool) -> dict[str, Any]:
                 "url": d.url,
                 "locator": redact_text(d.locator, names),
                 "title": redact_text(d.title, names),
-                "published": d.published.isoformat() if d.published else None,
+                "published": d.published,
                 "language": d.language,
                 "outlet": d.outlet,
             }

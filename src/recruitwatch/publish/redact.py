@@ -9,16 +9,19 @@ Thresholds come from settings (`RECRUITWATCH_PUBLIC_MIN_COUNT`,
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
 
 NAME = "[name withheld]"
 PHONE = "[phone withheld]"
 PASSPORT = "[document number withheld]"
 EMAIL = "[e-mail withheld]"
 ADDRESS = "[address withheld]"
+UNPUBLISHED_SOURCE = "unpublished source"  # what the public sees of a file, an export or an archive: never its path
 
 # International or local phone numbers: 7+ digits with the usual separators (+998 90 123-45-67, 8 (916) 123 45 67).
 _PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d\s().-]{6,}\d(?!\w)")
@@ -91,4 +94,59 @@ def public_fields(fields: dict, policy: Policy) -> dict:
     out = dict(fields)
     out["victim_names"] = []
     out["date"] = coarsen_date(out.get("date"), policy.date_precision)
+    return out
+
+
+def coarsen_published(value: dt.date | str | None, precision: str) -> str | None:
+    """A source's publication date (a date or an ISO string) as text no finer than `precision`."""
+    if value is None or value == "":
+        return None
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)[:10]
+    return coarsen_date(text, precision)
+
+
+def public_url(url: str | None, names: Iterable[str] = ()) -> str | None:
+    """A source's web address if it is one and names nobody (slugs often carry the subject's name
+    or a phone number); None otherwise. Local paths and other schemes never pass."""
+    if not url or not url.lower().startswith(("http://", "https://")):
+        return None
+    readable = re.sub(r"[-_+/.=&?#]+", " ", unquote(url))
+    return url if redact_text(readable, names) == readable else None
+
+
+def public_outlet(url: str | None) -> str:
+    """A source's outlet as the public may see it: the host of a web address, else a fixed word."""
+    if url:
+        try:
+            host = (urlsplit(url).hostname or "").rstrip(".").removeprefix("www.")
+        except ValueError:
+            host = ""
+        if host:
+            return host
+    return UNPUBLISHED_SOURCE
+
+
+PUBLIC_SOURCE_KEYS = ("id", "url", "locator", "title", "published", "language", "outlet", "grade")
+
+
+def public_source(source: Mapping, names: Iterable[str], policy: Policy) -> dict:
+    """One source of an incident as the public may see it (pages, API, exports).
+
+    A whitelist: its web address (only if published on the web and naming nobody), the
+    outlet's host, a redacted title of a web page, a coarsened date, the language and the
+    outlet's grade. A file's path or name never leaves the server: it can name the person
+    ("<name> - statement, tel …") or the server's folders.
+    """
+    names = list(names)
+    web = source.get("url") if str(source.get("url") or "").lower().startswith(("http://", "https://")) else None
+    url = public_url(web, names)
+    outlet = public_outlet(web)
+    out = {key: source[key] for key in ("id", "language", "grade") if key in source}
+    out.update(
+        url=url,
+        outlet=outlet,
+        locator=url or outlet,
+        title=redact_text(source.get("title"), names) if web else None,
+        published=coarsen_published(source.get("published"), policy.date_precision),
+    )
     return out

@@ -25,7 +25,7 @@ class DocumentRef:
     url: str | None
     locator: str
     title: str | None = None
-    published: dt.date | None = None
+    published: str | None = None  # YYYY-MM-DD, or coarser (YYYY-MM, YYYY) in what the public receives
     language: str | None = None
     outlet: str | None = None
 
@@ -35,7 +35,7 @@ class DocumentRef:
             url=data.get("url") or None,
             locator=str(data.get("locator") or data.get("url") or ""),
             title=data.get("title") or None,
-            published=_as_date(data.get("published")),
+            published=_as_date_text(data.get("published")),
             language=data.get("language") or None,
             outlet=data.get("outlet") or None,
         )
@@ -125,14 +125,18 @@ def contract_fields(row: IncidentRow, *, redact_names: bool) -> dict[str, Any]:
     return out
 
 
-def _as_date(value: Any) -> dt.date | None:
+def _as_date_text(value: Any) -> str | None:
+    """A date as YYYY-MM-DD, YYYY-MM or YYYY text (a date object, an ISO date or datetime string)."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
+        return value.date().isoformat()
     if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
+        return value.isoformat()
+    text = str(value)
+    if DATE_RE.match(text):
+        return text
+    return dt.date.fromisoformat(text[:10]).isoformat()
 
 
 def _as_datetime(value: Any) -> dt.datetime | None:

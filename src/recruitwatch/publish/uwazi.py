@@ -125,7 +125,7 @@ def sources(row: IncidentRow, *, redact_names: bool) -> str:
                 for p in (
                     source_name(d),
                     redact_text(d.title, names),
-                    d.published.isoformat() if d.published else None,
+                    d.published,
                 )
                 if p
             )

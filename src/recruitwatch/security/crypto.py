@@ -97,6 +97,13 @@ class KeyRing:
         """A keyed hash for finding a value without storing it (equality only; changes with the key)."""
         return hmac.new(self.keys[0][1], f"{context}\x1f{text}".encode(), hashlib.sha256).hexdigest()[:32]
 
+    def mac_key(self, key_id: str, purpose: str) -> bytes:
+        """A key for authenticating `purpose` (e.g. the audit log), derived one-way from key `key_id`.
+
+        Holding it lets one check and make MACs for that purpose, never open encrypted values.
+        """
+        return hmac.new(self._key(key_id), f"recruitwatch-mac:{purpose}".encode(), hashlib.sha256).digest()
+
     def needs_rotation(self, token: str) -> bool:
         return not token.startswith(f"{PREFIX}:{self.current_id}:")
 

@@ -21,19 +21,22 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..cases import codes
-from ..cases.anonymise import anonymised_fields, clean_answers, merged_into_incident
+from ..cases.anonymise import anonymised_fields, clean_answers
 from ..cases.files import DEFAULT_MAX_FILE_BYTES, check_file, clean_name
 from ..cases.workflow import REFERRAL_KINDS, STATUSES, CaseError, check_transition
 from ..security.crypto import key_ring
-from ..security.roles import CASE_STAFF
+from ..security.roles import CASE_STAFF, PUBLISHED_STATES
+from ..vocab import INCIDENT_FIELDS
 from . import repository as repo
-from .models import Case, CaseEvent, CaseFile, Incident, User, utcnow
+from .models import Case, CaseEvent, CaseFile, Incident, Suggestion, User, utcnow
 
 MAX_STORY = 10_000
 MAX_SHORT = 200  # a name or a contact
 MAX_NOTE = 10_000
 MAX_REFERRAL = 1_000
 PUBLIC_ACTOR = "public"
+# The one refusal for whoever may not see unpublished incidents: it tells nothing of which exist.
+NO_PUBLISHED_INCIDENT = "no published incident with this number"
 CONTEXTS = {  # one context per column: a value copied into another column does not open there
     "name": "case.name",
     "contact": "case.contact",
@@ -316,28 +319,65 @@ def record_consent(session: Session, case: Case, *, by: str, at: dt.datetime | N
     return case
 
 
-def link_incident(session: Session, case: Case, incident_id: int, *, actor: str) -> dict:
-    """Link the case to an incident, only with consent; only `anonymised_fields` flow into the incident.
+def link_incident(
+    session: Session, case: Case, incident_id: int, *, actor: str, visible_states: tuple[str, ...] | None = PUBLISHED_STATES,
+) -> dict:
+    """Link the case to an incident, only with consent. The incident's fields do not change: the case's
+    `anonymised_fields` become suggestions, one per field with the case as their source, for an analyst to
+    accept or dismiss (store.review).
 
-    Returns what flowed. The incident's history says an appeal added them, not which one.
+    `visible_states`: the review states the linker may see (None: every one, for incident staff). To anyone
+    else, every incident they may not see is refused with the same words, so a refusal tells nothing of
+    which incidents exist. Returns what was suggested (with the month the appeal came in).
     """
     actor = _actor(actor)
     if not case.consent_to_link:
         raise CaseError("no consent recorded: a case is linked to an incident only when the person agreed")
     if case.incident_id is not None:
-        raise CaseError(f"the case is already linked to incident {case.incident_id}")
-    incident = session.get(Incident, incident_id, with_for_update=True)  # locked, as review actions do
+        raise CaseError("the case is already linked to an incident")
+    incident = _linkable(session, incident_id, visible_states)
+    anonymised = anonymised_fields(case)
+    suggested = {field: value for field, value in anonymised.items() if field in INCIDENT_FIELDS}
+    session.add_all(
+        Suggestion(incident_id=incident.id, case_id=case.id, field=field, value=value,
+                   reported_month=anonymised.get("reported_month"), state="pending", created_by=actor)
+        for field, value in suggested.items()
+    )
+    repo.record_change(
+        session, incident, actor=actor, action="linked",
+        detail={"reason": "an appeal, with consent: its anonymised answers await an analyst's review",
+                "case_id": case.id, "suggested": sorted(suggested)},
+    )
+    case.incident_id = incident.id
+    _event(session, case, "linked", actor, detail={"incident_id": incident.id, "fields": anonymised})
+    session.flush()
+    return anonymised
+
+
+def _linkable(session: Session, incident_id: int, visible_states: tuple[str, ...] | None) -> Incident:
+    """The incident a case may be linked to, locked as review actions lock it; refused otherwise."""
+    incident = session.get(Incident, incident_id, with_for_update=True)
+    if visible_states is not None:
+        if incident is None or incident.merged_into is not None or incident.review_state not in visible_states:
+            raise CaseError(NO_PUBLISHED_INCIDENT)
+        return incident
     if incident is None:
         raise CaseError(f"no incident {incident_id}")
     if incident.merged_into is not None:
         raise CaseError(f"incident {incident_id} was merged into incident {incident.merged_into}; link to that one")
     if incident.review_state == "rejected":
         raise CaseError(f"incident {incident_id} is rejected; link the case to a real incident")
-    anonymised = anonymised_fields(case)
-    repo.refresh_incident(
-        session, incident, merged_into_incident(incident.fields, anonymised), actor=actor, action="linked",
-        detail={"reason": "an appeal, with consent: anonymised answers only", "appeal": anonymised},
-    )
-    case.incident_id = incident.id
-    _event(session, case, "linked", actor, detail={"incident_id": incident.id, "fields": anonymised})
-    return anonymised
+    return incident
+
+
+def linked_incident(session: Session, case: Case, visible_states: tuple[str, ...] | None) -> int | None:
+    """The number of the incident the case is linked to as this viewer may see it: where it was merged to,
+    or None if they may not see it (a caseworker is shown nothing of an unpublished incident)."""
+    incident = session.get(Incident, case.incident_id) if case.incident_id is not None else None
+    if incident is not None and incident.merged_into is not None:
+        if visible_states is not None and incident.review_state not in visible_states:
+            return None
+        incident = session.get(Incident, incident.merged_into)
+    if incident is None or (visible_states is not None and incident.review_state not in visible_states):
+        return None
+    return incident.id

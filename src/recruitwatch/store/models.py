@@ -16,6 +16,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Float,
@@ -330,11 +331,13 @@ class OutletGrade(Base):
 class AuditEntry(Base):
     """One line of the append-only audit log: every read of personal data and every change.
 
-    Each entry's hash covers its content and the previous entry's hash, so an
-    edited or deleted entry breaks the chain (`recruitwatch audit verify`).
+    Each entry's hash covers its content and the previous entry's hash, and its
+    MAC, made with a key kept outside the database, covers its id and hash, so
+    an edited, forged or deleted entry shows (`recruitwatch audit verify`).
     """
 
     __tablename__ = "audit_log"
+    __table_args__ = (CheckConstraint("id >= 1", name="ck_audit_log_id_positive"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -345,6 +348,8 @@ class AuditEntry(Base):
     detail: Mapped[dict] = mapped_column(JSON, default=dict)  # never personal data itself
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    key_id: Mapped[str | None] = mapped_column(String(64))  # the key ring's key the MAC key derives from; None: legacy
+    mac: Mapped[str | None] = mapped_column(String(64))  # HMAC-SHA256 of id and hash (store/audit.py); None: legacy
 
 
 class Case(Base):
@@ -372,6 +377,26 @@ class Case(Base):
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Suggestion(Base):
+    """A value proposed for one field of an incident from outside its reports (today: a linked appeal), until an
+    analyst accepts or dismisses it. Only closed-list values, a month and ids: never personal data."""
+
+    __tablename__ = "incident_suggestions"
+    __table_args__ = (Index("ix_incident_suggestions_incident_state", "incident_id", "state"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)  # the source
+    field: Mapped[str] = mapped_column(String(32))
+    value: Mapped[object] = mapped_column(JSON)  # the contract's value: a list or one code
+    reported_month: Mapped[str | None] = mapped_column(String(7))  # YYYY-MM the appeal came in
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending | accepted | dismissed
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class CaseFile(Base):

@@ -7,8 +7,6 @@ an incident's detail and the changes feed for mirrors.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import json
 import re
@@ -29,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, defer
 
+from ..security.crypto import KeyRingError, key_ring
 from ..text.search_keys import query_terms
 from . import repository as repo
 from .figures_cache import FIGURES
@@ -71,6 +70,8 @@ class IncidentQuery:
     review_state: str | None = None
     date_from: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD: compared as text, so prefixes work
     date_to: str | None = None
+    text_in_documents: bool = True  # `text` also matches the texts of the documents reporting an incident
+    date_precision: str = "day"  # the date sorts order by the date cut to this: day | month | year
     limit: int = 50
     offset: int = 0
     sort: str = "-date"  # one of SORTS; "-" is descending
@@ -188,15 +189,18 @@ def _conditions(session: Session, q: IncidentQuery, *, checked_per_row: bool = F
         )
     if q.text:
         incident_hits = _matching_ids(session, "incidents", q.text, ranked=False)
-        document_hits = _matching_ids(session, "documents", q.text, ranked=False)
-        if incident_hits is None or document_hits is None:
+        if incident_hits is None:
             return None
-        from_documents = (
-            select(Mention.incident_id)
-            .join(Report, Mention.report_id == Report.id)
-            .where(Report.document_id.in_(select(document_hits.subquery().c.id)))
-        )
-        conditions.append(incident_id.in_(select(incident_hits.subquery().c.id)) | incident_id.in_(from_documents))
+        matched = incident_id.in_(select(incident_hits.subquery().c.id))
+        if q.text_in_documents:
+            document_hits = _matching_ids(session, "documents", q.text, ranked=False)
+            from_documents = (
+                select(Mention.incident_id)
+                .join(Report, Mention.report_id == Report.id)
+                .where(Report.document_id.in_(select(document_hits.subquery().c.id)))
+            )
+            matched = matched | incident_id.in_(from_documents)
+        conditions.append(matched)
     return conditions
 
 
@@ -205,10 +209,15 @@ def _conditions(session: Session, q: IncidentQuery, *, checked_per_row: bool = F
 _SortKey = tuple[ColumnElement, bool, type]  # expression, descending, type of its cursor value
 
 
-def _sort_keys(sort: str) -> list[_SortKey]:
+_DATE_LENGTH = {"day": 10, "month": 7, "year": 4}
+
+
+def _sort_keys(sort: str, date_precision: str = "day") -> list[_SortKey]:
     """ORDER BY keys of a sort, ending with the id so that every row has a unique place (keyset paging).
 
     `sources` is ordered in Python from the kept counts (_by_sources), not by the database.
+    Dates are ordered at `date_precision`: within a month the public's order must not tell
+    which day came first.
     """
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)} (got {sort!r})")
@@ -216,7 +225,10 @@ def _sort_keys(sort: str) -> list[_SortKey]:
     keys: list[_SortKey] = []
     if name == "date":  # undated incidents last either way; literals, not parameters, so the indexes of migration 0007 match
         undated_as = literal_column("'0000'" if descending else "'9999'")
-        keys = [(func.coalesce(Incident.date, undated_as), descending, str)]
+        date = func.coalesce(Incident.date, undated_as)
+        if date_precision != "day":  # no index serves this: the matches are sorted (the public's few)
+            date = func.substr(date, literal_column("1"), literal_column(str(_DATE_LENGTH[date_precision])))
+        keys = [(date, descending, str)]
     elif name == "updated":
         keys = [(Incident.updated_at, descending, dt.datetime)]
     return [*keys, (Incident.id, descending, int)]
@@ -236,16 +248,20 @@ def _after(keys: list[_SortKey], values: list) -> ColumnElement:
     return row < bound if keys[0][1] else row > bound
 
 
+CURSOR_CONTEXT = "cursor"
+
+
 def _encode_cursor(kind: str, values) -> str:
+    """A cursor sealed with the key ring: its sort values (an incident's exact date among them)
+    are the server's to read, never the client's, who sees dates only as precisely as allowed."""
     plain = [v.isoformat() if isinstance(v, dt.datetime) else v for v in values]
-    raw = json.dumps([kind, plain], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return key_ring().encrypt(json.dumps([kind, plain], separators=(",", ":")), CURSOR_CONTEXT)
 
 
 def _decode_cursor(cursor: str, kind: str, types: list[type]) -> list:
     """The values of a cursor made by _encode_cursor for the same listing and sort, or ValueError."""
     try:
-        found_kind, values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        found_kind, values = json.loads(key_ring().decrypt(cursor, CURSOR_CONTEXT))
         if found_kind != kind or len(values) != len(types):
             raise ValueError
         out = []
@@ -256,7 +272,7 @@ def _decode_cursor(cursor: str, kind: str, types: list[type]) -> list:
                 raise ValueError
             out.append(value)
         return out
-    except (ValueError, TypeError, binascii.Error):
+    except (ValueError, TypeError, KeyRingError):
         raise ValueError("invalid cursor: pass the next_cursor of the previous page with the same sort and filters") from None
 
 
@@ -268,8 +284,9 @@ def _sorted_keys(session: Session, q: IncidentQuery, limit: int, offset: int = 0
 
     Only the keys are sorted: sorting whole rows (fields, search text) costs several times more.
     """
-    keys = _sort_keys(q.sort)  # checks the sort
-    kind = "incidents" + q.sort
+    keys = _sort_keys(q.sort, q.date_precision)  # checks the sort
+    coarse = q.sort.lstrip("-") == "date" and q.date_precision != "day"
+    kind = "incidents" + q.sort + (f"@{q.date_precision}" if coarse else "")  # a cursor serves its own order only
     if q.sort.lstrip("-") == "sources":
         return _by_sources(session, q, limit, offset), kind
     conditions = _conditions(session, q, checked_per_row=_page_from_sort_index(session, q))
@@ -306,6 +323,8 @@ def _page_from_sort_index(session: Session, q: IncidentQuery) -> bool:
     """
     if session.get_bind().dialect.name != "sqlite" or q.sort.lstrip("-") == "sources":
         return False
+    if q.sort.lstrip("-") == "date" and q.date_precision != "day":
+        return False  # no index holds the coarser date
     matched = count_incidents(session, q)
     return matched * BROAD_SHARE >= count_incidents(session, IncidentQuery()) and matched > 0
 
@@ -344,7 +363,8 @@ def incident_page(session: Session, q: IncidentQuery) -> tuple[list[ListedIncide
 
 def _filters_key(q: IncidentQuery) -> tuple:
     """What of q decides which incidents match (not the order or the page)."""
-    return tuple(getattr(q, attr) for attr in (*VALUE_FILTERS, "text", "language", "review_state", "date_from", "date_to"))
+    return tuple(getattr(q, attr) for attr in (*VALUE_FILTERS, "text", "text_in_documents", "language", "review_state",
+                                                "date_from", "date_to"))
 
 
 def count_incidents(session: Session, q: IncidentQuery) -> int:
@@ -696,6 +716,10 @@ def change_summary(action: str, detail: dict) -> str:
         parts.append(f"{state.get('before')} → {state.get('after')}")
     if action == "linked" and detail.get("report_id"):
         parts.append(f"report {detail['report_id']} linked: {detail.get('why', '')}".rstrip(": "))
+    if action == "linked" and detail.get("case_id"):
+        parts.append(f"case #{detail['case_id']} linked; suggested: {', '.join(detail.get('suggested') or ()) or 'nothing'}")
+    if detail.get("suggestion_id"):
+        parts.append(f"suggestion {detail['suggestion_id']} from case #{detail.get('case_id')} for {detail.get('field')}")
     changed = detail.get("changed") or {}
     if changed:
         parts.append("changed " + ", ".join(sorted(changed)))

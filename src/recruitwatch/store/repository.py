@@ -147,15 +147,21 @@ def record_change(session: Session, incident: Incident, *, actor: str, action: s
     return change
 
 
-def incident_search_text(fields: dict) -> str:
-    """Every field value but the victims' names, which are encrypted at rest and found through
-    `name_keys` (the `name` filter) or in the texts of the documents that report them.
+UNSEARCHED_FIELDS = ("victim_names", "date")
 
+
+def incident_search_text(fields: dict) -> str:
+    """Every field value but the victims' names and the date.
+
+    The public searches this text (and staff the documents' texts too), so it holds only
+    what the public may read: names are encrypted at rest and found through `name_keys`
+    (the `name` filter) or the documents; a day in here would answer a search for "14"
+    though the public sees the month only (dates are filtered by `date_from`/`date_to`).
     Built alike for machine links and analysts' edits, so search finds both the same way.
     """
     words = []
     for field, value in fields.items():
-        if field == "victim_names":
+        if field in UNSEARCHED_FIELDS:
             continue
         for v in value if isinstance(value, list) else [value]:
             if v not in (None, "", "unknown"):

@@ -1,9 +1,12 @@
-"""Analysts' review of incidents: confirm, reject, reopen, correct a field, merge, split; outlet grades.
+"""Analysts' review of incidents: confirm, reject, reopen, correct a field, decide suggestions, merge, split; outlet grades.
 
 Each action works in the caller's session (the caller commits) and writes an
 IncidentChange naming who did it and why, so the history answers "who
 changed this, when, and on what grounds". Corrected fields are added to
-`reviewed_fields`, which linking and reprocessing never overwrite.
+`reviewed_fields`, which linking and reprocessing never overwrite. Values
+from outside the incident's reports (a linked appeal's answers) wait as
+suggestions until an analyst accepts one (applied as a correction) or
+dismisses it.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from ..extract.data_files import extract_data
 from ..link.incidents import merge_fields
 from ..vocab import INCIDENT_FIELDS, METHODS, OUTCOMES, PERPETRATORS, VICTIM_STATUSES
 from . import repository as repo
-from .models import Incident, Mention, OutletGrade, Report, utcnow
+from .models import Incident, Mention, OutletGrade, Report, Suggestion, utcnow
 
 # The source-reliability half of the Admiralty (NATO) scale, as used by HURIDOCS-style tools
 # and intelligence analysis; the information-credibility half (1-6) is not graded here.
@@ -199,6 +202,77 @@ def correct(session: Session, incident_id: int, field: str, value, *, actor: str
     return incident
 
 
+# -- suggestions: values proposed from outside the incident's reports (a linked appeal), decided here
+
+
+def suggested_result(field: str, current, suggested):
+    """The field's value once a suggestion is accepted: a list gains the suggested values, one value replaces."""
+    if INCIDENT_FIELDS.get(field):
+        return sorted({*(current or ()), *(suggested or ())})
+    return suggested
+
+
+def pending_suggestions(session: Session, incident: Incident) -> list[dict]:
+    """The incident's undecided suggestions, oldest first, each with the field's current value and its source.
+
+    [{"id", "field", "current", "suggested", "result", "case_id", "reported_month", "created_by", "created_at"}]
+    """
+    rows = session.scalars(
+        select(Suggestion).where(Suggestion.incident_id == incident.id, Suggestion.state == "pending").order_by(Suggestion.id)
+    )
+    fields = incident.fields
+    return [
+        {"id": s.id, "field": s.field, "current": fields.get(s.field), "suggested": s.value,
+         "result": suggested_result(s.field, fields.get(s.field), s.value), "case_id": s.case_id,
+         "reported_month": s.reported_month, "created_by": s.created_by, "created_at": s.created_at}
+        for s in rows
+    ]
+
+
+def _pending(session: Session, incident: Incident, suggestion_id: int) -> Suggestion:
+    """The suggestion, if it is one of this incident's and still undecided (the incident's lock guards it)."""
+    suggestion = session.get(Suggestion, suggestion_id)
+    if suggestion is None or suggestion.incident_id != incident.id:
+        raise ReviewError(f"incident {incident.id} has no suggestion {suggestion_id}")
+    if suggestion.state != "pending":
+        raise ReviewError(f"suggestion {suggestion_id} was already {suggestion.state} by {suggestion.decided_by}")
+    return suggestion
+
+
+def _decide(suggestion: Suggestion, state: str, actor: str) -> dict:
+    suggestion.state, suggestion.decided_by, suggestion.decided_at = state, actor, utcnow()
+    return {"field": suggestion.field, "suggestion_id": suggestion.id, "case_id": suggestion.case_id}
+
+
+def accept_suggestion(session: Session, incident_id: int, suggestion_id: int, *, actor: str, reason: str = "") -> Incident:
+    """Apply a suggested value as an analyst's correction: the field is then reviewed, the history names the source."""
+    actor = _actor(actor)
+    incident = _live(session, incident_id)
+    suggestion = _pending(session, incident, suggestion_id)
+    field = suggestion.field
+    value = clean_value(field, suggestion.value)
+    value = suggested_result(field, incident.fields.get(field), value)
+    source = _decide(suggestion, "accepted", actor)
+    incident.reviewed_fields = sorted({*(incident.reviewed_fields or ()), field})
+    repo.refresh_incident(
+        session, incident, {**incident.fields, field: value}, actor=actor, action="accepted",
+        detail={"reason": _reason(reason, "accept", required=False), **source},
+    )
+    return incident
+
+
+def dismiss_suggestion(session: Session, incident_id: int, suggestion_id: int, *, actor: str, reason: str = "") -> Incident:
+    """Decline a suggested value: the incident's fields stay as they are; the history says who and why."""
+    actor = _actor(actor)
+    incident = _live(session, incident_id)
+    source = _decide(_pending(session, incident, suggestion_id), "dismissed", actor)
+    repo.record_change(
+        session, incident, actor=actor, action="dismissed",
+        detail={"reason": _reason(reason, "dismiss", required=False), **source},
+    )
+    return incident
+
+
 # -- merging and splitting
 
 
@@ -227,6 +301,9 @@ def merge(session: Session, keep_id: int, other_id: int, *, actor: str, reason: 
         mention.incident_id = keep.id
         mention.link_reason = f"merged from incident {other.id} by {actor}: {mention.link_reason}"
     session.execute(update(Incident).where(Incident.merged_into == other.id).values(merged_into=keep.id))
+    session.execute(  # undecided suggestions follow, to be decided on the incident that stays
+        update(Suggestion).where(Suggestion.incident_id == other.id, Suggestion.state == "pending").values(incident_id=keep.id)
+    )
     fields = _with_reviewed(merge_fields(keep.fields, other.fields), other, keep)
     keep.reviewed_fields = sorted({*(keep.reviewed_fields or ()), *(other.reviewed_fields or ())})
     mention_ids = [m.id for m in moved]

@@ -23,14 +23,26 @@ from ..store import accounts
 from ..store.models import User, WebSession
 from .i18n import LANGUAGES, pick_language
 
+MAX_RECORD_NUMBER = 2_147_483_647  # the databases' integer range
 # A record number in a path: positive and within the databases' integer range (never a 500 on a huge number).
-RecordId = Annotated[int, FastAPIPath(ge=1, le=2_147_483_647)]
+RecordId = Annotated[int, FastAPIPath(ge=1, le=MAX_RECORD_NUMBER)]
 
 SESSION_COOKIE = "rw_session"
 LANGUAGE_COOKIE = "rw_lang"
 SESSION_LIFETIME = dt.timedelta(hours=12)
 PASSWORD_PAGE = "/account/password"
 TWO_STEP_PAGE = "/account/two-step"  # where accounts that must use a second factor set it up
+
+
+def secure_cookies(request: Request) -> bool:
+    """Whether cookies are sent over HTTPS only: the request came by HTTPS, or the app sits behind a
+    TLS proxy and sees plain http (`serve --secure-cookies`). Every cookie the app sets asks this."""
+    return request.url.scheme == "https" or bool(getattr(request.app.state, "secure_cookies", False))
+
+
+def set_session_cookie(response, request: Request, token: str) -> None:
+    response.set_cookie(SESSION_COOKIE, token, max_age=int(SESSION_LIFETIME.total_seconds()), httponly=True,
+                        samesite="lax", secure=secure_cookies(request))
 
 
 class NotSignedIn(Exception):

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from ..security.secrets import new_token
-from .deps import LANGUAGE_COOKIE, Viewer
+from .deps import LANGUAGE_COOKIE, Viewer, secure_cookies
 from .i18n import LANGUAGES, label, translations
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -56,7 +56,7 @@ def render(request: Request, template: str, who: Viewer, status_code: int = 200,
         status_code=status_code,
     )
     if request.query_params.get("lang") in LANGUAGES:
-        response.set_cookie(LANGUAGE_COOKIE, lang, max_age=365 * 86400, samesite="lax", secure=request.url.scheme == "https")
+        response.set_cookie(LANGUAGE_COOKIE, lang, max_age=365 * 86400, samesite="lax", secure=secure_cookies(request))
     if anonymous_csrf and CSRF_COOKIE not in request.cookies:
-        response.set_cookie(CSRF_COOKIE, anonymous_csrf, httponly=True, samesite="strict", secure=request.url.scheme == "https")
+        response.set_cookie(CSRF_COOKIE, anonymous_csrf, httponly=True, samesite="strict", secure=secure_cookies(request))
     return response

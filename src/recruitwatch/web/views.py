@@ -1,10 +1,19 @@
-"""What of an incident a viewer may see: staff see everything; the public sees no names."""
+"""What of an incident a viewer may see: staff see everything; the public sees no names.
+
+Every public field of an incident (pages, API, exports) goes through these
+functions, which apply publish.redact's one policy; the incident's names are
+read before they are dropped, so titles and addresses can be cleaned of them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 
-from ..publish.redact import Policy, public_fields, redact_text, suppress
+from sqlalchemy.orm import Session
+
+from ..publish.redact import Policy, public_fields, public_source, suppress
+from ..store import audit
 from ..store.models import Incident
 from .deps import Viewer
 from .i18n import label
@@ -22,8 +31,24 @@ def visible_fields(fields: dict, who: Viewer) -> dict:
     return public_fields(fields, policy())
 
 
-def visible_title(title: str | None, names: list[str], who: Viewer) -> str | None:
-    return title if who.sees_personal_data else redact_text(title, names)
+def visible_source(source: dict, names: list[str], who: Viewer) -> dict:
+    """One source of an incident; for the public without paths, names, notes or the exact day."""
+    return source if who.sees_personal_data else public_source(source, names, policy())
+
+
+def visible_record(row: dict, who: Viewer) -> dict:
+    """An export row (store.queries.export_rows) as the viewer may see it, sources included."""
+    if who.sees_personal_data:
+        return row
+    names = row["fields"].get("victim_names") or []
+    fields = visible_fields(row["fields"], who)
+    return {**row, "fields": fields, "date_precision": precision_of(fields.get("date")),
+            "documents": [visible_source(d, names, who) for d in row.get("documents", [])]}
+
+
+def visible_total(count: int, who: Viewer) -> int | None:
+    """A count of incidents; for the public None when it is small enough to point at a person."""
+    return count if who.sees_personal_data else suppress(count, policy())
 
 
 def visible_counts(pairs: list[tuple[str, int]], who: Viewer) -> list[tuple[str, int | None]]:
@@ -63,3 +88,19 @@ def incident_view(incident: Incident, who: Viewer) -> dict:
         "updated_at": incident.updated_at,
         "merged_into": incident.merged_into,
     }
+
+
+def audit_read(session: Session, who: Viewer, *, object_type: str, ids: Iterable[int], via: str) -> None:
+    """One audit entry for a staff request that returned personal data (names, document texts):
+    which records, and through what (a list page, the API, a search). Nothing for the public."""
+    ids = sorted(set(ids))
+    if not who.sees_personal_data or not ids:
+        return
+    audit.record(session, actor=who.user.username, action=audit.READ, object_type=object_type,
+                 detail={"via": via, "ids": ids})
+    session.commit()
+
+
+def named_ids(incidents: Iterable) -> list[int]:
+    """The incidents whose records carry victims' names (what makes reading them personal data)."""
+    return [i.id for i in incidents if i.victim_names_enc]

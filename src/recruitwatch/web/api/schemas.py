@@ -26,9 +26,12 @@ class IncidentOut(BaseModel):
     updated_at: dt.datetime
 
 
+SMALL_COUNT = "null where a count is too small to publish (RECRUITWATCH_PUBLIC_MIN_COUNT)"
+
+
 class IncidentPage(BaseModel):
     items: list[IncidentOut]
-    total: int
+    total: int | None = Field(description="incidents matching the filters; " + SMALL_COUNT)
     next_cursor: str | None = Field(None, description="pass as ?cursor= for the next page; null at the end")
 
 
@@ -44,9 +47,9 @@ class SourceOut(BaseModel):
     document_id: int
     url: str | None
     title: str | None
-    published: dt.date | None
+    published: str | None = Field(description="YYYY-MM-DD; no finer than RECRUITWATCH_PUBLIC_DATE_PRECISION for the public")
     language: str | None
-    outlet: str
+    outlet: str = Field(description="the outlet's host; for the public, 'unpublished source' for files and exports")
     reliability: str | None = Field(None, description="A–F after the Admiralty scale, set by analysts")
     link_score: float | None = None
     link_reason: str | None = None
@@ -118,8 +121,6 @@ class SearchOut(BaseModel):
 
 
 class StatsOut(BaseModel):
-    total: int
-    facets: dict[str, list[tuple[str, int | None]]] = Field(
-        description="counts per value; null where a count is too small to publish (RECRUITWATCH_PUBLIC_MIN_COUNT)"
-    )
+    total: int | None = Field(description="incidents matching the filters; " + SMALL_COUNT)
+    facets: dict[str, list[tuple[str, int | None]]] = Field(description="counts per value; " + SMALL_COUNT)
     months: list[tuple[str, int | None]]

@@ -15,7 +15,14 @@ from ...store import audit, queries
 from ..deps import PUBLIC, Allow, RecordId, Viewer, db
 from ..filters import MAX_PAGE_SIZE, FilterError, parse_filters
 from ..ui.exports import export_response
-from ..views import precision_of, visible_counts, visible_fields
+from ..views import (
+    audit_read,
+    named_ids,
+    precision_of,
+    visible_counts,
+    visible_fields,
+    visible_total,
+)
 from .schemas import (
     ChangesOut,
     DocumentDetailOut,
@@ -71,9 +78,11 @@ def incidents(
         rows, next_cursor = queries.incident_page(session, query)
     except ValueError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from None
+    audit_read(session, who, object_type="incident", ids=named_ids(rows), via="api list")
     # Built from the store's own rows, so not validated again: straight to JSON (a fifth of the page's time)
     page = IncidentPage.model_construct(items=[IncidentOut.model_construct(**incident_out(i, who)) for i in rows],
-                                        total=queries.count_incidents(session, query), next_cursor=next_cursor)
+                                        total=visible_total(queries.count_incidents(session, query), who),
+                                        next_cursor=next_cursor)
     return Response(page.__pydantic_serializer__.to_json(page), media_type="application/json")
 
 
@@ -91,7 +100,8 @@ def incident(incident_id: RecordId, who: Viewer = Depends(PUBLIC), session: Sess
     record = incident_out(context["raw_incident"], who)
     sources = [
         {
-            "document_id": d["id"], "url": d["url"], "title": d["title"], "published": d["published"],
+            "document_id": d["id"], "url": d["url"], "title": d["title"],
+            "published": str(d["published"]) if d["published"] else None,  # a date, or the public's coarser text
             "language": d["language"], "outlet": d["outlet"], "reliability": d["grade"],
             "link_score": d["score"] if who.is_staff else None, "link_reason": d["reason"] if who.is_staff else None,
             "evidence": d["evidence"] if who.is_staff else [],
@@ -121,6 +131,7 @@ def documents(
         rows, next_cursor = queries.document_page(session, q, limit, cursor)
     except ValueError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from None
+    audit_read(session, who, object_type="document", ids=[d.id for d in rows], via="api list")  # titles name people
     return DocumentPage(items=[document_out(d) for d in rows], next_cursor=next_cursor)
 
 
@@ -139,6 +150,7 @@ def document(document_id: RecordId, who: Viewer = Depends(STAFF_ONLY), session: 
     detail = queries.document_detail(session, document_id)
     if detail is None:
         raise HTTPException(status_code=404, detail="no such document")
+    audit_read(session, who, object_type="document", ids=[document_id], via="api")
     return DocumentDetailOut(**document_out(detail["document"]).model_dump(), text=detail["document"].text,
                              incident_ids=detail["incident_ids"])
 
@@ -153,6 +165,8 @@ def search(
     query, _clean = parse_filters({"q": q}, who, limit=limit)
     found = queries.list_incidents(session, query)
     docs = queries.search_documents(session, q, limit=limit) if who.is_staff else []
+    audit_read(session, who, object_type="incident", ids=named_ids(found), via="api search")
+    audit_read(session, who, object_type="document", ids=[d.id for d in docs], via="api search")
     return SearchOut(incidents=[incident_out(i, who) for i in found], documents=[document_out(d) for d in docs])
 
 
@@ -163,7 +177,7 @@ def stats(request: Request, who: Viewer = Depends(PUBLIC), session: Session = De
     if who.is_staff:
         fields += ("review_state",)
     return StatsOut(
-        total=queries.count_incidents(session, query),
+        total=visible_total(queries.count_incidents(session, query), who),
         facets={f: visible_counts(pairs, who) for f, pairs in queries.facets(session, query, fields=fields).items()},
         months=visible_counts(queries.month_counts(session, query), who),
     )
@@ -186,8 +200,10 @@ def changes(
     who: Viewer = Depends(PUBLIC),
     session: Session = Depends(db),
 ) -> ChangesOut:
-    items = queries.changes_since(session, since, limit=limit)
+    read = queries.changes_since(session, since, limit=limit)
+    items = read
     if who.visible_states is not None:
-        visible = queries.published_ids(session, {c["incident_id"] for c in items})
-        items = [c for c in items if c["incident_id"] in visible or c["kind"] in ("deleted", "merged")]
-    return ChangesOut(items=items, next_since=items[-1]["id"] if items else since)
+        visible = queries.published_ids(session, {c["incident_id"] for c in read})
+        items = [c for c in read if c["incident_id"] in visible or c["kind"] in ("deleted", "merged")]
+    # Past everything read, shown or not: a page of changes the viewer may not see must not stall a mirror.
+    return ChangesOut(items=items, next_since=read[-1]["id"] if read else since)

@@ -20,6 +20,7 @@ from ..deps import (
     Viewer,
     checked_form,
     db,
+    set_session_cookie,
 )
 from ..i18n import LANGUAGES, N_
 from ..render import render
@@ -65,10 +66,7 @@ async def login(request: Request, who: Viewer = Depends(PUBLIC), session: Sessio
     audit.record(session, actor=user.username, action=audit.SIGN_IN, object_type="user", object_id=user.username)
     session.commit()
     response = RedirectResponse(PASSWORD_PAGE if user.must_change_password else target, status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE, token, max_age=int(SESSION_LIFETIME.total_seconds()), httponly=True, samesite="lax",
-        secure=request.url.scheme == "https" or request.app.state.secure_cookies,
-    )
+    set_session_cookie(response, request, token)
     return response
 
 
@@ -142,6 +140,5 @@ async def change_password(request: Request, who: Viewer = Depends(Allow(*STAFF))
     token, _ = accounts.start_session(session, who.user, SESSION_LIFETIME)  # the old sessions ended
     session.commit()
     response = RedirectResponse("/incidents", status_code=303)
-    response.set_cookie(SESSION_COOKIE, token, max_age=int(SESSION_LIFETIME.total_seconds()), httponly=True,
-                        samesite="lax", secure=request.url.scheme == "https" or request.app.state.secure_cookies)
+    set_session_cookie(response, request, token)
     return response

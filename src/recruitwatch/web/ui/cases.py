@@ -1,9 +1,10 @@
 """Caseworkers' pages: the list of cases, one case with its personal data opened, its files and its timeline.
 
 Only case staff (caseworkers and admins) reach these routes; analysts and
-viewers never do, as caseworkers never see unpublished incidents. Every form
-posts with the session's CSRF token, and every action goes through
-store.cases, which writes the timeline.
+viewers never do. A caseworker never sees an unpublished incident: not in
+the link form's refusals, not on a case page. Every form posts with the
+session's CSRF token, and every action goes through store.cases, which
+writes the timeline.
 """
 
 from __future__ import annotations
@@ -22,14 +23,15 @@ from ...security.roles import CASE_STAFF
 from ...store import audit, cases
 from ...store.models import Case
 from ..appeal_text import translator
-from ..deps import Allow, Viewer, checked_form, db
+from ..deps import MAX_RECORD_NUMBER, Allow, Viewer, checked_form, db
+from ..filters import record_number
 from ..i18n import N_
 from ..render import render
 
 router = APIRouter(include_in_schema=False)
 CASE_ONLY = Allow(*CASE_STAFF)
-CaseId = Path(ge=1, le=2_147_483_647)
-FileId = Path(ge=1, le=2_147_483_647)
+CaseId = Path(ge=1, le=MAX_RECORD_NUMBER)
+FileId = Path(ge=1, le=MAX_RECORD_NUMBER)
 
 # Words the store writes and these pages show with _(word).
 STATUS_NAMES = {"new": N_("new"), "triaged": N_("triaged"), "in_progress": N_("in progress"),
@@ -77,6 +79,7 @@ def case_page(request: Request, case_id: int = CaseId, who: Viewer = Depends(CAS
     response = render(
         request, "cases/case.html", who, case=case, details=cases.details(case), files=cases.files_of(session, case),
         timeline=cases.timeline(session, case), staff=cases.case_staff(session),
+        linked=cases.linked_incident(session, case, who.visible_states),
         assigned=cases.usernames(session, [case.assigned_to]).get(case.assigned_to), next_statuses=next_statuses(case.status),
         status_names=STATUS_NAMES, referral_kinds=REFERRAL_KINDS, referral_names=REFERRAL_NAMES, event_names=EVENT_NAMES,
         today=dt.date.today(), t=translator(who.language), done=request.query_params.get("done") == "1",
@@ -147,9 +150,10 @@ async def change_status(request: Request, case_id: int = CaseId, who: Viewer = D
 async def assign(request: Request, case_id: int = CaseId, who: Viewer = Depends(CASE_ONLY), session: Session = Depends(db)) -> Response:
     def action(case: Case, form: dict, actor: str) -> None:
         raw = form.get("user_id", "").strip()
-        if raw and not raw.isdigit():
+        user_id = record_number(raw)
+        if raw and user_id is None:
             raise ValueError("choose a caseworker from the list")
-        cases.assign(session, case, int(raw) if raw else None, actor=actor)
+        cases.assign(session, case, user_id, actor=actor)
 
     return await _act(request, who, session, case_id, "assign", action)
 
@@ -194,12 +198,16 @@ async def record_consent(request: Request, case_id: int = CaseId, who: Viewer = 
     return await _act(request, who, session, case_id, "consent", action)
 
 
+def incident_number(raw: str) -> int:
+    """The incident number typed in a form: digits (a leading # allowed) within the databases' integer range."""
+    number = record_number((raw or "").strip().removeprefix("#"))
+    if not number:
+        raise ValueError("give the number of the incident, as on its page (/incidents/NUMBER)")
+    return number
+
+
 @router.post("/cases/{case_id}/link")
 async def link_incident(request: Request, case_id: int = CaseId, who: Viewer = Depends(CASE_ONLY), session: Session = Depends(db)) -> Response:
-    def action(case: Case, form: dict, actor: str) -> None:
-        number = form.get("incident", "").strip().lstrip("#")
-        if not number.isdigit() or not 0 < int(number) < 2_147_483_647:
-            raise ValueError("give the number of the incident, as on its page (/incidents/NUMBER)")
-        cases.link_incident(session, case, int(number), actor=actor)
-
-    return await _act(request, who, session, case_id, "link", action)
+    """Only to an incident this account may see: a caseworker, only published ones (one refusal for all others)."""
+    return await _act(request, who, session, case_id, "link", lambda case, form, actor: cases.link_incident(
+        session, case, incident_number(form.get("incident", "")), actor=actor, visible_states=who.visible_states))

@@ -13,7 +13,7 @@ from ..deps import PUBLIC, Viewer, db
 from ..filters import FilterError, parse_filters
 from ..i18n import N_, label, translations
 from ..render import query_with, render
-from ..views import policy, visible_counts
+from ..views import policy, visible_counts, visible_total
 
 router = APIRouter(include_in_schema=False)
 
@@ -35,7 +35,7 @@ def dashboard(request: Request, who: Viewer = Depends(PUBLIC), session: Session 
         facets = {f: [(v, n) for v, n in visible_counts(pairs, who) if n is not None] for f, pairs in facets.items()}
         month_pairs = [(m, n) for m, n in visible_counts(month_pairs, who) if n is not None]
     months = stats.fill_months(dict(month_pairs))
-    total = queries.count_incidents(session, query)
+    total = visible_total(queries.count_incidents(session, query), who)
 
     def link(code: str) -> str:
         return "/incidents?" + query_with(clean, region=code)

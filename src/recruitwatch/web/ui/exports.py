@@ -9,7 +9,6 @@ from fastapi.responses import Response, StreamingResponse
 from sqlalchemy.orm import Session
 
 from ...publish.exports import EXPORTERS
-from ...publish.redact import redact_text
 from ...publish.rows import IncidentRow
 from ...store import audit, queries
 from ...store.encrypted import check_key_ring
@@ -17,7 +16,7 @@ from ..deps import PUBLIC, Viewer, db
 from ..filters import FilterError, parse_filters
 from ..i18n import N_
 from ..render import render
-from ..views import precision_of, visible_fields
+from ..views import visible_record
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,23 +31,13 @@ def export_response(fmt: str, request: Request, who: Viewer, session: Session) -
                      detail={"format": fmt, "filters": audit.without_free_text(_clean)})
         session.commit()
     check_key_ring(session)  # names that will not open fail here, as an error page, not midway through the download
-    rows = (IncidentRow.from_dict(_visible(row, who)) for row in queries.export_rows(session, query))
+    rows = (IncidentRow.from_dict(visible_record(row, who)) for row in queries.export_rows(session, query))
     body = exporter.function(rows, redact_names=not who.sees_personal_data)
     stamp = dt.date.today().isoformat()
     headers = {"Content-Disposition": f'attachment; filename="recruitwatch-incidents-{stamp}.{exporter.file_extension}"'}
     if isinstance(body, bytes | bytearray):
         return Response(bytes(body), media_type=exporter.media_type, headers=headers)
     return StreamingResponse(body, media_type=exporter.media_type, headers=headers)
-
-
-def _visible(row: dict, who: Viewer) -> dict:
-    """Staff export the record; the public gets it without names, with a coarser date and redacted titles."""
-    if who.sees_personal_data:
-        return row
-    names = row["fields"].get("victim_names") or []
-    documents = [{**d, "title": redact_text(d.get("title"), names)} for d in row.get("documents", [])]
-    return {**row, "fields": visible_fields(row["fields"], who), "documents": documents,
-            "date_precision": precision_of(visible_fields(row["fields"], who).get("date"))}
 
 
 @router.get("/export.{fmt}")

@@ -11,10 +11,18 @@ from ...security.roles import INCIDENT_STAFF, REVIEWERS
 from ...store import audit, queries, review
 from ...vocab import INCIDENT_FIELDS, METHODS, OUTCOMES, PERPETRATORS, VICTIM_STATUSES
 from ..deps import PUBLIC, Allow, RecordId, Viewer, checked_form, db
-from ..filters import FILTER_PARAMS, SORTS, FilterError, page_number, parse_filters
+from ..filters import FILTER_PARAMS, SORTS, FilterError, page_number, parse_filters, record_number
 from ..i18n import N_
 from ..render import render
-from ..views import incident_view, policy, visible_counts, visible_title
+from ..views import (
+    audit_read,
+    incident_view,
+    named_ids,
+    policy,
+    visible_counts,
+    visible_source,
+    visible_total,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -45,9 +53,10 @@ def incident_list(request: Request, who: Viewer = Depends(PUBLIC), session: Sess
     facet_fields = FACETS if who.is_staff else tuple(f for f in FACETS if f != "review_state")
     facets = {f: visible_counts(pairs, who) for f, pairs in queries.facets(session, query, fields=facet_fields).items()}
     documents = queries.source_counts(session, [i.id for i in rows])
+    audit_read(session, who, object_type="incident", ids=named_ids(rows), via="list")
     return render(
         request, "incidents.html", who,
-        incidents=[incident_view(i, who) for i in rows], sources=documents, total=total, page=page,
+        incidents=[incident_view(i, who) for i in rows], sources=documents, total=visible_total(total, who), page=page,
         pages=max(1, -(-total // query.limit)), facets=facets, facet_kind=FACET_KIND, params=clean,
         min_count=policy().min_count,
         sorts=SORTS, filter_params=FILTER_PARAMS,
@@ -70,10 +79,7 @@ def detail_context(session: Session, incident_id: RecordId, who: Viewer) -> dict
                 evidence_by_field.setdefault(entry["field"], []).append(entry)
     else:
         names = incident.fields.get("victim_names") or []
-        documents = [
-            {**d, "evidence": [], "title": visible_title(d["title"], names, who) if d["url"] else None, "locator": d["outlet"]}
-            for d in documents
-        ]
+        documents = [visible_source(d, names, who) for d in documents]
     history = [{k: h[k] for k in ("at", "actor", "action", "reason", "summary")} for h in detail["history"]] if who.is_staff else []
     return {
         "raw_incident": incident,
@@ -95,9 +101,11 @@ def incident_page(incident_id: RecordId, request: Request, who: Viewer = Depends
     if who.sees_personal_data:
         audit.record(session, actor=who.user.username, action=audit.READ, object_type="incident", object_id=incident_id)
         session.commit()
+    # Incident staff see the suggestions waiting for review (analysts and admins decide them); the public and caseworkers never do.
+    suggestions = review.pending_suggestions(session, context["raw_incident"]) if who.is_staff else []
     return render(
         request, "incident.html", who, **{k: v for k, v in context.items() if k != "raw_incident"},
-        grades=review.RELIABILITY_GRADES, fields=INCIDENT_FIELDS,
+        suggestions=suggestions, grades=review.RELIABILITY_GRADES, fields=INCIDENT_FIELDS,
         choices={"victim_status": VICTIM_STATUSES, "perpetrators": PERPETRATORS, "methods": METHODS, "outcomes": OUTCOMES},
         message=request.query_params.get("done"),
     )
@@ -108,6 +116,7 @@ def document_page(document_id: RecordId, request: Request, who: Viewer = Depends
     detail = queries.document_detail(session, document_id)
     if detail is None:
         return render(request, "error.html", who, status_code=404, title=N_("Not found"), message=N_("There is no such document."))
+    audit_read(session, who, object_type="document", ids=[document_id], via="page")
     return render(request, "document.html", who, detail=detail, segments=highlight(detail["document"].text, detail["evidence"]))
 
 
@@ -130,13 +139,13 @@ def highlight(text: str, evidence: list[dict]) -> list[tuple[str, dict | None]]:
 # -- review actions: analysts and admins; each needs a CSRF token and leaves a history entry
 
 
-async def _act(request: Request, who: Viewer, session: Session, incident_id: RecordId, action) -> Response:
+async def _act(request: Request, who: Viewer, session: Session, incident_id: RecordId, action, detail: dict | None = None) -> Response:
     form = await checked_form(request, who)
     reason = (form.get("reason") or "").strip()[:2000]
     try:
         target = action(form, reason)
         audit.record(session, actor=who.user.username, action=audit.UPDATE, object_type="incident", object_id=incident_id,
-                     detail={"action": request.url.path.rsplit("/", 1)[-1]})
+                     detail={"action": request.url.path.rsplit("/", 1)[-1], **(detail or {})})
         session.commit()
     except (review.ReviewError, ValueError) as exc:
         session.rollback()
@@ -173,6 +182,20 @@ async def correct(incident_id: RecordId, request: Request, who: Viewer = Depends
     return await _act(request, who, session, incident_id, action)
 
 
+@router.post("/incidents/{incident_id}/suggestions/{suggestion_id}/accept")
+async def accept_suggestion(incident_id: RecordId, suggestion_id: RecordId, request: Request, who: Viewer = Depends(Allow(*REVIEWERS)),
+                            session: Session = Depends(db)) -> Response:
+    return await _act(request, who, session, incident_id, lambda form, reason: review.accept_suggestion(
+        session, incident_id, suggestion_id, actor=who.user.username, reason=reason) and None, {"suggestion_id": suggestion_id})
+
+
+@router.post("/incidents/{incident_id}/suggestions/{suggestion_id}/dismiss")
+async def dismiss_suggestion(incident_id: RecordId, suggestion_id: RecordId, request: Request, who: Viewer = Depends(Allow(*REVIEWERS)),
+                             session: Session = Depends(db)) -> Response:
+    return await _act(request, who, session, incident_id, lambda form, reason: review.dismiss_suggestion(
+        session, incident_id, suggestion_id, actor=who.user.username, reason=reason) and None, {"suggestion_id": suggestion_id})
+
+
 def parse_value(field: str, raw: str):
     """A form's text as the contract's value: lists are comma-separated, empty is unknown."""
     raw = raw.strip()[:2000]
@@ -181,19 +204,20 @@ def parse_value(field: str, raw: str):
     if field == "victim_count":
         if not raw:
             return None
-        if not raw.isdigit():
+        count = record_number(raw)
+        if count is None:
             raise ValueError(N_("the number of victims must be a whole number"))
-        return int(raw)
+        return count
     return raw or None
 
 
 @router.post("/incidents/{incident_id}/merge")
 async def merge(incident_id: RecordId, request: Request, who: Viewer = Depends(Allow(*REVIEWERS)), session: Session = Depends(db)) -> Response:
     def action(form: dict, reason: str) -> int:
-        other = form.get("other", "").strip().lstrip("#")
-        if not other.isdigit():
+        other = record_number(form.get("other", "").strip().lstrip("#"))
+        if other is None:
             raise ValueError(N_("give the number of the incident to merge into this one"))
-        review.merge(session, incident_id, int(other), actor=who.user.username, reason=reason)
+        review.merge(session, incident_id, other, actor=who.user.username, reason=reason)
         return incident_id
 
     return await _act(request, who, session, incident_id, action)
@@ -202,7 +226,7 @@ async def merge(incident_id: RecordId, request: Request, who: Viewer = Depends(A
 @router.post("/incidents/{incident_id}/split")
 async def split(incident_id: RecordId, request: Request, who: Viewer = Depends(Allow(*REVIEWERS)), session: Session = Depends(db)) -> Response:
     form = await request.form()
-    mention_ids = [int(v) for v in form.getlist("mention") if isinstance(v, str) and v.isdigit()]
+    mention_ids = [n for v in form.getlist("mention") if isinstance(v, str) and (n := record_number(v)) is not None]
 
     def action(form: dict, reason: str) -> int:
         return review.split(session, incident_id, mention_ids, actor=who.user.username, reason=reason).id

@@ -13,13 +13,13 @@ from ...store import accounts, audit
 from ...store.models import User
 from ..deps import (
     PASSWORD_PAGE,
-    SESSION_COOKIE,
     SESSION_LIFETIME,
     TWO_STEP_PAGE,
     Allow,
     Viewer,
     checked_form,
     db,
+    set_session_cookie,
 )
 from ..i18n import N_
 from ..render import render
@@ -40,10 +40,7 @@ def start_session(request: Request, session: Session, user: User, target: str) -
                  detail={"two_step": two_step.is_enabled(user)})
     session.commit()
     response = RedirectResponse(PASSWORD_PAGE if user.must_change_password else target, status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE, token, max_age=int(SESSION_LIFETIME.total_seconds()), httponly=True, samesite="lax",
-        secure=request.url.scheme == "https" or request.app.state.secure_cookies,
-    )
+    set_session_cookie(response, request, token)
     return response
 
 
