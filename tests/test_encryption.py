@@ -168,6 +168,36 @@ def test_every_encrypted_table_counts_not_only_the_incidents(tmp_path, monkeypat
     assert "case_files.content_enc" in str(stopped.value) and "users.totp_secret_enc" in str(stopped.value)
 
 
+def test_a_store_whose_only_keyed_data_is_its_audit_log_gets_no_new_key(tmp_path, db_url):
+    """The audit log's MACs need the key too: a new one would let the log be resealed, so none is made."""
+    from recruitwatch.security.crypto import key_ring
+    from recruitwatch.store import audit
+    from recruitwatch.store.database import transaction
+
+    with transaction(db_url) as session:
+        audit.record(session, actor="ana", action="update", object_type="incident", object_id=1)
+    key_file = tmp_path / "gone.key"
+    result = run_cli("users", "list", env={"RECRUITWATCH_DATABASE_URL": db_url, "RECRUITWATCH_KEY_FILE": str(key_file)})
+    assert result.returncode == 4 and "(audit_log.mac)" in result.stderr.decode() and not key_file.exists()
+    wrong = run_cli("users", "list", env={"RECRUITWATCH_DATABASE_URL": db_url,
+                                          "RECRUITWATCH_KEY_FILE": str(_other_key_file(tmp_path / "other.key"))})
+    assert wrong.returncode == 4 and f"lacks key {key_ring().current_id}, which sealed stored audit_log.mac" in wrong.stderr.decode()
+
+
+def test_a_store_not_yet_migrated_is_checked_before_its_migrations(tmp_path, monkeypatch, db_url, stored):
+    """Migrations may seal with the key (0008 seals the audit log): the check comes first, on the old schema."""
+    from recruitwatch.security.crypto import KeyRingError
+    from recruitwatch.store.database import current_revision, upgrade
+
+    from .test_migrations import _downgrade
+
+    _downgrade(db_url, "0007")
+    monkeypatch.setenv("RECRUITWATCH_KEY_FILE", str(tmp_path / "gone.key"))
+    with pytest.raises(KeyRingError, match="no key file at"):
+        upgrade(db_url)
+    assert current_revision(db_url) == "0007" and not (tmp_path / "gone.key").exists()
+
+
 def test_values_sealed_under_a_key_made_meanwhile_are_found(tmp_path, monkeypatch, db_url, stored):
     """The old fault: a lost key file got replaced by a new key, appeals were sealed with it, then the
     old file came back. The newest values' key is missing from it: that is told, not met case by case."""
