@@ -465,9 +465,9 @@ def test_verifying_without_the_key_that_sealed_the_log_fails_clearly(db_url, tmp
     assert not result.ok and result.problems == []
     assert result.unchecked == (f"entries 1–2: sealed with key {key_id}, which is not in the key ring: "
                                 "restore the key file that holds it to verify them")
-    command = run_cli("audit", "verify")
+    command = run_cli("audit", "verify")  # stopped where every command opens the store: its key is not there
     assert command.returncode == 4 and command.stdout == b""
-    assert f"the audit log cannot be verified: entries 1–2: sealed with key {key_id}" in command.stderr.decode()
+    assert f"lacks key {key_id}, which sealed stored audit_log.mac" in command.stderr.decode()
     missing = run_cli("audit", "verify", env={"RECRUITWATCH_KEY_FILE": str(tmp_path / "nowhere.key")})
     assert missing.returncode == 4 and "no key file at" in missing.stderr.decode()
     assert not (tmp_path / "nowhere.key").exists()  # verifying never makes a key
@@ -489,7 +489,7 @@ def test_after_a_rotation_dropping_the_old_key_the_log_still_verifies_and_cannot
     from recruitwatch.store.database import sessions
     from recruitwatch.store.models import AuditEntry
 
-    monkeypatch.setenv("RECRUITWATCH_KEY_FILE", str(tmp_path / "rotating.key"))
+    monkeypatch.setenv("RECRUITWATCH_KEY_FILE", _other_key_file(tmp_path / "rotating.key"))
     _add(db_url, 2)
     old = key_ring()
     rotated = run_cli("keys", "rotate", "--drop-old")

@@ -117,6 +117,53 @@ def test_the_users_command_manages_accounts(db_url):
     assert reset.returncode == 2 and "no user nobody" in reset.stderr.decode()
 
 
+def _token_of(client) -> str:
+    created = post_form(client, "/account", "/account/tokens", {"name": "nightly mirror"})
+    return created.text.split('class="token">')[1].split("<")[0]
+
+
+def _answers(app, token: str) -> int:
+    return TestClient(app).get("/api/v1/documents", headers={"Authorization": f"Bearer {token}"}).status_code
+
+
+def test_changing_ones_password_ends_the_accounts_api_tokens(client, db_url):
+    make_user(db_url, "ana", "analyst")
+    sign_in(client, "ana")
+    token = _token_of(client)
+    assert _answers(client.app, token) == 200
+    changed = post_form(client, "/account/password", "/account/password",
+                        {"current": PASSWORD, "new": "a much better secret", "again": "a much better secret"})
+    assert changed.status_code == 303
+    assert _answers(client.app, token) == 401
+    assert "revoked" in client.get("/account").text  # listed as such; the owner makes a new one
+    assert _answers(client.app, _token_of(client)) == 200
+
+
+def test_an_admin_reset_ends_the_accounts_api_tokens_for_good(client, db_url):
+    make_user(db_url, "ana", "analyst")
+    sign_in(client, "ana")
+    token = _token_of(client)
+    assert run_cli("users", "reset-password", "ana").returncode == 0
+    assert _answers(client.app, token) == 401
+    from recruitwatch.security.accounts import change_password
+    from recruitwatch.store.accounts import user_by_name
+    from recruitwatch.store.database import transaction
+
+    with transaction(db_url) as session:
+        change_password(session, user_by_name(session, "ana"), "a much better secret")
+    assert _answers(client.app, token) == 401  # revoked, not only paused while the password is one-time
+
+
+def test_a_disabled_account_enabled_again_has_none_of_its_old_api_tokens(client, db_url):
+    make_user(db_url, "ana", "analyst")
+    sign_in(client, "ana")
+    token = _token_of(client)
+    assert run_cli("users", "disable", "ana").returncode == 0
+    assert _answers(client.app, token) == 401
+    assert run_cli("users", "enable", "ana").returncode == 0
+    assert _answers(client.app, token) == 401
+
+
 def test_behind_a_tls_proxy_every_cookie_is_secure(db_url):
     """`serve --secure-cookies`: the app sees plain http, yet no cookie may travel without TLS."""
     from recruitwatch.web.app import create_app

@@ -139,6 +139,27 @@ def test_a_reviewer_form_without_its_token_changes_nothing(app, db_url):
     assert client.get("/api/v1/incidents/1").json()["review_state"] == "verified"
 
 
+def test_a_token_of_an_account_that_must_change_its_password_gets_nothing(app, db_url):
+    """Not even the public view: a token that is presented and not usable is refused, on every route."""
+    from recruitwatch.security.accounts import create_user
+    from recruitwatch.store.accounts import add_api_token
+    from recruitwatch.store.database import transaction
+
+    with transaction(db_url) as session:
+        user = create_user(session, "newbie", "analyst").user  # a one-time password, not changed yet
+        token = add_api_token(session, user, "made before a reset")
+    client = TestClient(app, headers={"Authorization": f"Bearer {token}"})
+    answered = {}
+    for route in _routes(app):
+        for method in sorted(route.methods - {"HEAD"}):
+            response = client.request(method, _concrete(route.path), follow_redirects=False)
+            if response.status_code != 401:
+                answered[f"{method} {route.path}"] = response.status_code
+    assert answered == {}
+    refused = client.get("/api/v1/incidents")
+    assert "change its one-time password" in refused.json()["error"]
+
+
 @pytest.mark.parametrize("number", ["99999999999999999999999", "9223372036854775808", "²", "-1", "0x10"])
 def test_huge_or_odd_numbers_in_review_forms_get_the_forms_refusal(app, db_url, number):
     make_user(db_url, "ana", "analyst")

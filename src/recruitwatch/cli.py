@@ -380,7 +380,7 @@ def users_list() -> None:
 
 @users_app.command("disable")
 def users_disable(username: str = typer.Argument(...)) -> None:
-    """Stop an account from signing in; its sessions end at once."""
+    """Stop an account from signing in; its sessions and API tokens end at once."""
     from .security.accounts import set_disabled
     from .store.database import transaction, upgrade
 
@@ -392,7 +392,7 @@ def users_disable(username: str = typer.Argument(...)) -> None:
 
 @users_app.command("enable")
 def users_enable(username: str = typer.Argument(...)) -> None:
-    """Let a disabled account sign in again."""
+    """Let a disabled account sign in again (its old API tokens stay revoked)."""
     from .security.accounts import set_disabled
     from .store.database import transaction, upgrade
 
@@ -404,7 +404,7 @@ def users_enable(username: str = typer.Argument(...)) -> None:
 
 @users_app.command("reset-password")
 def users_reset_password(username: str = typer.Argument(...)) -> None:
-    """A new one-time password for an account; its sessions end."""
+    """A new one-time password for an account; its sessions and API tokens end."""
     from .security.accounts import reset_password
     from .store.database import transaction, upgrade
 

@@ -79,29 +79,36 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 
 
 def change_password(session: Session, user: User, new_password: str) -> None:
+    """The new password; every session and API token of the user ends (a stolen one goes with the old password)."""
     _check_password(new_password)
     user.password_hash = hash_password(new_password)
     user.must_change_password = False
-    store.end_sessions_of(session, user)
+    _end_access(session, user)
 
 
 def reset_password(session: Session, username: str) -> str:
-    """A new one-time password; every session of the user ends."""
+    """A new one-time password; every session and API token of the user ends."""
     user = _existing(session, username)
     password = one_time_password()
     user.password_hash = hash_password(password)
     user.must_change_password = True
-    store.end_sessions_of(session, user)
+    _end_access(session, user)
     store.clear_failures(session, user.username)
     return password
 
 
 def set_disabled(session: Session, username: str, disabled: bool = True) -> User:
+    """Disabling ends every session and API token (enabling again revives none)."""
     user = _existing(session, username)
     user.disabled = disabled
     if disabled:
-        store.end_sessions_of(session, user)
+        _end_access(session, user)
     return user
+
+
+def _end_access(session: Session, user: User) -> None:
+    store.end_sessions_of(session, user)
+    store.revoke_api_tokens_of(session, user)
 
 
 def _existing(session: Session, username: str) -> User:

@@ -8,8 +8,11 @@ bound to what it is (its *context*, e.g. ``appeal.contact``) as associated
 data, so a ciphertext copied into another column will not open there.
 
 Keys come from ``RECRUITWATCH_KEY`` (one base64 key) or the key file
-``RECRUITWATCH_KEY_FILE`` (default ``./data/recruitwatch.key``, made with mode
-0600 on first use): one ``<id>:<base64 key>`` per line, the first line current.
+``RECRUITWATCH_KEY_FILE`` (default ``./data/recruitwatch.key``): one
+``<id>:<base64 key>`` per line, the first line current. The file is made (mode
+0600) only when a store that holds nothing encrypted yet is opened
+(`store.encrypted.check_key_ring`): a new key made later would leave what the
+store holds unreadable, and seal new data under a key nobody keeps.
 """
 
 from __future__ import annotations
@@ -58,6 +61,9 @@ class KeyRing:
     @property
     def current_id(self) -> str:
         return self.keys[0][0]
+
+    def has(self, key_id: str) -> bool:
+        return any(kid == key_id for kid, _ in self.keys)
 
     def _key(self, key_id: str) -> bytes:
         for kid, key in self.keys:
@@ -129,8 +135,13 @@ def parse_key_lines(text: str, origin: str) -> KeyRing:
     return KeyRing(tuple(keys))
 
 
-def load_key_ring(*, create: bool = True) -> KeyRing:
-    """The key ring from the environment or the key file, making a new file on first use."""
+def key_origin() -> str:
+    """Where the keys come from, for messages."""
+    return "RECRUITWATCH_KEY" if os.environ.get("RECRUITWATCH_KEY") else str(key_file_path())
+
+
+def load_key_ring(*, create: bool = False) -> KeyRing:
+    """The key ring from the environment or the key file; `create` makes a new file when there is none."""
     inline = os.environ.get("RECRUITWATCH_KEY")
     if inline:
         return parse_key_lines(inline if ":" in inline else f"env:{inline}", "RECRUITWATCH_KEY")
@@ -154,6 +165,7 @@ def key_ring() -> KeyRing:
     """The process's key ring, re-read when the key file or variables change (after a rotation).
 
     Called for every value sealed or opened, so it costs one stat() of the key file and no more.
+    Never makes a key: a key file gone while the system runs is a KeyRingError, not a new key.
     """
     inline = os.environ.get("RECRUITWATCH_KEY")
     if inline:

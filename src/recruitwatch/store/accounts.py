@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from ..security.secrets import new_token, token_digest
@@ -96,6 +96,11 @@ def revoke_api_token(session: Session, user: User, token_id: int) -> bool:
         return False
     row.revoked = True
     return True
+
+
+def revoke_api_tokens_of(session: Session, user: User) -> None:
+    """Every token of the account stops working (they stay listed, as revoked)."""
+    session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False)).values(revoked=True))
 
 
 def record_failure(session: Session, username: str) -> None:

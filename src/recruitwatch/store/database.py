@@ -69,9 +69,18 @@ def alembic_config(url: str | None = None):
 
 
 def upgrade(url: str | None = None, revision: str = "head") -> None:
-    """Bring the database schema to `revision` (creating the database if it is new)."""
+    """Bring the database schema to `revision` (creating the database if it is new).
+
+    Every command that opens the store starts here, so first the key ring is checked
+    against what the store holds (KeyRingError if it cannot open it): before any
+    change, and before a migration that seals with the key (0008, the audit log).
+    """
     from alembic import command
 
+    from .encrypted import check_key_ring
+
+    with sessions(url)() as session:
+        check_key_ring(session, older_schema=True)
     config = alembic_config(url)
     with engine_for(url or database_url()).begin() as connection:
         config.attributes["connection"] = connection

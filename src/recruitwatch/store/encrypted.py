@@ -1,4 +1,9 @@
-"""Which columns hold encrypted personal data, and re-encrypting them all under the current key.
+"""Which columns hold encrypted personal data, whether the key ring opens them, and re-encrypting them.
+
+Opening a store: `check_key_ring` makes the key file only for a store that
+holds nothing sealed yet, and stops with what to do when the store holds
+sealed values (or an audit log keyed with the ring) and the key file is
+missing or lacks their key.
 
 Rotation: `security.crypto.add_current_key` puts a new key first in the key
 file; `rotate` then re-seals every value still under an older key, batch by
@@ -12,12 +17,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
-from ..security.crypto import key_ring
+from ..security.crypto import (
+    PREFIX,
+    KeyRing,
+    KeyRingError,
+    key_file_path,
+    key_origin,
+    key_ring,
+    load_key_ring,
+)
 from . import repository as repo
-from .models import NAMES_CONTEXT, Case, CaseEvent, CaseFile, Incident, User
+from .models import NAMES_CONTEXT, AuditEntry, Case, CaseEvent, CaseFile, Incident, User
 
 
 @dataclass(frozen=True)
@@ -39,6 +52,86 @@ ENCRYPTED_COLUMNS = (
     EncryptedColumn(CaseFile, "content_enc", "case_file.content"),
 )
 BATCH = 200
+KEY_ID_HEAD = 100  # characters of a sealed value read to learn its key id
+# What the start-up check reads: the encrypted columns, and the key ids of the audit log's MACs.
+_MODEL_COLUMNS = {f"{c.model.__tablename__}.{c.attribute}" for c in ENCRYPTED_COLUMNS} | {"audit_log.key_id"}
+
+
+def sealed_key_ids(session: Session, *, older_schema: bool = False) -> dict[str, set[str]]:
+    """What the store holds under which keys: per encrypted column that holds values, the key ids
+    of its oldest and newest value; for the audit log, the key of its newest entry's MAC (which
+    vouches for every entry before it, so older entries may be under keys since dropped).
+
+    Two LIMIT 1 queries per column along its primary key, reading only each value's head: a
+    sample cheap enough for every start, not a proof that every value opens. With `older_schema`
+    (a store not migrated yet) the columns it lacks are skipped.
+    """
+    present = _present_columns(session) if older_schema else _MODEL_COLUMNS
+    found: dict[str, set[str]] = {}
+    for column in ENCRYPTED_COLUMNS:
+        name = f"{column.model.__tablename__}.{column.attribute}"
+        if name not in present:
+            continue
+        attribute = getattr(column.model, column.attribute)
+        ids = set()
+        for order in (column.model.id.asc(), column.model.id.desc()):
+            head = session.scalar(
+                select(func.substr(attribute, 1, KEY_ID_HEAD)).where(attribute.is_not(None)).order_by(order).limit(1)
+            )
+            prefix, _, rest = _as_token(head or "").partition(":")
+            if prefix == PREFIX and ":" in rest:
+                ids.add(rest.split(":", 1)[0])
+        if ids:
+            found[name] = ids
+    if "audit_log.key_id" in present:
+        newest = session.scalar(
+            select(AuditEntry.key_id).where(AuditEntry.key_id.is_not(None)).order_by(AuditEntry.id.desc()).limit(1)
+        )
+        if newest:
+            found["audit_log.mac"] = {newest}
+    return found
+
+
+def _present_columns(session: Session) -> set[str]:
+    """Those of the columns sealed_key_ids reads that the database has (asked of it: ~10 ms on PostgreSQL)."""
+    inspector = inspect(session.connection())
+    tables = {name.split(".")[0] for name in _MODEL_COLUMNS}
+    have = {f"{table}.{c['name']}" for table in tables if inspector.has_table(table) for c in inspector.get_columns(table)}
+    return _MODEL_COLUMNS & have
+
+
+def check_key_ring(session: Session, *, older_schema: bool = False) -> KeyRing:
+    """The key ring, checked against the store before anything is done with it.
+
+    A store with nothing sealed yet (a fresh install) gets a new key file if it has none.
+    A store with sealed values (or a keyed audit log) needs the key ring that sealed them:
+    a missing key file, or one without their key, stops here with what to do. (A new key
+    would leave the stored data unreadable and seal new data under a key not backed up.)
+    """
+    sealed = sealed_key_ids(session, older_schema=older_schema)
+    if not sealed:
+        load_key_ring(create=True)
+        return key_ring()
+    columns = ", ".join(sorted(sealed))
+    try:
+        ring = key_ring()
+    except KeyRingError as exc:
+        if key_origin() != "RECRUITWATCH_KEY" and not key_file_path().exists():
+            raise KeyRingError(
+                f"the store holds data sealed with its key ({columns}) but there is no key file at {key_file_path()}: "
+                "restore the key file from your backup to that place, or set RECRUITWATCH_KEY_FILE to where it is. "
+                "No new key was made: a new key would not open what the store holds"
+            ) from None
+        raise KeyRingError(f"the store holds data sealed with its key ({columns}) but the keys cannot be read: {exc}") from None
+    missing = sorted({key_id for ids in sealed.values() for key_id in ids if not ring.has(key_id)})
+    if missing:
+        where = ", ".join(sorted(name for name, ids in sealed.items() if ids & set(missing)))
+        raise KeyRingError(
+            f"the key ring in {key_origin()} lacks key {', '.join(missing)}, which sealed stored {where}: "
+            "it is not the key file that encrypted this store. Restore that key file from your backup "
+            "(a key file holds one key per line, the current first: keep every key the store still uses)"
+        )
+    return ring
 
 
 def _as_token(value: str | bytes) -> str:

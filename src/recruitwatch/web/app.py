@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
+from ..security.crypto import KeyRingError
 from ..settings import database_url, web_threads
 from ..store.database import sessions
 from .deps import (
@@ -27,6 +28,7 @@ from .deps import (
     MustEnrolTwoStep,
     NotSignedIn,
     Viewer,
+    bearer_token,
 )
 from .headers import SecurityHeaders
 from .i18n import N_, pick_language
@@ -36,9 +38,23 @@ logger = logging.getLogger(__name__)
 @asynccontextmanager
 async def _lifespan(app: FastAPI):
     """Fewer threads than anyio's 40 for the synchronous routes: pages take milliseconds of CPU
-    under one GIL, and dozens of threads taking turns at it serve fewer requests, not more."""
+    under one GIL, and dozens of threads taking turns at it serve fewer requests, not more.
+
+    The app does not start when the key ring cannot open what the store holds."""
     anyio.to_thread.current_default_thread_limiter().total_tokens = web_threads()
+    await anyio.to_thread.run_sync(_check_key_ring, app)
     yield
+
+
+def _check_key_ring(app: FastAPI) -> None:
+    from ..store.encrypted import check_key_ring
+
+    with app.state.sessions() as session:
+        try:
+            check_key_ring(session)
+        except KeyRingError as exc:
+            logger.error("RecruitWatch cannot start: %s", exc)
+            raise
 
 
 def create_app(url: str | None = None, *, secure_cookies: bool = False) -> FastAPI:
@@ -97,7 +113,7 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
-        if _is_api(request):
+        if _is_api(request) or bearer_token(request) is not None:  # a script is told, not sent to a sign-in form
             return JSONResponse({"error": str(exc)}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={_quote(target)}", status_code=303)
@@ -121,6 +137,13 @@ def _add_error_pages(app: FastAPI) -> None:
     @app.exception_handler(BadCsrf)
     async def bad_csrf(request: Request, exc: BadCsrf) -> Response:
         return page(request, 403, N_("Form expired"), N_("The form was stale or not sent from this site; reload the page and try again."))
+
+    @app.exception_handler(KeyRingError)
+    async def unreadable(request: Request, exc: KeyRingError) -> Response:
+        logger.error("%s %s: encrypted data could not be opened: %s", request.method, request.url.path, exc)
+        return page(request, 503, N_("Encrypted data cannot be opened"),
+                    N_("The server's key does not open the stored personal data. "
+                       "The administrator must restore the right key file; the server's log says which."))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -126,12 +126,20 @@ def viewer(request: Request, session: Session = Depends(db)) -> Viewer:
     return who
 
 
-def _identify(request: Request, session: Session) -> Viewer:
+def bearer_token(request: Request) -> str | None:
+    """The API token the request presents, if any (then it is used or refused, never ignored)."""
     authorization = request.headers.get("authorization", "")
-    if authorization.lower().startswith("bearer "):
-        user = accounts.user_for_api_token(session, authorization[7:].strip())
+    return authorization[7:].strip() if authorization.lower().startswith("bearer ") else None
+
+
+def _identify(request: Request, session: Session) -> Viewer:
+    token = bearer_token(request)
+    if token is not None:
+        user = accounts.user_for_api_token(session, token)
         if user is None:
             raise NotSignedIn("invalid or revoked API token")
+        if user.must_change_password:  # reset by an admin: nothing until the owner chose a new password
+            raise NotSignedIn("API token refused: its account must first change its one-time password, then make a new token")
         if session.dirty:  # last_used_at moved on
             session.commit()
         return Viewer(user=user, via_token=True)
@@ -160,8 +168,7 @@ class Allow:
         """Checks on the account already loaded (no I/O): async, so no trip to the thread pool."""
         if (
             who.user is not None
-            and who.user.must_change_password
-            and not who.via_token
+            and who.user.must_change_password  # (a token of such an account was refused already)
             and request.url.path not in (PASSWORD_PAGE, "/logout")
         ):
             raise MustChangePassword()

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from ...publish.exports import EXPORTERS
 from ...publish.rows import IncidentRow
 from ...store import audit, queries
+from ...store.encrypted import check_key_ring
 from ..deps import PUBLIC, Viewer, db
 from ..filters import FilterError, parse_filters
 from ..i18n import N_
@@ -29,6 +30,7 @@ def export_response(fmt: str, request: Request, who: Viewer, session: Session) -
         audit.record(session, actor=who.user.username, action=audit.EXPORT, object_type="incident",
                      detail={"format": fmt, "filters": audit.without_free_text(_clean)})
         session.commit()
+    check_key_ring(session)  # names that will not open fail here, as an error page, not midway through the download
     rows = (IncidentRow.from_dict(visible_record(row, who)) for row in queries.export_rows(session, query))
     body = exporter.function(rows, redact_names=not who.sees_personal_data)
     stamp = dt.date.today().isoformat()
