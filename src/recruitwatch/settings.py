@@ -23,7 +23,9 @@ SETTINGS = (
             "where compiled lexicons are kept between runs (rebuilt when the data files change)"),
     Setting("RECRUITWATCH_NO_CACHE", "unset", "set to any value to compile the lexicons afresh in every process"),
     Setting("RECRUITWATCH_KEY_FILE", "./data/recruitwatch.key",
-            "the encryption key ring for personal data (made with mode 0600 on first use); keep it off the database's disk and back it up"),
+            "the key ring for personal data, cursors and the audit log's seals (made with mode 0600 only for a store with "
+            "nothing encrypted yet; a store that holds encrypted data will not open without it); keep it off the "
+            "database's disk and back it up"),
     Setting("RECRUITWATCH_KEY", "unset",
             "the key ring inline instead of a file: '<id>:<base64 key>' lines, current first (overrides the file)"),
     Setting("RECRUITWATCH_REQUIRE_2FA", "",
