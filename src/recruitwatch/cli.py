@@ -121,6 +121,10 @@ app.add_typer(db_app, name="db")
 app.add_typer(sources_app, name="sources")
 
 
+PROXY_HELP = ("Fetch through this HTTP proxy (http://HOST:PORT); HTTP_PROXY and the like are ignored. "
+              "The proxy then makes the connection, so it must refuse private addresses itself.")
+
+
 class SourceKind(StrEnum):
     feed = "feed"
     page = "page"
@@ -145,6 +149,7 @@ def ingest(
     sources: list[str] = typer.Argument(..., help="Feed or page URLs, folders, Telegram exports, WARC or JSONL files."),
     kind: SourceKind = typer.Option(None, "--kind", help="What the sources are (guessed when not given)."),
     allow_private: bool = typer.Option(False, "--allow-private", help="Allow fetching from private and loopback addresses."),
+    proxy: str = typer.Option(None, "--proxy", help=PROXY_HELP),
 ) -> None:
     """Fetch or read each source, then screen, extract, link and store what is new."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -154,7 +159,7 @@ def ingest(
     for source in sources:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()) as bar:
             task = bar.add_task(source[-60:], total=None)
-            stats = run_ingest(source, kind=kind.value if kind else None, allow_private=allow_private,
+            stats = run_ingest(source, kind=kind.value if kind else None, allow_private=allow_private, proxy=proxy,
                                progress=lambda n, task=task: bar.advance(task, n))
         typer.echo(
             f"{source}: {stats.seen} read, {stats.added} new, {stats.duplicates} already stored, "
@@ -235,6 +240,7 @@ def watch(
     interval: float = typer.Option(900, "--interval", help="Seconds between polls."),
     once: bool = typer.Option(False, "--once", help="Poll every source once and stop."),
     allow_private: bool = typer.Option(False, "--allow-private", help="Allow private and loopback addresses."),
+    proxy: str = typer.Option(None, "--proxy", help=PROXY_HELP),
 ) -> None:
     """Poll the watched sources on a schedule and process what is new."""
     from .workflows import watch as run_watch
@@ -242,7 +248,7 @@ def watch(
     def report(locator, stats):
         typer.echo(f"{locator}: {stats.added} new, {stats.relevant} relevant, {stats.incidents_created} new incidents")
 
-    run_watch(interval=interval, once=once, allow_private=allow_private, report=report)
+    run_watch(interval=interval, once=once, allow_private=allow_private, report=report, proxy=proxy)
 
 
 @app.command()

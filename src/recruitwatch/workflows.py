@@ -36,18 +36,25 @@ def ingest(
     progress: Callable[[int], None] | None = None,
     watched: bool = False,
     fetcher: Fetcher | None = None,
+    proxy: str | None = None,
     migrate: bool = True,
 ) -> IngestStats:
-    """Read one source and store what is new in it; web sources go through `fetcher` when given.
+    """Read one source and store what is new in it; web sources go through `fetcher` when given
+    (else through one of our own, with `allow_private` and `proxy`).
 
     `migrate=False` skips the schema check, for a caller that has just made it (`watch`, each round).
     """
     if migrate:
         upgrade(url)
     kind = kind or detect_kind(source)
-    options: dict = {"allow_private": allow_private} if kind in ("feed", "page") else {}
-    if fetcher is not None and kind in ("feed", "page"):
-        options["fetcher"] = fetcher
+    if kind not in ("feed", "page"):
+        return _ingest_items(source, kind, {}, url, progress, watched)
+    with fetcher_for(fetcher, allow_private=allow_private, proxy=proxy) as client:
+        return _ingest_items(source, kind, {"fetcher": client}, url, progress, watched)
+
+
+def _ingest_items(source: str, kind: str, options: dict, url: str | None,
+                  progress: Callable[[int], None] | None, watched: bool) -> IngestStats:
     state = None
     if kind == "feed":
         from .sources.feeds import FeedState
@@ -68,7 +75,8 @@ def ingest(
 
 
 def watch(*, url: str | None = None, interval: float = 900, once: bool = False, allow_private: bool = False,
-          report: Callable[[str, IngestStats], None] | None = None, fetcher: Fetcher | None = None) -> None:
+          report: Callable[[str, IngestStats], None] | None = None, fetcher: Fetcher | None = None,
+          proxy: str | None = None) -> None:
     """Poll every watched source, forever (or once), every `interval` seconds.
 
     One `Fetcher` serves the whole run (the caller's, or one of our own), so the
@@ -78,7 +86,7 @@ def watch(*, url: str | None = None, interval: float = 900, once: bool = False, 
     Alembic run also left one more statement in the engine's compiled cache.
     """
     upgrade(url)
-    with fetcher_for(fetcher, allow_private=allow_private) as client:
+    with fetcher_for(fetcher, allow_private=allow_private, proxy=proxy) as client:
         while True:
             try:
                 with sessions(url)() as session:
