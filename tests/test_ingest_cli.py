@@ -15,7 +15,7 @@ from recruitwatch.demo import demo_articles
 from recruitwatch.store.database import engine_for, sessions
 from recruitwatch.store.models import Document, Incident, Report
 
-from .conftest import ROOT, records, run_cli
+from .conftest import ROOT, mode, records, run_cli
 
 
 def counts(url: str) -> tuple[int, int, int]:
@@ -127,6 +127,52 @@ def test_backup_while_running_and_restore(tmp_path, db_url):
     assert result.returncode == 0, result.stderr
     assert counts(restored_url) == before
     engine_for(restored_url).dispose()
+
+
+def test_backups_are_private_and_a_restore_of_anything_else_changes_nothing(tmp_path, db_url, loose_umask):
+    import shutil
+
+    import pytest
+
+    if db_url.startswith("postgresql") and not shutil.which("pg_dump"):
+        pytest.skip("PostgreSQL backups need pg_dump and pg_restore (the PostgreSQL client tools)")
+    source = tmp_path / "news.jsonl"
+    write_jsonl(source, 0)
+    env = {"RECRUITWATCH_DATABASE_URL": db_url}
+    assert run_cli("ingest", str(source), env=env, timeout=300).returncode == 0
+    before = counts(db_url)
+    copy = tmp_path / "backups" / "daily" / "rw.db"  # neither folder exists yet: the README's example on a fresh machine
+    result = run_cli("backup", str(copy), env=env)
+    assert result.returncode == 0, result.stderr
+    assert (mode(copy), mode(copy.parent), mode(copy.parent.parent)) == (0o600, 0o700, 0o700)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database\n", encoding="utf-8")
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    for bogus in (notes, empty):
+        result = run_cli("restore", str(bogus), env=env)
+        stderr = result.stderr.decode()
+        assert result.returncode == 6 and "Traceback" not in stderr, stderr
+        assert len(stderr.strip().splitlines()) == 1 and "was not changed" in stderr, stderr
+        assert counts(db_url) == before
+    assert run_cli("restore", str(copy), env=env).returncode == 0
+    assert counts(db_url) == before
+
+
+def test_a_new_sqlite_database_and_its_journal_files_are_private(tmp_path, loose_umask):
+    from pathlib import Path
+
+    from recruitwatch.store.database import upgrade
+
+    path = tmp_path / "data" / "nested" / "rw.db"
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    with engine_for(url).connect() as connection:  # open, so the -wal and -shm files exist
+        connection.exec_driver_sql("SELECT count(*) FROM documents")
+        files = [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
+        assert [mode(f) for f in files] == [0o600] * 3
+    assert mode(path.parent) == mode(path.parent.parent) == 0o700
+    engine_for(url).dispose()
 
 
 def _empty_database_like(url: str, tmp_path) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import RecruitWatchError
+from ..security.files import create_private
 from ..settings import database_url, sqlite_path
 
 
@@ -21,8 +22,8 @@ class StoreError(RecruitWatchError):
 def make_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     path = sqlite_path(url)
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    if path is not None and "?" not in str(path):
+        create_private(path)  # before SQLite makes it under the umask: the -wal and -shm files copy its mode
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     if url.startswith("sqlite"):
