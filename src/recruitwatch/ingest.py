@@ -118,7 +118,8 @@ def prepare(item: SourceItem, sha: str) -> Prepared:
             text, encoding, title = decoded.text, decoded.encoding, item.title or decoded.title
         except InputError as exc:
             text = ""
-            item.meta.setdefault("error", str(exc))
+            if not item.meta.get("error"):  # a copy: the caller's item tells what the reader found
+                item = dataclasses.replace(item, meta={**item.meta, "error": str(exc)})
         if UNSTORABLE.search(text) or (title and UNSTORABLE.search(title)):
             text, title = _replace_unstorable(text), _replace_unstorable(title)
             _add_warning(item.meta, REPLACED)

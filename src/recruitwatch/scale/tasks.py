@@ -68,7 +68,7 @@ def prepare_partition(part: Partition, first_line: int, skip: frozenset[str]) ->
             seen.add(sha)
             prepared = prepare(item, sha)
             # The raw bytes travel compressed (raw_compressed is what is stored): half the pickling.
-            result.prepared.append(dataclasses.replace(prepared, item=dataclasses.replace(item, raw=b"")))
+            result.prepared.append(dataclasses.replace(prepared, item=dataclasses.replace(prepared.item, raw=b"")))
     except SourceError as exc:
         result.error = str(exc)
     return result
@@ -99,7 +99,7 @@ def _lines(part: Partition) -> Iterator[tuple[int, bytes | None]]:
     with handle:
         handle.seek(part.start)
         position, number = part.start, 0
-        lines = read_lines(handle)
+        lines = read_lines(handle, MAX_LINE_BYTES)
         try:
             while part.end is None or position < part.end:
                 found = next(lines, None)
