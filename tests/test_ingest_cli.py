@@ -298,10 +298,12 @@ def test_one_source_that_cannot_be_read_does_not_stop_the_others(tmp_path, db_ur
     first.write_text(json.dumps({"text": "Weather: sunny in Tashkent."}) + "\n", encoding="utf-8")
     last.mkdir()
     (last / "a.txt").write_text("Weather: rain in Samarkand.", encoding="utf-8")
+    (last / "photo.txt").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 16)
     result = run_cli("ingest", str(first), str(tmp_path / "missing.jsonl"), "http://127.0.0.1:9/feed.xml", str(last),
                      env={"RECRUITWATCH_DATABASE_URL": db_url}, timeout=300)
     stderr = result.stderr.decode()
     assert result.returncode == 3 and "Traceback" not in stderr
     assert "missing.jsonl: no such file or folder" in stderr and "refusing http://127.0.0.1:9/feed.xml" in stderr
-    assert f"{first}: 1 read, 1 new" in result.stdout.decode() and f"{last}: 1 read, 1 new" in result.stdout.decode()
-    assert counts(db_url)[0] == 2
+    assert f"could not read {last / 'photo.txt'}: " in stderr and "binary" in stderr  # found in decoding it
+    assert f"{first}: 1 read, 1 new" in result.stdout.decode() and f"{last}: 2 read, 2 new" in result.stdout.decode()
+    assert counts(db_url)[0] == 3
