@@ -120,7 +120,7 @@ def prepare(item: SourceItem, sha: str) -> Prepared:
             text = ""
             if not item.meta.get("error"):  # a copy: the caller's item tells what the reader found
                 item = dataclasses.replace(item, meta={**item.meta, "error": str(exc)})
-        if UNSTORABLE.search(text) or (title and UNSTORABLE.search(title)):
+        if not (_is_storable(text) and (title is None or _is_storable(title))):
             text, title = _replace_unstorable(text), _replace_unstorable(title)
             _add_warning(item.meta, REPLACED)
     passed = bool(text) and screen(text).passed
@@ -144,13 +144,26 @@ def storable(item: SourceItem) -> SourceItem:
     """
     fields = {"text": item.text, "title": item.title, "author": item.author, "locator": item.locator}
     changed = {name: _replace_unstorable(value) for name, value in fields.items()
-               if value is not None and UNSTORABLE.search(value)}
+               if value is not None and not _is_storable(value)}
     meta = _storable_json(item.meta)
     if not changed and meta is item.meta:
         return item
     meta = dict(meta)
     _add_warning(meta, REPLACED)
     return dataclasses.replace(item, meta=meta, **changed)
+
+
+def _is_storable(value: str) -> bool:
+    """No UNSTORABLE character in `value` (a third of the regular expression's time: this runs on every text)."""
+    if "\x00" in value:
+        return False
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return False
+    return True
 
 
 def _replace_unstorable(value: str | None) -> str | None:
@@ -160,7 +173,7 @@ def _replace_unstorable(value: str | None) -> str | None:
 def _storable_json(value):
     """`value` (meta: strings, numbers, lists and dicts) with unstorable characters replaced; itself if none."""
     if isinstance(value, str):
-        return _replace_unstorable(value) if UNSTORABLE.search(value) else value
+        return value if _is_storable(value) else _replace_unstorable(value)
     if isinstance(value, list):
         items = [_storable_json(v) for v in value]
         return items if any(a is not b for a, b in zip(items, value, strict=True)) else value
