@@ -190,8 +190,11 @@ def backup(target: Path, url: str | None = None) -> Path:
         raise StoreError("pg_dump is not installed: install the PostgreSQL client tools to back up PostgreSQL")
     if target.is_dir():
         raise StoreError(f"{target} is a folder; give the backup's file name, e.g. {target / 'rw.db'}")
-    if not create_private(target):
-        os.chmod(target, 0o600)
+    try:
+        if not create_private(target):
+            os.chmod(target, 0o600)
+    except OSError as exc:
+        raise StoreError(f"cannot write the backup to {target} ({exc.strerror or exc}); check the path") from None
     if path is not None:
         with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(target)) as copy:
             source.backup(copy)
