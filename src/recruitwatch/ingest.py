@@ -108,7 +108,7 @@ def prepare_item(item: SourceItem) -> Prepared:
 
 def prepare(item: SourceItem, sha: str) -> Prepared:
     """Everything about one item that needs no database: text, screen, extraction (pure, parallelisable)."""
-    item = storable(item)
+    item = storable(item)  # text decoded from bytes below is storable already: decoding replaces what is not
     title, encoding = item.title, None
     if item.text is not None:
         text = item.text
@@ -120,9 +120,6 @@ def prepare(item: SourceItem, sha: str) -> Prepared:
             text = ""
             if not item.meta.get("error"):  # a copy: the caller's item tells what the reader found
                 item = dataclasses.replace(item, meta={**item.meta, "error": str(exc)})
-        if not (_is_storable(text) and (title is None or _is_storable(title))):
-            text, title = _replace_unstorable(text), _replace_unstorable(title)
-            _add_warning(item.meta, REPLACED)
     passed = bool(text) and screen(text).passed
     record = extract_text(text, source=item.locator, published=item.published) if passed else None
     # Screened-out news only needs its language as metadata: a short sample is enough and fast.
@@ -148,9 +145,7 @@ def storable(item: SourceItem) -> SourceItem:
     meta = _storable_json(item.meta)
     if not changed and meta is item.meta:
         return item
-    meta = dict(meta)
-    _add_warning(meta, REPLACED)
-    return dataclasses.replace(item, meta=meta, **changed)
+    return dataclasses.replace(item, meta=_with_warning(meta, REPLACED), **changed)
 
 
 def _is_storable(value: str) -> bool:
@@ -184,8 +179,9 @@ def _storable_json(value):
     return value
 
 
-def _add_warning(meta: dict, warning: str) -> None:
-    meta["warning"] = f"{meta['warning']}; {warning}" if meta.get("warning") else warning
+def _with_warning(meta: dict, warning: str) -> dict:
+    """A copy of `meta` with `warning` added to the one it may have."""
+    return {**meta, "warning": f"{meta['warning']}; {warning}" if meta.get("warning") else warning}
 
 
 def where(item: SourceItem) -> str:
