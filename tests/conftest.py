@@ -67,3 +67,18 @@ def _empty_postgres(url: str) -> None:
 @pytest.fixture(scope="session")
 def yusuf_text() -> str:
     return SEED_YUSUF.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def loose_umask():
+    """The common umask 022 (files 0644, folders 0755 unless a program says otherwise), for this test and its children."""
+    before = os.umask(0o022)
+    yield
+    os.umask(before)
+
+
+def mode(path) -> int:
+    """A file's permission bits, e.g. 0o600."""
+    import stat
+
+    return stat.S_IMODE(os.stat(path).st_mode)

@@ -57,7 +57,6 @@ def soak_fetcher() -> Fetcher:
         max_bytes=MAX_BYTES,
         max_seconds=MAX_SECONDS,
         timeout=httpx.Timeout(READ_TIMEOUT, connect=2.0),
-        trust_env=False,
     )
 
 

@@ -51,6 +51,7 @@ def inputs(tmp_path):
         if i % 4 == 0:
             lines.append(json.dumps({"text": f"Weather report {i}: sunny and calm across the region."}))
     lines[10:10] = ["", "{not json", lines[3]]
+    lines[20:20] = ['{"text": "Half an emoji \\ud83d and a NUL \\u0000."}', '{"x": ' + "[" * 5000 + "]" * 5000 + "}"]
     jsonl = tmp_path / "news.jsonl"
     jsonl.write_text("\n".join(lines) + "\n", encoding="utf-8")
     warc = tmp_path / "crawl.warc.gz"
@@ -121,6 +122,25 @@ def test_jsonl_ranges_number_lines_as_the_whole_file_reader_does(inputs):
         first += scan(part).lines
     whole = [*read_jsonl(inputs[0]), *read_warc(inputs[1])]
     assert [(i.locator, i.raw, i.meta) for i in mine] == [(i.locator, i.raw, i.meta) for i in whole]
+
+
+def test_lines_over_the_limit_are_numbered_and_each_reported_as_ingest_does(tmp_path, monkeypatch):
+    from recruitwatch.scale import tasks
+
+    monkeypatch.setattr(tasks, "MAX_LINE_BYTES", 1024)
+    long = json.dumps({"text": "x" * 3000})
+    lines = [json.dumps({"text": f"Weather report {i}: sunny."}) if i % 3 else long for i in range(30)]
+    path = tmp_path / "news.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    first, mine, prepared = 1, [], []
+    for part in plan(expand([str(path)]), 2048):
+        mine.extend(tasks.items(part, first))
+        prepared.extend(p.item for p in tasks.prepare_partition(part, first, frozenset()).prepared)
+        first += tasks.scan(part).lines
+    whole = list(read_jsonl(str(path), max_line_bytes=1024))
+    assert [(i.locator, i.raw, i.meta) for i in mine] == [(i.locator, i.raw, i.meta) for i in whole]
+    too_long = [i.meta["line"] for i in prepared if "longer than the 1,024-byte limit" in i.meta.get("error", "")]
+    assert too_long == list(range(1, 31, 3))  # the same empty identity, and still each one reported
 
 
 def test_backfill_stores_what_one_process_stores_and_a_rerun_adds_nothing(inputs, db_url, client, tmp_path):

@@ -8,13 +8,14 @@ from pathlib import Path
 from recruitwatch.cli import app
 from recruitwatch.demo import demo_articles
 
-from .conftest import ROOT, run_cli
+from .conftest import ROOT, mode, run_cli
 
 
-def test_demo_loads_the_articles_once_and_lists_the_incidents(tmp_path, db_url):
-    out = tmp_path / "incidents.jsonl"
+def test_demo_loads_the_articles_once_and_lists_the_incidents(tmp_path, db_url, loose_umask):
+    out = tmp_path / "out" / "incidents.jsonl"
     first = run_cli("demo", "--out", str(out), timeout=300, env={"RECRUITWATCH_DATABASE_URL": db_url})
     assert first.returncode == 0, first.stderr
+    assert (mode(out), mode(out.parent)) == (0o600, 0o700)  # victims' names: the owner's eyes only
     assert f"Loaded {len(demo_articles())} demo articles" in first.stdout.decode()
     incidents = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(incidents) >= 40 and all(i["documents"] for i in incidents)

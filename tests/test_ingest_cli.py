@@ -15,7 +15,7 @@ from recruitwatch.demo import demo_articles
 from recruitwatch.store.database import engine_for, sessions
 from recruitwatch.store.models import Document, Incident, Report
 
-from .conftest import ROOT, records, run_cli
+from .conftest import ROOT, mode, records, run_cli
 
 
 def counts(url: str) -> tuple[int, int, int]:
@@ -129,6 +129,52 @@ def test_backup_while_running_and_restore(tmp_path, db_url):
     engine_for(restored_url).dispose()
 
 
+def test_backups_are_private_and_a_restore_of_anything_else_changes_nothing(tmp_path, db_url, loose_umask):
+    import shutil
+
+    import pytest
+
+    if db_url.startswith("postgresql") and not shutil.which("pg_dump"):
+        pytest.skip("PostgreSQL backups need pg_dump and pg_restore (the PostgreSQL client tools)")
+    source = tmp_path / "news.jsonl"
+    write_jsonl(source, 0)
+    env = {"RECRUITWATCH_DATABASE_URL": db_url}
+    assert run_cli("ingest", str(source), env=env, timeout=300).returncode == 0
+    before = counts(db_url)
+    copy = tmp_path / "backups" / "daily" / "rw.db"  # neither folder exists yet: the README's example on a fresh machine
+    result = run_cli("backup", str(copy), env=env)
+    assert result.returncode == 0, result.stderr
+    assert (mode(copy), mode(copy.parent), mode(copy.parent.parent)) == (0o600, 0o700, 0o700)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database\n", encoding="utf-8")
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    for bogus in (notes, empty):
+        result = run_cli("restore", str(bogus), env=env)
+        stderr = result.stderr.decode()
+        assert result.returncode == 6 and "Traceback" not in stderr, stderr
+        assert len(stderr.strip().splitlines()) == 1 and "was not changed" in stderr, stderr
+        assert counts(db_url) == before
+    assert run_cli("restore", str(copy), env=env).returncode == 0
+    assert counts(db_url) == before
+
+
+def test_a_new_sqlite_database_and_its_journal_files_are_private(tmp_path, loose_umask):
+    from pathlib import Path
+
+    from recruitwatch.store.database import upgrade
+
+    path = tmp_path / "data" / "nested" / "rw.db"
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    with engine_for(url).connect() as connection:  # open, so the -wal and -shm files exist
+        connection.exec_driver_sql("SELECT count(*) FROM documents")
+        files = [path, Path(f"{path}-wal"), Path(f"{path}-shm")]
+        assert [mode(f) for f in files] == [0o600] * 3
+    assert mode(path.parent) == mode(path.parent.parent) == 0o700
+    engine_for(url).dispose()
+
+
 def _empty_database_like(url: str, tmp_path) -> str:
     """A second, empty database on the same server (or a new SQLite file)."""
     if url.startswith("sqlite"):
@@ -194,3 +240,70 @@ def test_watching_a_feed_fetches_an_unchanged_feed_once(tmp_path, db_url):
         assert requests[-1] == ("/feed.xml", '"v1"')
     finally:
         server.shutdown()
+
+
+def test_two_ingests_of_one_file_at_once_store_each_document_once(tmp_path, db_url):
+    """The second run used to die with an IntegrityError traceback on the first document the other had stored."""
+    source = tmp_path / "news.jsonl"
+    write_jsonl(source, 1500)
+    env = {**os.environ, "RECRUITWATCH_DATABASE_URL": db_url}
+    runs = [subprocess.Popen([sys.executable, "-m", "recruitwatch", "ingest", str(source)], cwd=ROOT, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    outputs = [run.communicate(timeout=600) for run in runs]
+    for run, (_, stderr) in zip(runs, outputs, strict=True):
+        assert run.returncode == 0 and b"Traceback" not in stderr, stderr.decode()[-2000:]
+    with sessions(db_url)() as s:
+        stored = s.scalar(select(func.count()).select_from(Document))
+        distinct = s.scalar(select(func.count(func.distinct(Document.sha256))))
+        reports = s.scalar(select(func.count()).select_from(Report))
+        documents_with_reports = s.scalar(select(func.count(func.distinct(Report.document_id))))
+    assert stored == distinct == 1500 + len(demo_articles())
+    assert reports == documents_with_reports  # no document extracted twice
+
+
+def test_bad_lines_are_reported_by_number_and_every_good_one_is_stored(tmp_path, db_url):
+    """A lone surrogate or NUL once failed the batch's INSERT, so nothing was stored, on every rerun."""
+    article = next(a["text"] for a in demo_articles() if a["id"].startswith("en_001"))
+    lines = [
+        json.dumps({"text": "Weather: sunny in Tashkent.", "url": "https://w.test/1"}),
+        '{"text": "Half an emoji \\ud83d here, and a NUL \\u0000 there.", "title": "\\udc00"}',  # 2: stored, replaced
+        "{not json",  # 3
+        '{"text": "deep", "x": ' + "[" * 200_000 + "]" * 200_000 + "}",  # 4
+        json.dumps({"text": "z" * (17 << 20)}),  # 5: over the 16 MB limit
+        json.dumps({"text": article, "url": "https://demo.test/raid"}, ensure_ascii=False),
+    ]
+    source = tmp_path / "news.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    env = {"RECRUITWATCH_DATABASE_URL": db_url}
+    for run in range(2):
+        result = run_cli("ingest", str(source), env=env, timeout=300)
+        stderr = result.stderr.decode()
+        assert result.returncode == 3 and "Traceback" not in stderr, stderr[-3000:]
+        assert "3 could not be read" in result.stdout.decode()
+        for number, why in ((3, "not valid UTF-8 JSON"), (4, "nested too deeply"), (5, "longer than the 16,777,216-byte limit")):
+            assert f"could not read {source}#line-{number}: line {number} is {why}" in stderr, stderr
+        if run == 0:
+            assert "(line 2)" not in stderr and f"warning: {source}#line-2: characters no database can store" in stderr
+    with sessions(db_url)() as s:
+        documents = {d.locator: d for d in s.scalars(select(Document))}
+    assert len(documents) == 6  # the five lines with bytes, and one entry for the line too long to keep
+    assert documents["https://demo.test/raid"].screened and "https://w.test/1" in documents
+    replaced = documents[f"{source}#line-2"]
+    assert replaced.text == "Half an emoji \ufffd here, and a NUL \ufffd there." and replaced.title == "\ufffd"
+    assert "U+FFFD" in replaced.meta["warning"]
+
+
+def test_one_source_that_cannot_be_read_does_not_stop_the_others(tmp_path, db_url):
+    first, last = tmp_path / "first.jsonl", tmp_path / "pages"
+    first.write_text(json.dumps({"text": "Weather: sunny in Tashkent."}) + "\n", encoding="utf-8")
+    last.mkdir()
+    (last / "a.txt").write_text("Weather: rain in Samarkand.", encoding="utf-8")
+    (last / "photo.txt").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 16)
+    result = run_cli("ingest", str(first), str(tmp_path / "missing.jsonl"), "http://127.0.0.1:9/feed.xml", str(last),
+                     env={"RECRUITWATCH_DATABASE_URL": db_url}, timeout=300)
+    stderr = result.stderr.decode()
+    assert result.returncode == 3 and "Traceback" not in stderr
+    assert "missing.jsonl: no such file or folder" in stderr and "refusing http://127.0.0.1:9/feed.xml" in stderr
+    assert f"could not read {last / 'photo.txt'}: " in stderr and "binary" in stderr  # found in decoding it
+    assert f"{first}: 1 read, 1 new" in result.stdout.decode() and f"{last}: 2 read, 2 new" in result.stdout.decode()
+    assert counts(db_url)[0] == 3

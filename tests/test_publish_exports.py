@@ -289,6 +289,24 @@ def test_xlsx_opens_with_a_bold_frozen_header_and_one_row_per_incident():
     assert by_name[1]["fatalities"] == 3
 
 
+# Characters XML 1.0 forbids (U+FFFE, U+FFFF, C0 controls, a lone surrogate): a workbook cannot hold them.
+NOT_XML = "\ufffe\uffff\x00\x01\x0b\x1f\ud800"
+
+
+def test_xlsx_cells_never_hold_characters_xml_forbids():
+    from dataclasses import replace
+
+    moscow = incidents()[0]
+    title = f"Raid{NOT_XML} in Moscow\tand\nafter"
+    moscow = replace(moscow, documents=(replace(moscow.documents[0], title=title),),
+                     fields={**moscow.fields, "victim_names": [f"Yusuf{NOT_XML}"]})
+    book = openpyxl.load_workbook(io.BytesIO(exports.export_bytes("xlsx", [moscow], redact_names=False)))
+    header, row = book["incidents"].iter_rows(values_only=True)
+    values = dict(zip(header, row, strict=True))
+    assert values["source_titles"] == "Raid in Moscow\tand\nafter"  # tab and newline are XML
+    assert values["victim_names"] == "Yusuf"
+
+
 def test_uwazi_csv_has_title_and_pipe_separated_values_in_the_template_columns():
     rows = parse_csv(exports.export_bytes("uwazi", incidents(), redact_names=False))
     header = list(rows[0])
@@ -370,3 +388,28 @@ def test_each_incident_is_summarised_once_not_once_per_column(fmt, monkeypatch):
     monkeypatch.setattr(uwazi, "notes", counting_notes)
     exports.export_bytes(fmt, incidents(), redact_names=True)
     assert sorted(calls) == [101, 102, 103]
+
+
+def test_an_xlsx_download_survives_a_title_xml_cannot_hold(db_url):
+    """Once, a U+FFFE in a stored title broke the workbook mid-download and dropped the connection."""
+    from dataclasses import replace
+
+    from fastapi.testclient import TestClient
+
+    from recruitwatch.demo import demo_items
+    from recruitwatch.ingest import Ingestor
+    from recruitwatch.security.accounts import create_user
+    from recruitwatch.store.accounts import add_api_token
+    from recruitwatch.store.database import transaction
+    from recruitwatch.web.app import create_app
+
+    item = next(i for i in demo_items() if i.locator.endswith("en_001_tajik_podolsk_raid_killed"))
+    Ingestor(db_url).run([replace(item, title="Raid\ufffe\uffff\x1f in Podolsk")])
+    with transaction(db_url) as session:
+        token = add_api_token(session, create_user(session, "ana", "analyst", password="correct horse battery").user, "t")
+    client = TestClient(create_app(db_url))
+    response = client.get("/api/v1/exports/xlsx", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    header, *rows = openpyxl.load_workbook(io.BytesIO(response.content))["incidents"].iter_rows(values_only=True)
+    titles = [dict(zip(header, row, strict=True))["source_titles"] for row in rows]
+    assert rows and all(title == "Raid in Podolsk" for title in titles)

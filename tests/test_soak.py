@@ -648,7 +648,7 @@ def test_watch_uses_one_fetcher_and_one_schema_check_for_all_its_sources(soak_ur
         workflows.watch(url=soak_url, once=True, allow_private=True)
     finally:
         site.close()
-    assert made == [{"allow_private": True}]
+    assert made == [{"allow_private": True, "proxy": None}]
     assert upgrades == [soak_url]
     assert len(stored_documents(soak_url)) == 3 + len(BAD_ARTICLES)
 

@@ -107,3 +107,47 @@ def test_bundled_demo_corpus_reads_cleanly() -> None:
     lines = [line for line in DEMO.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(items) == len(lines) > 0
     assert not [item.meta for item in items if "error" in item.meta or "warning" in item.meta]
+
+
+def test_a_line_over_the_limit_is_reported_and_read_past_without_holding_it(tmp_path: Path) -> None:
+    """One 100 MB line once took 1.2 GB; now it costs a piece of PIECE_BYTES at a time."""
+    import tracemalloc
+
+    from recruitwatch.sources import jsonl
+
+    path = tmp_path / "corpus.jsonl"
+    with path.open("wb") as fh:
+        fh.write(b'{"text": "before"}\n{"text": "' + b"x" * (64 << 20) + b'"}\n{"text": "after"}\n')
+    tracemalloc.start()
+    try:
+        items = list(read_jsonl(str(path), max_line_bytes=1 << 20))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    before, long, after = items
+    assert (before.text, after.text) == ("before", "after") and after.meta["line"] == 3
+    assert "line 2 is longer than the 1,048,576-byte limit" in long.meta["error"] and long.raw == b""
+    assert peak < 8 * jsonl.PIECE_BYTES
+
+
+def test_the_limit_counts_the_line_not_its_end(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.jsonl"
+    exactly = b'{"text": "' + b"y" * 88 + b'"}'  # 100 bytes
+    path.write_bytes(exactly + b"\r\n" + exactly + b"z\n" + exactly)
+    first, second, third = read_jsonl(str(path), max_line_bytes=100)
+    assert first.text == third.text == "y" * 88 and "longer than" in second.meta["error"]
+
+
+@pytest.mark.parametrize(
+    ("line", "error"),
+    [
+        (b'{"text": "deep", "x": ' + b"[" * 200_000 + b"]" * 200_000 + b"}", "nested too deeply"),
+        (b'{"text": "big", "n": ' + b"9" * 5000 + b"}", "not valid UTF-8 JSON"),
+    ],
+)
+def test_lines_json_cannot_decode_are_errors_not_crashes(tmp_path: Path, line: bytes, error: str) -> None:
+    path = tmp_path / "corpus.jsonl"
+    path.write_bytes(line + b'\n{"text": "fine", "id": [[[["not an id"]]]], "published": [1]}\n')
+    bad, good = read_jsonl(str(path))
+    assert f"line 1 is {error}" in bad.meta["error"] and bad.raw == line
+    assert good.text == "fine" and "id" not in good.meta and "of type list" in good.meta["warning"]

@@ -237,3 +237,56 @@ def test_memory_stays_flat_on_a_large_export(tmp_path: Path) -> None:
         tracemalloc.stop()
     assert count == 20000
     assert peak < file.stat().st_size / 2  # ~10 MB file, a few MB at most in memory
+
+
+def hostile_export(folder: Path) -> Path:
+    """Good posts around one nested 200,000 levels deep, one with half an emoji, one far too long."""
+    deep = '{"id": 11, "type": "message", "text": ' + "[" * 200_000 + "]" * 200_000 + "}"
+    tricky = 'a \\"quoted\\" [bracket] {brace} \\\\ backslash \\u005d '  # escapes the skipper must step over
+    huge = '{"id": 13, "type": "message", "text": "' + tricky * 2000 + '", "more": [' + '"]", ' * 10 + "1]}"
+    messages = [
+        json.dumps({"id": 10, "type": "message", "date": "2024-04-18T21:15:03", "text": "Юсуф задержан."}),
+        deep,
+        '{"id": 12, "type": "message", "text": "Half an emoji \\ud83d here", "author": ["not", "a", "name"]}',
+        huge,
+        json.dumps({"id": 14, "type": "message", "text": "Forwarded.", "forwarded_from": [[["x"]]],
+                    "text_entities": [], "views": {"n": 1}}),
+        json.dumps({"id": 15, "type": "message", "text": "Last post."}),
+    ]
+    header = '{"name": "c", "about": ' + "[" * 5000 + "]" * 5000 + ', "id": 1, "messages": [\n'
+    (folder / "result.json").write_text(header + ",\n".join(messages) + "]}", encoding="utf-8")
+    return folder / "result.json"
+
+
+@pytest.mark.parametrize("chunk", [7, 1 << 18])
+def test_one_unreadable_message_costs_only_itself(tmp_path: Path, monkeypatch, chunk: int) -> None:
+    monkeypatch.setattr(telegram_module, "CHUNK_CHARS", chunk)
+    monkeypatch.setattr(telegram_module, "MAX_VALUE_CHARS", 20_000)
+    file = hostile_export(tmp_path)
+    items = list(read_telegram(str(file)))
+    assert [item.meta.get("message_id") for item in items] == [10, None, 12, None, 14, 15]
+    good, deep, surrogate, huge, forwarded, last = items
+    assert deep.meta["error"].startswith("the message at character ") and "nested too deeply" in deep.meta["error"]
+    assert "longer than 20,000 characters" in huge.meta["error"] and huge.raw == b""
+    assert deep.locator.startswith(f"{file.resolve()}#character-")
+    assert surrogate.text == "Half an emoji \ud83d here" and surrogate.author is None
+    assert b'"Half an emoji \\ud83d here"' in surrogate.raw  # the escape the file had: UTF-8 has no bytes for it
+    assert forwarded.meta["forwarded_from"] is None and forwarded.meta["views"] is None
+    assert (good.meta["channel"], good.meta["channel_id"], last.text) == ("c", 1, "Last post.")
+
+
+def test_an_export_with_unreadable_messages_stores_the_others(tmp_path: Path, db_url, monkeypatch) -> None:
+    from sqlalchemy import select
+
+    from recruitwatch.store.database import sessions
+    from recruitwatch.store.models import Document
+    from recruitwatch.workflows import ingest
+
+    monkeypatch.setattr(telegram_module, "MAX_VALUE_CHARS", 20_000)
+    hostile_export(tmp_path)
+    for _ in range(2):  # a rerun neither crashes nor stores anything twice
+        stats = ingest(str(tmp_path), url=db_url)
+        assert stats.failed == 2 and all("it was skipped" in error for error in stats.errors)
+    with sessions(db_url)() as session:
+        texts = sorted(d.text for d in session.scalars(select(Document)) if d.text)
+    assert texts == ["Forwarded.", "Half an emoji \ufffd here", "Last post.", "Юсуф задержан."]

@@ -171,3 +171,46 @@ def test_not_a_warc_file(tmp_path: Path) -> None:
         list(read_warc(str(path)))
     with pytest.raises(SourceError, match="cannot open"):
         list(read_warc(str(tmp_path / "absent.warc.gz")))
+
+
+LONG_PAGE = b"<html><body>" + b"<p>Yusuf was sent to the front.</p>" * 3000 + b"</body></html>"
+
+
+@pytest.mark.parametrize("compress", [True, False])
+@pytest.mark.parametrize("where", ["payload", "headers", "last bytes of the payload"])
+def test_a_cut_off_archive_keeps_the_records_before_and_nothing_of_the_cut_one(
+    tmp_path: Path, compress: bool, where: str
+) -> None:
+    """warcio hands over a cut record's bytes as if whole: half a page was stored without a word."""
+    from recruitwatch.scale.partitions import Partition
+    from recruitwatch.scale.tasks import items as backfill_items
+
+    first = record_bytes("response", "http://news.example/a", HTML, compress=compress)
+    last = record_bytes("response", "http://news.example/long", LONG_PAGE, compress=compress)
+    cut = {"payload": len(last) // 2, "headers": 300,
+           "last bytes of the payload": len(last) - (20 if compress else 6)}[where]
+    path = tmp_path / ("cut.warc.gz" if compress else "cut.warc")
+    path.write_bytes(first + last[:cut])
+    for items in (list(read_warc(str(path))), list(backfill_items(Partition(0, "warc", str(path))))):
+        kept, cut_off = items
+        assert kept.raw == HTML and "error" not in kept.meta
+        assert cut_off.raw == b"" and f"{path} ends inside this record" in cut_off.meta["error"]
+
+
+def test_a_cut_off_archive_is_reported_when_ingested(tmp_path: Path, db_url) -> None:
+    from sqlalchemy import select
+
+    from recruitwatch.store import repository as repo
+    from recruitwatch.store.database import sessions
+    from recruitwatch.store.models import Document
+    from recruitwatch.workflows import ingest
+
+    last = record_bytes("response", "http://news.example/long", LONG_PAGE)
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(record_bytes("response", "http://news.example/a", HTML) + last[: len(last) // 2])
+    stats = ingest(str(path), url=db_url)
+    assert stats.failed == 1 and f"{path} ends inside this record" in stats.errors[0]
+    with sessions(db_url)() as session:
+        stored = {d.locator: repo.raw_bytes(d) for d in session.scalars(select(Document))}
+    assert stored["http://news.example/a"] == HTML
+    assert stored.get("http://news.example/long", b"") == b""  # never a part of the page

@@ -88,7 +88,7 @@ def server(running_server: LocalServer) -> LocalServer:
 
 @pytest.fixture
 def fetcher():
-    with Fetcher(allow_private=True, min_interval=0, backoff=0, trust_env=False) as client:
+    with Fetcher(allow_private=True, min_interval=0, backoff=0) as client:
         yield client
 
 
@@ -130,7 +130,7 @@ ARTICLE = b"""<!doctype html><html><head><title>Migrant sent to the front | Exam
     ],
 )
 def test_guard_refuses_private_addresses(url: str) -> None:
-    with Fetcher(min_interval=0, trust_env=False) as client, pytest.raises(FetchError) as caught:
+    with Fetcher(min_interval=0) as client, pytest.raises(FetchError) as caught:
         client.fetch(url)
     message = str(caught.value)
     assert message.startswith("refusing") and "--allow-private" in message and "\n" not in message
@@ -174,7 +174,7 @@ def test_every_redirect_hop_is_checked(
     port = server.httpd.server_address[1]
     server.routes["/in"] = redirect(f"http://127.0.0.2:{port}/admin")
     server.routes["/file"] = redirect("file:///etc/passwd")
-    with Fetcher(min_interval=0, trust_env=False) as client:
+    with Fetcher(min_interval=0) as client:
         with pytest.raises(FetchError, match="refusing http://127.0.0.2"):
             client.fetch(server.url("/in"))
         with pytest.raises(FetchError, match="only http and https"):
@@ -228,7 +228,7 @@ def test_conditional_get_reports_not_modified(server: LocalServer, fetcher: Fetc
 
 def test_size_cap_by_declared_length(server: LocalServer) -> None:
     server.routes["/big"] = page(b"x" * 5000)
-    client = Fetcher(allow_private=True, min_interval=0, max_bytes=1000, trust_env=False)
+    client = Fetcher(allow_private=True, min_interval=0, max_bytes=1000)
     with client, pytest.raises(FetchError, match="larger than the 1,000-byte limit"):
         client.fetch(server.url("/big"))
 
@@ -245,7 +245,7 @@ def endless(handler: BaseHTTPRequestHandler) -> None:
 def test_size_cap_stops_a_stream_early(server: LocalServer) -> None:
     server.routes["/endless"] = endless
     started = time.monotonic()
-    client = Fetcher(allow_private=True, min_interval=0, max_bytes=100_000, trust_env=False)
+    client = Fetcher(allow_private=True, min_interval=0, max_bytes=100_000)
     with client, pytest.raises(FetchError, match="larger than the 100,000-byte limit"):
         client.fetch(server.url("/endless"))
     assert time.monotonic() - started < 5
@@ -293,7 +293,7 @@ def flaky(failures: int, status: int = 503, retry_after: str | None = None) -> R
 
 def recording_fetcher(**options) -> tuple[Fetcher, list[float]]:
     sleeps: list[float] = []
-    options = {"allow_private": True, "min_interval": 0, "trust_env": False, **options}
+    options = {"allow_private": True, "min_interval": 0, **options}
     return Fetcher(sleep=sleeps.append, **options), sleeps
 
 
@@ -363,7 +363,7 @@ def test_rate_limit_is_per_host(server: LocalServer) -> None:
     fake = FakeTime()
     port = server.httpd.server_address[1]
     with Fetcher(
-        allow_private=True, min_interval=1.5, sleep=fake.sleep, clock=fake.clock, trust_env=False
+        allow_private=True, min_interval=1.5, sleep=fake.sleep, clock=fake.clock
     ) as client:
         for _ in range(3):
             client.fetch(server.url("/a1"))
@@ -373,7 +373,7 @@ def test_rate_limit_is_per_host(server: LocalServer) -> None:
 
 def test_rate_limit_really_waits(server: LocalServer) -> None:
     server.routes["/a1"] = page(ARTICLE)
-    with Fetcher(allow_private=True, min_interval=0.25, trust_env=False) as client:
+    with Fetcher(allow_private=True, min_interval=0.25) as client:
         started = time.monotonic()
         client.fetch(server.url("/a1"))
         client.fetch(server.url("/a1"))
@@ -511,7 +511,7 @@ def test_feed_without_article_fetching_delivers_entries(
 def test_articles_share_the_feed_fetchers_rate_limit(news_site: LocalServer) -> None:
     fake = FakeTime()
     with Fetcher(
-        allow_private=True, min_interval=1.0, sleep=fake.sleep, clock=fake.clock, trust_env=False
+        allow_private=True, min_interval=1.0, sleep=fake.sleep, clock=fake.clock
     ) as client:
         assert len(list(read_feed(news_site.url("/feed.xml"), fetcher=client))) == 3
     assert fake.sleeps == [1.0, 1.0, 1.0]  # feed + 3 articles on one host
@@ -548,7 +548,7 @@ def test_a_public_feed_cannot_point_us_at_private_addresses(
 </channel></rss>""",
         Content_Type="application/rss+xml",
     )
-    with Fetcher(min_interval=0, trust_env=False) as client:
+    with Fetcher(min_interval=0) as client:
         (item,) = read_feed(server.url("/feed"), fetcher=client)
     assert item.meta["error"].startswith("refusing") and item.text == "bait"
 
@@ -559,7 +559,7 @@ def test_a_name_that_resolves_to_a_private_address_on_connect_is_refused(
     """DNS rebinding: the guard's lookup says public, the connection lands on loopback."""
     monkeypatch.setattr(fetch_module, "_resolve", lambda host, port, url: [ipaddress.ip_address("93.184.216.34")])
     server.routes["/secret"] = page(b"<html><body>internal</body></html>")
-    with Fetcher(min_interval=0, trust_env=False, max_retries=0) as client, pytest.raises(FetchError) as caught:
+    with Fetcher(min_interval=0, max_retries=0) as client, pytest.raises(FetchError) as caught:
         client.fetch(server.url("/secret"))
     assert "DNS rebinding" in str(caught.value) and "127.0.0.1" in str(caught.value)
 
@@ -580,3 +580,54 @@ def test_an_entry_without_link_is_delivered_as_it_is(server: LocalServer, fetche
     (item,) = read_feed(server.url("/notices"), fetcher=fetcher)
     assert item.locator == server.url("/notices") + "#n-1"
     assert item.text == "Notice text only" and "error" not in item.meta
+
+
+# ---------------------------------------------------------------- proxies
+
+
+@pytest.fixture
+def proxy():
+    """A stand-in HTTP proxy on 127.0.0.1: a proxy is asked for absolute URLs, and answers itself."""
+    proxy = LocalServer()
+    yield proxy
+    proxy.httpd.shutdown()
+    proxy.httpd.server_close()
+
+
+FROM_PROXY = b"<html><body>from the proxy</body></html>"
+
+
+def test_proxy_variables_in_the_environment_are_ignored(
+    server: LocalServer, proxy: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through a proxy the guard would check the proxy's address, not the target's: never implicitly."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.setenv(name, proxy.url(""))
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    server.routes["/a1"] = page(ARTICLE)
+    proxy.routes[server.url("/a1")] = page(FROM_PROXY)
+    with Fetcher(allow_private=True, min_interval=0) as client:
+        assert client.fetch(server.url("/a1")).content == ARTICLE
+    assert server.hits("/a1") == 1 and proxy.requests == []
+
+
+def test_an_explicit_proxy_carries_the_request_and_the_guard_still_checks_the_target(
+    proxy: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    addresses = {"news.example": "93.184.216.34", "intranet.example": "10.0.0.7"}
+    monkeypatch.setattr(fetch_module, "_resolve", lambda host, port, url: [ipaddress.ip_address(addresses[host])])
+    proxy.routes["http://news.example/story"] = page(FROM_PROXY)
+    with Fetcher(min_interval=0, max_retries=0, proxy=proxy.url("")) as client:
+        # The connection is the proxy's, on loopback: that is not held against the public target.
+        assert client.fetch("http://news.example/story").content == FROM_PROXY
+        with pytest.raises(FetchError, match="refusing http://intranet.example/.*private"):
+            client.fetch("http://intranet.example/admin")
+    assert [path for path, _ in proxy.requests] == ["http://news.example/story"]
+
+
+def test_an_unusable_proxy_is_a_usage_error() -> None:
+    from recruitwatch.errors import UsageError
+
+    with pytest.raises(UsageError, match="proxy 'ftp://example.org:21' cannot be used"):
+        Fetcher(proxy="ftp://example.org:21")

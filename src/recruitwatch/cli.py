@@ -121,6 +121,10 @@ app.add_typer(db_app, name="db")
 app.add_typer(sources_app, name="sources")
 
 
+PROXY_HELP = ("Fetch through this HTTP proxy (http://HOST:PORT); HTTP_PROXY and the like are ignored. "
+              "The proxy then makes the connection, so it must refuse private addresses itself.")
+
+
 class SourceKind(StrEnum):
     feed = "feed"
     page = "page"
@@ -145,23 +149,45 @@ def ingest(
     sources: list[str] = typer.Argument(..., help="Feed or page URLs, folders, Telegram exports, WARC or JSONL files."),
     kind: SourceKind = typer.Option(None, "--kind", help="What the sources are (guessed when not given)."),
     allow_private: bool = typer.Option(False, "--allow-private", help="Allow fetching from private and loopback addresses."),
+    proxy: str = typer.Option(None, "--proxy", help=PROXY_HELP),
 ) -> None:
-    """Fetch or read each source, then screen, extract, link and store what is new."""
+    """Fetch or read each source, then screen, extract, link and store what is new.
+
+    A source that cannot be read, or an item in one, is reported and the others go on; exit code 3 then.
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from .sources import SourceError
     from .workflows import ingest as run_ingest
 
+    unreadable = 0
     for source in sources:
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()) as bar:
-            task = bar.add_task(source[-60:], total=None)
-            stats = run_ingest(source, kind=kind.value if kind else None, allow_private=allow_private,
-                               progress=lambda n, task=task: bar.advance(task, n))
+        try:
+            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()) as bar:
+                task = bar.add_task(source[-60:], total=None)
+                stats = run_ingest(source, kind=kind.value if kind else None, allow_private=allow_private, proxy=proxy,
+                                   progress=lambda n, task=task: bar.advance(task, n))
+        except SourceError as exc:
+            unreadable += 1
+            typer.echo(f"recruitwatch: {exc}", err=True)
+            continue
+        unreadable += stats.failed
         typer.echo(
             f"{source}: {stats.seen} read, {stats.added} new, {stats.duplicates} already stored, "
             f"{stats.screened_in} past the screen, {stats.relevant} relevant, {stats.incidents_created} new incidents, {stats.incidents_linked} linked"
+            + (f", {stats.failed} could not be read" if stats.failed else "")
         )
-        for error in stats.errors[:20]:
-            typer.echo(f"  could not read {error}", err=True)
+        _list_problems("could not read", stats.errors, stats.failed)
+        _list_problems("warning:", stats.warnings, stats.warned)
+    if unreadable:
+        raise typer.Exit(3)
+
+
+def _list_problems(label: str, messages: list[str], total: int, shown: int = 20) -> None:
+    for message in messages[:shown]:
+        typer.echo(f"  {label} {message}", err=True)
+    if total > shown:
+        typer.echo(f"  {label} … and {total - shown} more", err=True)
 
 
 @app.command()
@@ -180,9 +206,9 @@ def backfill(
         f"{stats.partitions_done} of {stats.partitions} partitions: {d.seen} read, {d.added} new, {d.duplicates} already stored, "
         f"{d.screened_in} past the screen, {d.relevant} relevant, {d.incidents_created} new incidents, {d.incidents_linked} linked"
     )
-    for error in (stats.failures + d.errors)[:20]:
-        typer.echo(f"  could not read {error}", err=True)
-    if stats.failures:
+    _list_problems("could not read", stats.failures + d.errors, len(stats.failures) + d.failed)
+    _list_problems("warning:", d.warnings, d.warned)
+    if stats.failures or d.failed:
         raise typer.Exit(3)
 
 
@@ -235,6 +261,7 @@ def watch(
     interval: float = typer.Option(900, "--interval", help="Seconds between polls."),
     once: bool = typer.Option(False, "--once", help="Poll every source once and stop."),
     allow_private: bool = typer.Option(False, "--allow-private", help="Allow private and loopback addresses."),
+    proxy: str = typer.Option(None, "--proxy", help=PROXY_HELP),
 ) -> None:
     """Poll the watched sources on a schedule and process what is new."""
     from .workflows import watch as run_watch
@@ -242,7 +269,7 @@ def watch(
     def report(locator, stats):
         typer.echo(f"{locator}: {stats.added} new, {stats.relevant} relevant, {stats.incidents_created} new incidents")
 
-    run_watch(interval=interval, once=once, allow_private=allow_private, report=report)
+    run_watch(interval=interval, once=once, allow_private=allow_private, report=report, proxy=proxy)
 
 
 @app.command()

@@ -3,12 +3,19 @@
 Each batch is one transaction: a crash loses at most the batch being written,
 and the next run redoes it. A document's identity is the SHA-256 of its raw
 bytes, so running the same input again adds nothing.
+
+Bad input costs only itself: an item a reader could not read (`meta["error"]`)
+is reported on every run that meets it, and a reader that fails part-way
+through a file has everything before the failure stored first. Text is made
+storable before anything else looks at it (see `storable`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -21,9 +28,9 @@ from .extract.pipeline import extract_text
 from .extract.screen import screen
 from .link.duplicates import DuplicateIndex, from_bytes, signature, to_bytes
 from .link.incidents import decide, merge_fields
-from .sources import SourceItem
+from .sources import SourceError, SourceItem
 from .store import repository as repo
-from .store.database import sessions
+from .store.database import retried_transaction, sessions
 from .store.models import Document, Mention, Report
 from .text.langid import detect_language
 from .text.reader import text_from_bytes
@@ -32,6 +39,10 @@ from .text.search_keys import index_text
 logger = logging.getLogger(__name__)
 EXTRACTOR_VERSION = f"extract-{__version__}"
 BATCH = 200
+MAX_REPORTED = 1000  # messages kept per run of errors, and of warnings: the rest are only counted
+# What no database stores: lone surrogates (no UTF-8 for them) and NUL (PostgreSQL refuses it in text).
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+REPLACED = "characters no database can store (a lone surrogate or NUL) replaced with U+FFFD"
 
 
 @dataclass
@@ -43,7 +54,29 @@ class IngestStats:
     relevant: int = 0
     incidents_created: int = 0
     incidents_linked: int = 0
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # what could not be read: the first MAX_REPORTED
+    warnings: list[str] = field(default_factory=list)  # what was stored with a caveat: the first MAX_REPORTED
+    failed: int = 0  # how many errors, all told
+    warned: int = 0
+
+    def error(self, message: str) -> None:
+        self.failed += 1
+        if len(self.errors) < MAX_REPORTED:
+            self.errors.append(message)
+
+    def warning(self, message: str) -> None:
+        self.warned += 1
+        if len(self.warnings) < MAX_REPORTED:
+            self.warnings.append(message)
+
+    def copy(self) -> IngestStats:
+        return dataclasses.replace(self, errors=list(self.errors), warnings=list(self.warnings))
+
+    def restore(self, earlier: IngestStats) -> None:
+        """Back to `earlier` (a copy), in place: a backfill's stats hold this very object."""
+        again = earlier.copy()
+        for name in (f.name for f in dataclasses.fields(self)):
+            setattr(self, name, getattr(again, name))
 
 
 @dataclass
@@ -75,6 +108,7 @@ def prepare_item(item: SourceItem) -> Prepared:
 
 def prepare(item: SourceItem, sha: str) -> Prepared:
     """Everything about one item that needs no database: text, screen, extraction (pure, parallelisable)."""
+    item = storable(item)  # text decoded from bytes below is storable already: decoding replaces what is not
     title, encoding = item.title, None
     if item.text is not None:
         text = item.text
@@ -84,7 +118,8 @@ def prepare(item: SourceItem, sha: str) -> Prepared:
             text, encoding, title = decoded.text, decoded.encoding, item.title or decoded.title
         except InputError as exc:
             text = ""
-            item.meta.setdefault("error", str(exc))
+            if not item.meta.get("error"):  # a copy: the caller's item tells what the reader found
+                item = dataclasses.replace(item, meta={**item.meta, "error": str(exc)})
     passed = bool(text) and screen(text).passed
     record = extract_text(text, source=item.locator, published=item.published) if passed else None
     # Screened-out news only needs its language as metadata: a short sample is enough and fast.
@@ -98,6 +133,63 @@ def prepare(item: SourceItem, sha: str) -> Prepared:
     )
 
 
+def storable(item: SourceItem) -> SourceItem:
+    """The item with its strings (text, title, author, locator, meta) fit for any database.
+
+    JSON can carry a lone surrogate ("\\ud83d" of an emoji cut in half) or "\\u0000"; one of them
+    used to fail the batch's INSERT, and every rerun with it. They become U+FFFD, with a warning.
+    """
+    fields = {"text": item.text, "title": item.title, "author": item.author, "locator": item.locator}
+    changed = {name: _replace_unstorable(value) for name, value in fields.items()
+               if value is not None and not _is_storable(value)}
+    meta = _storable_json(item.meta)
+    if not changed and meta is item.meta:
+        return item
+    return dataclasses.replace(item, meta=_with_warning(meta, REPLACED), **changed)
+
+
+def _is_storable(value: str) -> bool:
+    """No UNSTORABLE character in `value` (a third of the regular expression's time: this runs on every text)."""
+    if "\x00" in value:
+        return False
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return False
+    return True
+
+
+def _replace_unstorable(value: str | None) -> str | None:
+    return UNSTORABLE.sub("\ufffd", value) if value else value
+
+
+def _storable_json(value):
+    """`value` (meta: strings, numbers, lists and dicts) with unstorable characters replaced; itself if none."""
+    if isinstance(value, str):
+        return value if _is_storable(value) else _replace_unstorable(value)
+    if isinstance(value, list):
+        items = [_storable_json(v) for v in value]
+        return items if any(a is not b for a, b in zip(items, value, strict=True)) else value
+    if isinstance(value, dict):
+        pairs = [(_storable_json(k), _storable_json(v)) for k, v in value.items()]
+        same = all(k is k0 and v is v0 for (k, v), (k0, v0) in zip(pairs, value.items(), strict=True))
+        return value if same else dict(pairs)
+    return value
+
+
+def _with_warning(meta: dict, warning: str) -> dict:
+    """A copy of `meta` with `warning` added to the one it may have."""
+    return {**meta, "warning": f"{meta['warning']}; {warning}" if meta.get("warning") else warning}
+
+
+def where(item: SourceItem) -> str:
+    """The item as a report names it: its locator, and its line when the locator does not say it."""
+    line = item.meta.get("line")
+    return f"{item.locator} (line {line})" if line and "#line-" not in item.locator else item.locator
+
+
 class Ingestor:
     """Stores items batch by batch and links their incidents; one per run (holds the duplicate index)."""
 
@@ -107,6 +199,7 @@ class Ingestor:
         self._source = (source_kind, source_locator)
         self._duplicates = DuplicateIndex()
         self._unwritten: list[dict] = []  # screened-out documents of the open transaction, not yet inserted
+        self._indexed: list[int] = []  # documents the open transaction put in the duplicate index
         with self._sessions() as session:
             rows = session.execute(
                 select(Document.id, Document.minhash, Document.cluster_id).where(Document.minhash.is_not(None))
@@ -115,10 +208,19 @@ class Ingestor:
                 self._duplicates.add(doc_id, from_bytes(data), cluster or doc_id)
 
     def run(self, items: Iterable[SourceItem], progress: Callable[[int], None] | None = None) -> IngestStats:
-        for batch in _batches(items, BATCH):
-            self._store_batch(batch)
-            if progress:
-                progress(len(batch))
+        """Store the items; a reader failing after it yielded some is one more error, not the end of the run.
+
+        A reader failing before its first item raises: the source could not be read at all.
+        """
+        try:
+            for batch in _batches(items, BATCH):
+                self._store_batch(batch)
+                if progress:
+                    progress(len(batch))
+        except SourceError as exc:
+            if not self.stats.seen:
+                raise
+            self.stats.error(str(exc))
         self.tidy()
         return self.stats
 
@@ -130,38 +232,68 @@ class Ingestor:
 
     def _store_batch(self, batch: list[SourceItem]) -> None:
         self.stats.seen += len(batch)
+        for item in batch:  # reported even when stored before: the input is still bad
+            if item.meta.get("error"):
+                self.stats.error(f"{where(item)}: {item.meta['error']}")
         hashed = [(hashlib.sha256(item.raw).hexdigest(), item) for item in batch]
-        with self._sessions() as session, session.begin():
+        prepared: dict[str, Prepared] = {}  # kept if the transaction is run again: extraction is the costly part
+
+        def store(session: Session) -> None:
             known = repo.known_hashes(session, (sha for sha, _ in hashed))
-            source_id = None
-            if self._source[0]:
-                source_id = repo.source(session, self._source[0], self._source[1] or "").id
+            source_id = repo.source(session, self._source[0], self._source[1] or "").id if self._source[0] else None
             fresh: dict[str, SourceItem] = {}
             for sha, item in hashed:
                 if sha in known or sha in fresh:
                     self.stats.duplicates += 1
                     continue
                 fresh[sha] = item
-            self._unwritten = []
             for sha, item in fresh.items():
-                self._store(session, prepare(item, sha), source_id)
-            self._write_unwritten(session)
+                if sha not in prepared:
+                    prepared[sha] = prepare(item, sha)
+                p = prepared[sha]
+                if p.item.meta.get("error") and not item.meta.get("error"):  # found in decoding it
+                    self.stats.error(f"{where(p.item)}: {p.item.meta['error']}")
+                self._store(session, p, source_id)
+
+        self._transaction(store)
 
     def store_prepared(self, batch: list[Prepared], source: tuple[str, str] | None = None) -> None:
         """Store items prepared elsewhere (backfill workers), in their order, as one transaction."""
         self.stats.seen += len(batch)
-        with self._sessions() as session, session.begin():
+        for p in batch:
+            if p.item.meta.get("error"):
+                self.stats.error(f"{where(p.item)}: {p.item.meta['error']}")
+
+        def store(session: Session) -> None:
             known = repo.known_hashes(session, (p.sha256 for p in batch))
             kind, locator = source or self._source
             source_id = repo.source(session, kind, locator or "").id if kind else None
-            self._unwritten = []
             for p in batch:
                 if p.sha256 in known:
                     self.stats.duplicates += 1
                     continue
                 known.add(p.sha256)
                 self._store(session, p, source_id)
+
+        self._transaction(store)
+
+    def _transaction(self, store: Callable[[Session], None]) -> None:
+        """`store` as one transaction, run again if another run stored some of the same documents meanwhile
+        (then they are known, and skipped): the counts and the duplicate index are put back first."""
+        before = self.stats.copy()
+
+        def attempt(session: Session) -> None:
+            self._unwritten, self._indexed = [], []
+            store(session)
             self._write_unwritten(session)
+
+        def undo() -> None:
+            logger.info("another run stored some of these documents meanwhile; storing the batch again")
+            self.stats.restore(before)
+            for document_id in self._indexed:
+                self._duplicates.remove(document_id)
+
+        retried_transaction(self._sessions, attempt, undo=undo)
 
     def _write_unwritten(self, session: Session) -> None:
         """One multi-row INSERT for the documents held back (Core: a fraction of the ORM's cost per row)."""
@@ -192,8 +324,8 @@ class Ingestor:
             meta=item.meta,
         )
         self.stats.added += 1
-        if item.meta.get("error"):
-            self.stats.errors.append(f"{item.locator}: {item.meta['error']}")
+        if item.meta.get("warning"):
+            self.stats.warning(f"{where(item)}: {item.meta['warning']}")
         if record is None:
             # Most documents need nothing more: written in bulk, still in input order (ids follow it).
             self._unwritten.append(values)
@@ -210,6 +342,7 @@ class Ingestor:
         repo.add_organisations(session, document, record["organisations"])
         document.minhash = p.minhash
         document.cluster_id = self._duplicates.add(document.id, from_bytes(p.minhash))
+        self._indexed.append(document.id)
         self.link_report(session, report, document)
 
     def link_report(self, session: Session, report, document: Document) -> None:
@@ -256,11 +389,17 @@ def _incidents_of_cluster(session: Session, cluster_id: int) -> set[int]:
 
 
 def _batches(items: Iterable[SourceItem], size: int) -> Iterator[list[SourceItem]]:
+    """The items in lists of `size`; when the reader fails, the items before it come first, then its error."""
     batch: list[SourceItem] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
+    try:
+        for item in items:
+            batch.append(item)
+            if len(batch) >= size:
+                yield batch
+                batch = []
+    except SourceError:
+        if batch:
             yield batch
-            batch = []
+        raise
     if batch:
         yield batch

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import shutil
 import sqlite3
 import subprocess
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from .ingest import EXTRACTOR_VERSION, Ingestor, IngestStats
+from .security.files import create_private
 from .settings import database_url, sqlite_path
 from .sources import reader_for
 from .sources.detect import detect_kind
@@ -36,18 +39,25 @@ def ingest(
     progress: Callable[[int], None] | None = None,
     watched: bool = False,
     fetcher: Fetcher | None = None,
+    proxy: str | None = None,
     migrate: bool = True,
 ) -> IngestStats:
-    """Read one source and store what is new in it; web sources go through `fetcher` when given.
+    """Read one source and store what is new in it; web sources go through `fetcher` when given
+    (else through one of our own, with `allow_private` and `proxy`).
 
     `migrate=False` skips the schema check, for a caller that has just made it (`watch`, each round).
     """
     if migrate:
         upgrade(url)
     kind = kind or detect_kind(source)
-    options: dict = {"allow_private": allow_private} if kind in ("feed", "page") else {}
-    if fetcher is not None and kind in ("feed", "page"):
-        options["fetcher"] = fetcher
+    if kind not in ("feed", "page"):
+        return _ingest_items(source, kind, {}, url, progress, watched)
+    with fetcher_for(fetcher, allow_private=allow_private, proxy=proxy) as client:
+        return _ingest_items(source, kind, {"fetcher": client}, url, progress, watched)
+
+
+def _ingest_items(source: str, kind: str, options: dict, url: str | None,
+                  progress: Callable[[int], None] | None, watched: bool) -> IngestStats:
     state = None
     if kind == "feed":
         from .sources.feeds import FeedState
@@ -68,7 +78,8 @@ def ingest(
 
 
 def watch(*, url: str | None = None, interval: float = 900, once: bool = False, allow_private: bool = False,
-          report: Callable[[str, IngestStats], None] | None = None, fetcher: Fetcher | None = None) -> None:
+          report: Callable[[str, IngestStats], None] | None = None, fetcher: Fetcher | None = None,
+          proxy: str | None = None) -> None:
     """Poll every watched source, forever (or once), every `interval` seconds.
 
     One `Fetcher` serves the whole run (the caller's, or one of our own), so the
@@ -78,7 +89,7 @@ def watch(*, url: str | None = None, interval: float = 900, once: bool = False, 
     Alembic run also left one more statement in the engine's compiled cache.
     """
     upgrade(url)
-    with fetcher_for(fetcher, allow_private=allow_private) as client:
+    with fetcher_for(fetcher, allow_private=allow_private, proxy=proxy) as client:
         while True:
             try:
                 with sessions(url)() as session:
@@ -165,37 +176,85 @@ def incidents_with_documents(query: IncidentQuery, url: str | None = None) -> li
 
 
 def backup(target: Path, url: str | None = None) -> Path:
-    """A consistent copy while the system runs: SQLite's online backup, or pg_dump."""
+    """A consistent copy while the system runs: SQLite's online backup, or pg_dump.
+
+    The copy is readable by its owner only (0600, an existing file it replaces too), and
+    folders missing on the way to it are made with mode 0700: `backup backups/rw.db` works
+    on a fresh machine and shows the database to no other account.
+    """
     url = url or database_url()
     path = sqlite_path(url)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if path is not None and not path.exists():
+        raise StoreError(f"{path}: no database to back up yet")
+    if path is None and shutil.which("pg_dump") is None:
+        raise StoreError("pg_dump is not installed: install the PostgreSQL client tools to back up PostgreSQL")
+    if target.is_dir():
+        raise StoreError(f"{target} is a folder; give the backup's file name, e.g. {target / 'rw.db'}")
+    try:
+        if not create_private(target):
+            os.chmod(target, 0o600)
+    except OSError as exc:
+        raise StoreError(f"cannot write the backup to {target} ({exc.strerror or exc}); check the path") from None
     if path is not None:
-        if not path.exists():
-            raise StoreError(f"{path}: no database to back up yet")
-        with sqlite3.connect(path) as source, sqlite3.connect(target) as copy:
+        with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(target)) as copy:
             source.backup(copy)
         return target
-    if shutil.which("pg_dump") is None:
-        raise StoreError("pg_dump is not installed: install the PostgreSQL client tools to back up PostgreSQL")
-    engine_url = engine_for(url).url.set(drivername="postgresql")
-    pg_url = engine_url.render_as_string(hide_password=False)
-    subprocess.run(["pg_dump", "--format=custom", f"--file={target}", pg_url], check=True)
+    pg_url, password = _client_url(url)
+    _run_client(["pg_dump", "--format=custom", f"--file={target}", pg_url], password,
+                "pg_dump could not back up the database")
     return target
 
 
 def restore(backup_file: Path, url: str | None = None) -> None:
-    """Bring a backup back (stop other writers first)."""
+    """Bring a backup back (stop other writers first); a file that is not a backup changes nothing."""
     url = url or database_url()
-    if not backup_file.exists():
+    if not backup_file.is_file():
         raise StoreError(f"{backup_file}: no such backup")
     path = sqlite_path(url)
     if path is not None:
-        engine_for(url).dispose()
-        with sqlite3.connect(backup_file) as source, sqlite3.connect(path) as target:
-            source.backup(target)
+        source = _open_sqlite_backup(backup_file)
+        with closing(source):
+            engine_for(url).dispose()
+            create_private(path)
+            with closing(sqlite3.connect(path)) as target:
+                source.backup(target)
         return
     if shutil.which("pg_restore") is None:
         raise StoreError("pg_restore is not installed: install the PostgreSQL client tools to restore PostgreSQL")
-    pg_url = engine_for(url).url.set(drivername="postgresql").render_as_string(hide_password=False)
+    _run_client(["pg_restore", "--list", str(backup_file)], None,
+                f"{backup_file} is not a PostgreSQL backup made by `recruitwatch backup`; the database was not changed")
+    pg_url, password = _client_url(url)
     engine_for(url).dispose()
-    subprocess.run(["pg_restore", "--clean", "--if-exists", f"--dbname={pg_url}", str(backup_file)], check=True)
+    _run_client(["pg_restore", "--clean", "--if-exists", f"--dbname={pg_url}", str(backup_file)], password,
+                "pg_restore could not restore the backup")
+
+
+def _open_sqlite_backup(backup_file: Path) -> sqlite3.Connection:
+    """The backup, opened read-only once it proved to be an intact RecruitWatch database."""
+    connection = sqlite3.connect(f"{backup_file.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        problems = [row[0] for row in connection.execute("PRAGMA quick_check")]
+        if problems != ["ok"]:
+            raise sqlite3.DatabaseError(f"damaged: {problems[0]}")
+        connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    except sqlite3.DatabaseError as exc:
+        connection.close()
+        raise StoreError(
+            f"{backup_file} is not a RecruitWatch backup ({exc}); the database was not changed"
+        ) from None
+    return connection
+
+
+def _client_url(url: str) -> tuple[str, str | None]:
+    """The URL for pg_dump and pg_restore, and apart from it the password (their command line is public)."""
+    engine_url = engine_for(url).url.set(drivername="postgresql")
+    return engine_url._replace(password=None).render_as_string(hide_password=False), engine_url.password
+
+
+def _run_client(command: list[str], password: str | None, failure: str) -> None:
+    """Run a PostgreSQL client tool; its failure is one line naming its own last word on it."""
+    env = {**os.environ, "PGPASSWORD": password} if password else None
+    result = subprocess.run(command, capture_output=True, text=True, env=env)
+    if result.returncode:
+        lines = result.stderr.strip().splitlines()
+        raise StoreError(f"{failure} ({lines[-1] if lines else f'exit code {result.returncode}'})")

@@ -35,6 +35,7 @@ def demo_items() -> list[SourceItem]:
 
 def run_demo(out: Path, url: str | None = None, *, show: bool = True) -> list[dict]:
     from ..ingest import Ingestor
+    from ..security.files import open_private
     from ..settings import database_url
     from ..store.database import sessions, upgrade
     from ..store.models import Source
@@ -58,8 +59,7 @@ def run_demo(out: Path, url: str | None = None, *, show: bool = True) -> list[di
     rows = incidents_with_documents(IncidentQuery(limit=1000), url)
     if show:
         print_incidents(rows, console)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8") as fh:
+    with open_private(out) as fh:  # names of victims: the owner's eyes only
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     console.print(f"Database: {url or database_url()}")

@@ -51,5 +51,11 @@ class DuplicateIndex:
         self._cluster[key] = cluster_id
         return cluster_id
 
+    def remove(self, document_id: int) -> None:
+        """Forget a document whose transaction was rolled back (SQLite may give its id to another)."""
+        if document_id in self._cluster:
+            self._lsh.remove(document_id)
+            del self._signatures[document_id], self._cluster[document_id]
+
     def __len__(self) -> int:
         return len(self._cluster)

@@ -3,18 +3,20 @@
 Cells are typed, so text needs no apostrophe against formula injection: every
 text cell is stored as a string, never as a formula. Dates are written as text
 (YYYY-MM-DD), because a month or year date is not a day and Excel would make
-it one.
+it one. Every cell's text passes `_value`, which drops what XML 1.0 cannot
+hold (a workbook is XML): a single such character in a title once broke the
+whole download.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from .acled import table_rows
@@ -23,14 +25,16 @@ from .tabular import MULTI_SEPARATOR
 
 MAX_CELL = 32767  # Excel's limit on the characters of one cell
 SHEET_TITLE = "incidents"
+# Not a character of XML 1.0: C0 controls but tab, newline and return; lone surrogates; U+FFFE, U+FFFF.
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _value(value: Any) -> Any:
-    """A cell value openpyxl writes as given: lists joined, text cleaned and cut to Excel's limit."""
+    """A cell value openpyxl writes as given: lists joined, text made XML-safe and cut to Excel's limit."""
     if isinstance(value, list | tuple):
         value = MULTI_SEPARATOR.join(str(v) for v in value)
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL]
+        value = NOT_XML.sub("", value)[:MAX_CELL]
     return None if value == "" else value
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..sources.base import SourceError
+from ..sources.jsonl import PIECE_BYTES
 
 CHUNK_BYTES = 4 * 1024 * 1024  # ~1,000 news articles: about a second of a worker's time
 KINDS = {".warc": "warc", ".warc.gz": "warc", ".arc.gz": "warc", ".jsonl": "jsonl", ".ndjson": "jsonl",
@@ -85,7 +86,8 @@ def _line_starts(path: str, chunk_bytes: int) -> list[int]:
             if target <= starts[-1]:
                 continue  # a line longer than a chunk
             handle.seek(target - 1)
-            handle.readline()  # to the end of the line that holds byte target-1
+            while (piece := handle.readline(PIECE_BYTES)) and not piece.endswith(b"\n"):
+                pass  # to the end of the line that holds byte target-1, however long, a piece at a time
             position = handle.tell()
             if position >= size:
                 break

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..ingest import Prepared, prepare
 from ..sources.base import SourceError, SourceItem
-from ..sources.jsonl import line_item
+from ..sources.jsonl import DAMAGED, MAX_LINE_BYTES, line_item, read_lines, too_long_item
 from ..sources.warc import read_warc
 from .partitions import Partition
 
@@ -44,7 +44,9 @@ def scan(part: Partition) -> Scan:
         if part.kind == "jsonl":
             for number, raw in _lines(part):
                 result.lines = number
-                if raw.strip():
+                if raw is None:  # a line over the limit: its item has no bytes
+                    result.hashes.append(hashlib.sha256(b"").hexdigest())
+                elif raw.strip():
                     result.hashes.append(hashlib.sha256(raw).hexdigest())
         else:
             result.hashes.extend(hashlib.sha256(item.raw).hexdigest() for item in read_warc(part.path))
@@ -59,13 +61,14 @@ def prepare_partition(part: Partition, first_line: int, skip: frozenset[str]) ->
     try:
         for item in items(part, first_line):
             sha = hashlib.sha256(item.raw).hexdigest()
-            if sha in seen:
+            # Unreadable items without bytes share an identity: each must still reach the report.
+            if sha in seen and not (item.meta.get("error") and sha not in skip):
                 result.skipped += 1
                 continue
             seen.add(sha)
             prepared = prepare(item, sha)
             # The raw bytes travel compressed (raw_compressed is what is stored): half the pickling.
-            result.prepared.append(dataclasses.replace(prepared, item=dataclasses.replace(item, raw=b"")))
+            result.prepared.append(dataclasses.replace(prepared, item=dataclasses.replace(prepared.item, raw=b"")))
     except SourceError as exc:
         result.error = str(exc)
     return result
@@ -78,13 +81,16 @@ def items(part: Partition, first_line: int = 1) -> Iterator[SourceItem]:
         return
     file = Path(part.path)
     for number, raw in _lines(part):
-        if raw.strip():
-            line = first_line + number - 1
+        line = first_line + number - 1
+        if raw is None:
+            yield too_long_item(f"{file}#line-{line}", line, MAX_LINE_BYTES)
+        elif raw.strip():
             yield line_item(raw, f"{file}#line-{line}", line)
 
 
-def _lines(part: Partition) -> Iterator[tuple[int, bytes]]:
-    """(number within the range, line without its end) for every line, blank ones too."""
+def _lines(part: Partition) -> Iterator[tuple[int, bytes | None]]:
+    """(number within the range, line without its end) for every line, blank ones too; None for one
+    over the limit (see `read_lines`)."""
     gz = part.path.lower().endswith(".gz")
     try:
         handle = gzip.open(part.path, "rb") if gz else open(part.path, "rb")  # noqa: SIM115
@@ -93,13 +99,15 @@ def _lines(part: Partition) -> Iterator[tuple[int, bytes]]:
     with handle:
         handle.seek(part.start)
         position, number = part.start, 0
+        lines = read_lines(handle, MAX_LINE_BYTES)
         try:
             while part.end is None or position < part.end:
-                line = handle.readline()
-                if not line:
+                found = next(lines, None)
+                if found is None:
                     return
-                position += len(line)
+                raw, size = found
+                position += size
                 number += 1
-                yield number, line.rstrip(b"\r\n")
-        except (OSError, EOFError) as exc:  # a truncated or corrupt .gz
+                yield number, raw
+        except DAMAGED as exc:  # a truncated or corrupt .gz
             raise SourceError(f"{part.path} is damaged after line {number} ({exc}); check the file") from None

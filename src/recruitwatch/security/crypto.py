@@ -30,6 +30,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ..errors import RecruitWatchError
+from .files import private_folder
 
 PREFIX = "rw1"
 DEFAULT_KEY_FILE = "./data/recruitwatch.key"
@@ -149,7 +150,7 @@ def load_key_ring(*, create: bool = False) -> KeyRing:
     if not path.exists():
         if not create:
             raise KeyRingError(f"no key file at {path}; set RECRUITWATCH_KEY_FILE or RECRUITWATCH_KEY")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as handle:
             handle.write(new_key_line() + "\n")
@@ -186,7 +187,7 @@ def add_current_key(path: Path | None = None) -> str:
         raise KeyRingError("keys come from RECRUITWATCH_KEY: rotate by setting a new value with the old ones after it")
     existing = path.read_text(encoding="ascii") if path.exists() else ""
     line = new_key_line()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     temporary = path.with_suffix(".tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w") as handle:

@@ -21,6 +21,14 @@ The guard resolves the host name before httpx connects, and httpx resolves
 it again; a hostile DNS server answering differently the second time (DNS
 rebinding) would slip past that check, so the address actually connected to
 is checked again before any byte of the answer is read.
+
+Proxies: the environment's HTTP_PROXY, HTTPS_PROXY and ALL_PROXY are ignored
+(httpx's `trust_env` is off), since through a proxy the address connected to
+is the proxy's and the target's name is resolved by the proxy, out of the
+guard's sight. A proxy is used only when given explicitly (`proxy=`, the
+`--proxy` option); the guard then still resolves each name here and refuses
+private addresses, but the check of the address actually connected to (DNS
+rebinding) is the proxy's to make, so it should refuse private ranges itself.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from ..errors import UsageError
 from .base import SourceError, utcnow
 
 logger = logging.getLogger(__name__)
@@ -166,7 +175,7 @@ class Fetcher:
         max_retry_after: float = 30.0,
         timeout: httpx.Timeout | None = None,
         user_agent: str = USER_AGENT,
-        trust_env: bool = True,
+        proxy: str | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -178,16 +187,21 @@ class Fetcher:
         self.max_redirects = max_redirects
         self.backoff = backoff
         self.max_retry_after = max_retry_after
+        self.proxy = proxy
         self._sleep = sleep
         self._clock = clock
         self._next_slot: dict[str, float] = {}
         self._lock = threading.Lock()
-        self._client = httpx.Client(
-            timeout=timeout or httpx.Timeout(30.0, connect=10.0),
-            headers={"User-Agent": user_agent},
-            follow_redirects=False,  # followed by hand, so each hop passes the guard
-            trust_env=trust_env,
-        )
+        try:
+            self._client = httpx.Client(
+                timeout=timeout or httpx.Timeout(30.0, connect=10.0),
+                headers={"User-Agent": user_agent},
+                follow_redirects=False,  # followed by hand, so each hop passes the guard
+                trust_env=False,  # no proxy (nor anything else) from the environment: see the module's docstring
+                proxy=proxy,
+            )
+        except (ValueError, ImportError) as exc:  # an unknown scheme; socks5:// without httpx's socks extra
+            raise UsageError(f"proxy {proxy!r} cannot be used ({exc}); give http://HOST:PORT") from None
 
     def __enter__(self) -> Fetcher:
         return self
@@ -283,8 +297,11 @@ class Fetcher:
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _check_peer(self, response: httpx.Response, url: str) -> None:
-        """Refuse an answer from a forbidden address even if DNS said otherwise a moment ago."""
-        if self.allow_private:
+        """Refuse an answer from a forbidden address even if DNS said otherwise a moment ago.
+
+        Through a proxy the address connected to is the proxy's: the check is the proxy's to make.
+        """
+        if self.allow_private or self.proxy:
             return
         stream = response.extensions.get("network_stream")
         peer = stream.get_extra_info("server_addr") if stream is not None else None
@@ -372,10 +389,10 @@ def _status_message(url: str, status: int) -> str:
 
 
 @contextlib.contextmanager
-def fetcher_for(fetcher: Fetcher | None, *, allow_private: bool) -> Iterator[Fetcher]:
-    """Use the caller's fetcher (its own `allow_private` applies), or a new one closed afterwards."""
+def fetcher_for(fetcher: Fetcher | None, *, allow_private: bool, proxy: str | None = None) -> Iterator[Fetcher]:
+    """Use the caller's fetcher (its own `allow_private` and proxy apply), or a new one closed afterwards."""
     if fetcher is not None:
         yield fetcher
         return
-    with Fetcher(allow_private=allow_private) as own:
+    with Fetcher(allow_private=allow_private, proxy=proxy) as own:
         yield own

@@ -6,7 +6,10 @@ not to parse the HTTP headers itself (`no_record_parse`): we parse them per
 record, so one record with broken headers becomes an item with
 `meta["error"]` and the reader goes on. Damage to the archive's own framing
 (a corrupt gzip member) cannot be stepped over: that yields one error item
-and ends the archive.
+and ends the archive. A record shorter than its Content-Length (the archive
+was cut off inside it, as a copy interrupted mid-way leaves it) is an error
+item naming the file: warcio hands over what there is without a word, and
+a page cut in half must not be stored as if whole.
 """
 
 from __future__ import annotations
@@ -76,6 +79,15 @@ def _record_item(record, archive: ArchiveIterator, file: Path, max_bytes: int) -
         payload = record.content_stream().read(max_bytes + 1)
         if len(payload) > max_bytes:
             return _error_item(uri, f"payload is larger than the {max_bytes:,}-byte limit", file)
+        while record.raw_stream.read(1 << 16):  # the rest of the record (a gzip body's end, say)
+            pass
+        missing = getattr(record.raw_stream, "limit", 0)  # of the Content-Length, what never came
+        if missing:
+            return _error_item(
+                uri, f"{file} ends inside this record, {missing:,} bytes short; nothing of it was stored", file
+            )
+    except EOFError:  # the archive ends inside the record's HTTP headers
+        return _error_item(uri, f"{file} ends inside this record; nothing of it was stored", file)
     except (
         Exception
     ) as exc:  # warcio raises many kinds on bad input; one record must not end the archive

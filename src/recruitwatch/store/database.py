@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import contextmanager
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import RecruitWatchError
+from ..security.files import create_private
 from ..settings import database_url, sqlite_path
+
+T = TypeVar("T")
 
 
 class StoreError(RecruitWatchError):
@@ -21,8 +27,8 @@ class StoreError(RecruitWatchError):
 def make_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     path = sqlite_path(url)
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    if path is not None and "?" not in str(path):
+        create_private(path)  # before SQLite makes it under the umask: the -wal and -shm files copy its mode
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     if url.startswith("sqlite"):
@@ -56,6 +62,27 @@ def transaction(url: str | None = None):
     """A session that commits at the end of the block, or rolls back on any error."""
     with sessions(url)() as session, session.begin():
         yield session
+
+
+def retried_transaction(make_session: sessionmaker[Session], work: Callable[[Session], T], *,
+                        undo: Callable[[], None] | None = None, attempts: int = 5) -> T:
+    """`work(session)` in one transaction, run again when another writer got there first.
+
+    Two runs storing the same documents at once: the later one's INSERT meets the earlier
+    one's row (a unique violation, once that commits). Its transaction is rolled back, `undo`
+    puts back what `work` changed outside the database, and `work` runs again; it then finds
+    those rows stored and leaves them.
+    """
+    for attempt in range(attempts):
+        try:
+            with make_session() as session, session.begin():
+                return work(session)
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+            if undo is not None:
+                undo()
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 def alembic_config(url: str | None = None):
