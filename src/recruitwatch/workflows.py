@@ -97,14 +97,16 @@ def watch(*, url: str | None = None, interval: float = 900, once: bool = False, 
             except SQLAlchemyError as exc:
                 if once:
                     raise
-                logger.warning("cannot list the watched sources (%s); trying again in %.0f s", exc, interval)
+                logger.warning("cannot list the watched sources (%s); trying again in %.0f s", str(exc), interval)
                 watched = []
             for kind, locator in watched:
                 try:
                     stats = ingest(locator, kind=kind, allow_private=allow_private, url=url, watched=True,
                                    fetcher=client, migrate=False)
                 except Exception as exc:  # one broken source must not stop the others
-                    logger.warning("%s: %s", locator, exc)
+                    # The message, not the exception: a record holding it holds its traceback's frames and
+                    # the half-read response in them (MBs of a gzip bomb), for as long as a handler keeps records.
+                    logger.warning("%s: %s", locator, str(exc))
                     continue
                 if report:
                     report(locator, stats)
