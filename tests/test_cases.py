@@ -575,7 +575,8 @@ def test_a_number_out_of_range_in_the_link_form_is_a_clear_400(app, db_url, numb
     assert "give the number of the incident, as on its page" in _link_refusal(worker, case_id, number)
 
 
-def test_the_case_page_shows_a_caseworker_nothing_of_an_incident_that_is_no_longer_published(app, db_url):
+def _linked_to_published_incident(app, db_url):
+    """An appeal with consent, incident 1 verified, and a caseworker who linked the two: (case id, her client)."""
     from recruitwatch.store import review
 
     with transaction_of(db_url) as session:
@@ -584,6 +585,13 @@ def test_the_case_page_shows_a_caseworker_nothing_of_an_incident_that_is_no_long
     case_id = _case_id(db_url, code)
     worker = _signed_in(app, db_url, "kamila", "caseworker")
     assert post_form(worker, f"/cases/{case_id}", f"/cases/{case_id}/link", {"incident": "1"}).status_code == 303
+    return case_id, worker
+
+
+def test_the_case_page_shows_a_caseworker_nothing_of_an_incident_that_is_no_longer_published(app, db_url):
+    from recruitwatch.store import review
+
+    case_id, worker = _linked_to_published_incident(app, db_url)
     assert 'href="/incidents/1"' in worker.get(f"/cases/{case_id}").text
     with transaction_of(db_url) as session:
         review.reopen(session, 1, actor="ana", reason="the sources disagree")
@@ -594,15 +602,9 @@ def test_the_case_page_shows_a_caseworker_nothing_of_an_incident_that_is_no_long
 
 
 def test_analysts_decide_suggestions_on_the_incident_page_and_nobody_else_sees_or_makes_them(app, db_url):
-    from recruitwatch.store import review
     from recruitwatch.store.models import AuditEntry, Incident, IncidentChange, Suggestion
 
-    with transaction_of(db_url) as session:
-        review.confirm(session, 1, actor="ana")
-    code, _ = _appeal(app, consent="yes")
-    case_id = _case_id(db_url, code)
-    worker = _signed_in(app, db_url, "kamila", "caseworker")
-    assert post_form(worker, f"/cases/{case_id}", f"/cases/{case_id}/link", {"incident": "1"}).status_code == 303
+    case_id, worker = _linked_to_published_incident(app, db_url)
     with transaction_of(db_url) as session:
         ids = {r.field: r.id for r in session.query(Suggestion).filter_by(incident_id=1)}
     assert set(ids) == {"victim_nationalities", "victim_status", "perpetrators", "methods"}

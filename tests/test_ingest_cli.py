@@ -107,7 +107,9 @@ def test_folder_telegram_and_warc_sources(tmp_path, db_url):
     assert kinds == {"folder", "telegram", "warc"}
 
 
-def test_backup_while_running_and_restore(tmp_path, db_url):
+def _ingested_for_backup(tmp_path, db_url) -> tuple[dict, dict]:
+    """A store with some news in it, and the environment that points commands at it (skips where
+    PostgreSQL's client tools are missing)."""
     import shutil
 
     import pytest
@@ -118,7 +120,11 @@ def test_backup_while_running_and_restore(tmp_path, db_url):
     write_jsonl(source, 0)
     env = {"RECRUITWATCH_DATABASE_URL": db_url}
     assert run_cli("ingest", str(source), env=env, timeout=300).returncode == 0
-    before = counts(db_url)
+    return env, counts(db_url)
+
+
+def test_backup_while_running_and_restore(tmp_path, db_url):
+    env, before = _ingested_for_backup(tmp_path, db_url)
     copy = tmp_path / "backup.db"
     result = run_cli("backup", str(copy), env=env)
     assert result.returncode == 0, result.stderr
@@ -130,17 +136,7 @@ def test_backup_while_running_and_restore(tmp_path, db_url):
 
 
 def test_backups_are_private_and_a_restore_of_anything_else_changes_nothing(tmp_path, db_url, loose_umask):
-    import shutil
-
-    import pytest
-
-    if db_url.startswith("postgresql") and not shutil.which("pg_dump"):
-        pytest.skip("PostgreSQL backups need pg_dump and pg_restore (the PostgreSQL client tools)")
-    source = tmp_path / "news.jsonl"
-    write_jsonl(source, 0)
-    env = {"RECRUITWATCH_DATABASE_URL": db_url}
-    assert run_cli("ingest", str(source), env=env, timeout=300).returncode == 0
-    before = counts(db_url)
+    env, before = _ingested_for_backup(tmp_path, db_url)
     copy = tmp_path / "backups" / "daily" / "rw.db"  # neither folder exists yet: the README's example on a fresh machine
     result = run_cli("backup", str(copy), env=env)
     assert result.returncode == 0, result.stderr
