@@ -43,7 +43,7 @@ def extract_text(text: str, *, source: str = "-", published: dt.date | None = No
         refs.update(c.code for c in doc.memo["citations"])
         orgs.update(m.concept for m in doc.all_hits("organisations"))
         if relevance.relevant:
-            record["incidents"].extend(build_incidents(doc, published, metadata))
+            record["incidents"].extend(build_incidents(doc, published, metadata, relevance.score))
     record["legal_refs"], record["organisations"] = sorted(refs), sorted(orgs)
     return record
 
