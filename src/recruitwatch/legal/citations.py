@@ -99,6 +99,12 @@ def _longest_names(matches: list[Match]) -> list[Match]:
 Place = tuple[str, int, int]  # country code, start, end
 
 
+def mentions_article(text: str) -> bool:
+    """Could the text cite anything? Every citation starts from one of these article
+    patterns, so a text with none has no legal reference (the cascade's shortcut)."""
+    return any(pattern.search(text) for pattern in (_EN, _RU, _UZ, _TG))
+
+
 def find_citations(
     text: str,
     lang: str,
