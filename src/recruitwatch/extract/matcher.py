@@ -110,7 +110,8 @@ class PhraseIndex:
                 candidates.extend(self._prefix.get(fold[:n], ()))
             if len(self._words) >= _WORD_MEMO:
                 self._words.clear()
-            found = self._words[text] = (key, fold, tuple(candidates))
+            # Equal entries (one form listed twice) would give equal matches: keep the first.
+            found = self._words[text] = (key, fold, tuple(dict.fromkeys(candidates)))
         return found
 
     def find(self, tokens: list[Token]) -> list[Match]:
@@ -118,19 +119,18 @@ class PhraseIndex:
         words = [self._word(t.text) for t in tokens]
         keys = [w[0] for w in words]
         folds = [w[1] for w in words]
+        count = len(tokens)
         matches: list[Match] = []
-        seen: set[tuple[Entry, int]] = set()
         for i, (_, f, candidates) in enumerate(words):
             if not candidates:
                 continue
             token = tokens[i]
-            for entry in candidates:
+            for entry in candidates:  # their first word matches this token by construction
                 if entry.proper and not token.capitalised and not _uz_demonym(self.lang, f):
                     continue
-                last = _match_rest(entry.words, keys, folds, i)
-                if last is None or (entry, i) in seen:
+                last = i + len(entry.words) - 1
+                if last >= count or (last > i and not _rest_matches(entry.words, keys, folds, i)):
                     continue
-                seen.add((entry, i))
                 matches.append(Match(entry, i, last, token.start, tokens[last].end))
         matches.sort(key=lambda m: (m.start, -(m.end - m.start)))
         return matches
@@ -139,17 +139,13 @@ class PhraseIndex:
         return sum(map(len, self._exact.values())) + sum(map(len, self._prefix.values()))
 
 
-def _match_rest(words, keys, folds, i) -> int | None:
-    if i + len(words) > len(keys):
-        return None
-    for offset, (is_prefix, value) in enumerate(words):
-        j = i + offset
-        if is_prefix:
-            if not folds[j].startswith(value):
-                return None
-        elif keys[j] != value:
-            return None
-    return i + len(words) - 1
+def _rest_matches(words, keys, folds, i) -> bool:
+    """Do the words after the first follow token i?"""
+    for offset in range(1, len(words)):
+        is_prefix, value = words[offset]
+        if not (folds[i + offset].startswith(value) if is_prefix else keys[i + offset] == value):
+            return False
+    return True
 
 
 def _uz_demonym(lang: str, fold: str) -> bool:
