@@ -4,6 +4,7 @@ legal references."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,8 @@ from recruitwatch.extract.analysis import analyse_window
 from recruitwatch.extract.cascade import triage
 from recruitwatch.extract.data_files import extract_data
 from recruitwatch.extract.pipeline import _chunks, extract_text, judged_relevant, refs_orgs
-from recruitwatch.extract.relevance import RECRUITMENT_SIGNS
+from recruitwatch.extract.relevance import RECRUITMENT_SIGNS, _config
+from recruitwatch.legal.citations import mentions_article
 from recruitwatch.text.langid import detect_language
 from recruitwatch.text.reader import read_input
 
@@ -75,6 +77,12 @@ def test_recruitment_without_a_foreign_or_imprisoned_person_stops():
     assert triage(text, "en").reason == "no_target"
 
 
+def test_recruitment_and_a_migrant_far_apart_stop():
+    text = ("Migrants from Uzbekistan queued for work permits in Moscow. The queue moved slowly. Officials blamed "
+            "a computer fault. Lunch was served at noon. The defence ministry said volunteers went to the front.")
+    assert triage(text, "en").reason == "apart"
+
+
 def test_a_coerced_migrant_goes_on_to_full_analysis():
     text = ("Police in Kazan detained Aziz, a Tajik bricklayer, at a market. After three days in a cell he "
             "signed a contract with the defence ministry and was sent to the front.")
@@ -109,3 +117,26 @@ def test_the_cheap_stage_looks_for_every_recruitment_sign_relevance_uses():
     )["signs"]
     listed = {(group, concept) for group, concepts in signs.items() for concept in concepts}
     assert set(RECRUITMENT_SIGNS) <= listed
+
+
+def test_the_cheap_stage_is_at_least_as_wide_as_relevance_passages_and_counts():
+    bias, threshold, window, weights = _config()
+    cascade = extract_data("cascade.yaml")
+    assert cascade["window"] >= max(window, 1)
+    # Below count_only sign + target sentences, with no passage joining them, the counts
+    # alone cannot reach the threshold (the counts split evenly is the worst case).
+    half = cascade["count_only_sentences"] / 2
+    best = bias + 2 * max(weights["recruitment"], weights["target"]) * math.log1p(half)
+    assert 1 / (1 + math.exp(-best)) < threshold
+
+
+@pytest.mark.parametrize("phrase", [
+    "under Article 322 of the Criminal Code", "Art. 359 of the Criminal Code", "по ч. 1 ст. 359 УК РФ",
+    "статьёй 208 Уголовного кодекса", "Jinoyat kodeksining 154-1-moddasi", "моддаи 401 Кодекси ҷиноятӣ",
+])
+def test_any_article_citation_is_noticed(phrase):
+    assert mentions_article(f"The court ruled {phrase} last week.")
+
+
+def test_a_number_alone_is_no_citation():
+    assert not mentions_article("Article writers met 300 readers; the state budget grew by 5 percent.")

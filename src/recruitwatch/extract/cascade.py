@@ -21,12 +21,13 @@ decision the full pipeline would make:
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from functools import cache
 
 from ..errors import DataError
-from ..text.tokens import tokenize
-from .analysis import _concepts_with_context
+from ..text.tokens import split_sentences, tokenize
+from .analysis import _concepts_with_context, abbreviations
 from .cache import cached
 from .data_files import extract_data
 from .lexicons import (
@@ -44,36 +45,50 @@ class Triage:
     likely_relevant: bool  # full analysis needed to decide
     score: float  # relevance_score of a text that stops here
     organisations: bool  # an organisation's name may be in the text
-    reason: str  # "long", "candidate" (full analysis follows), "no_sign", "no_target"
+    reason: str  # "long", "many" or "near" (full analysis follows), "no_sign", "no_target", "apart"
 
 
 Pairs = dict[str, frozenset[str] | None]  # lexicon -> concepts (None: every concept)
 
 
+@dataclass(frozen=True)
+class Config:
+    signs: Pairs
+    targets: Pairs
+    persons: Pairs
+    window: int
+    count_only: int
+    longest: int
+    stop_score: float
+
+
 @cache
-def _config() -> tuple[Pairs, Pairs, int, float]:
-    """Sign and target concepts, the length above which texts always get full analysis, the stop score."""
+def config() -> Config:
+    """data/cascade.yaml, checked once."""
     data = extract_data("cascade.yaml")
     try:
-        signs, targets = ({g: None if c == "*" else frozenset(c) for g, c in data[k].items()} for k in ("signs", "targets"))
-        return signs, targets, int(data["full_analysis_above_chars"]), float(data["stop_score"])
+        signs, targets, persons = (
+            {g: None if c == "*" else frozenset(c) for g, c in data[k].items()} for k in ("signs", "targets", "persons")
+        )
+        return Config(signs, targets, persons, int(data["window"]), int(data["count_only_sentences"]),
+                      int(data["full_analysis_above_chars"]), float(data["stop_score"]))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise DataError(f"cascade.yaml: signs, targets, full_analysis_above_chars and stop_score are required ({exc})") from exc
+        raise DataError(f"cascade.yaml is incomplete or malformed ({exc})") from exc
 
 
 @cache
 def cheap_index(lang: str) -> PhraseIndex:
-    """Sign and target forms and organisation names for texts in `lang` (built once per data version)."""
+    """Sign, target and person forms and organisation names for texts in `lang` (built once per data version)."""
     return cached(f"cascade-{lang}", ("recruitwatch.extract",), lambda: _build_index(lang))
 
 
 def _build_index(lang: str) -> PhraseIndex:
     """The same entries lexicons.py compiles for these concepts (forms, context and `not` forms alike)."""
-    signs, targets, _, _ = _config()
+    c = config()
     index = PhraseIndex(lang)
     langs = form_languages(lang)
     wanted: dict[str, set[str] | None] = {}
-    for pairs in (signs, targets):
+    for pairs in (c.signs, c.targets, c.persons):
         for group, concepts in pairs.items():
             if group not in wanted or wanted[group] is not None:
                 wanted[group] = None if concepts is None else (wanted.get(group) or set()) | concepts
@@ -92,15 +107,18 @@ def _build_index(lang: str) -> PhraseIndex:
     return index
 
 
-def _present(matches: list[Match], pairs: Pairs) -> bool:
-    """A hit of one of `pairs` that analysis.py's context and `not` rules would keep (negation
-    is not applied: it only removes hits, so this may find more than full analysis)."""
-    context = {(m.group, m.concept) for m in matches if m.entry.role == "context"}
+def _sentences_with(matches: list[Match], sentence_of, pairs: Pairs) -> set[int]:
+    """Sentences with a hit of one of `pairs` that analysis.py's context and `not` rules keep
+    (negation is not applied: it only removes hits, so this finds at least what analysis finds)."""
+    context: set[tuple[str, str, int]] = set()
     excluded: dict[tuple[str, str], list[tuple[int, int]]] = {}
     for m in matches:
-        if m.entry.role == "exclude":
+        if m.entry.role == "context":
+            context.add((m.group, m.concept, sentence_of(m.start)))
+        elif m.entry.role == "exclude":
             excluded.setdefault((m.group, m.concept), []).append((m.start, m.end))
     needs_context = _concepts_with_context()
+    found = set()
     for m in matches:
         if m.group not in pairs or m.entry.role in ("context", "exclude"):
             continue
@@ -110,22 +128,36 @@ def _present(matches: list[Match], pairs: Pairs) -> bool:
         pair = (m.group, m.concept)
         if any(a < m.end and m.start < b for a, b in excluded.get(pair, ())):
             continue
-        if pair in needs_context and pair not in context:
-            continue  # full analysis wants the context in the same sentence; anywhere is looser
-        return True
-    return False
+        sentence = sentence_of(m.start)
+        if pair in needs_context and (*pair, sentence) not in context:
+            continue
+        found.add(sentence)
+    return found
 
 
 def triage(text: str, lang: str) -> Triage:
     """Does this text need full analysis to be judged? Cheap, and never says no to a text
     that full analysis would call relevant (tests/test_cascade.py checks every corpus)."""
-    signs, targets, longest, stop_score = _config()
-    if len(text) > longest:
-        return Triage(True, stop_score, True, "long")  # many target sentences alone can add up
+    c = config()
+    if len(text) > c.longest:
+        return Triage(True, c.stop_score, True, "long")  # analysed in several windows: no shortcut
+    sentences = split_sentences(text, abbreviations(lang)) or [(0, len(text))]
+    starts = [a for a, _ in sentences]
+
+    def sentence_of(offset: int) -> int:
+        return max(0, bisect.bisect_right(starts, offset) - 1)
+
     matches = cheap_index(lang).find(tokenize(text))
     organisations = any(m.group == "organisations" for m in matches)
-    if not _present(matches, signs):
-        return Triage(False, stop_score, organisations, "no_sign")
-    if not _present(matches, targets):
-        return Triage(False, stop_score, organisations, "no_target")
-    return Triage(True, stop_score, organisations, "candidate")
+    signs = _sentences_with(matches, sentence_of, c.signs)
+    if not signs:
+        return Triage(False, c.stop_score, organisations, "no_sign")
+    targets = _sentences_with(matches, sentence_of, c.targets)
+    if not targets:
+        return Triage(False, c.stop_score, organisations, "no_target")
+    if len(signs) + len(targets) >= c.count_only:
+        return Triage(True, c.stop_score, organisations, "many")  # counts alone might pass the threshold
+    near = targets | _sentences_with(matches, sentence_of, c.persons)
+    if any(abs(s - t) <= c.window for s in signs for t in near):
+        return Triage(True, c.stop_score, organisations, "near")
+    return Triage(False, c.stop_score, organisations, "apart")
