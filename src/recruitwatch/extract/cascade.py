@@ -22,11 +22,11 @@ decision the full pipeline would make:
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from ..errors import DataError
-from ..text.tokens import split_sentences, tokenize
+from ..text.tokens import Token, split_sentences, tokenize
 from .analysis import _concepts_with_context, abbreviations
 from .cache import cached
 from .data_files import extract_data
@@ -46,6 +46,9 @@ class Triage:
     score: float  # relevance_score of a text that stops here
     organisations: bool  # an organisation's name may be in the text
     reason: str  # "long", "many" or "near" (full analysis follows), "no_sign", "no_target", "apart"
+    # The words and sentences of the whole text, as analysis.py cuts them: full analysis reuses them.
+    tokens: list[Token] | None = field(default=None, repr=False, compare=False)
+    sentences: list[tuple[int, int]] | None = field(default=None, repr=False, compare=False)
 
 
 Pairs = dict[str, frozenset[str] | None]  # lexicon -> concepts (None: every concept)
@@ -147,17 +150,22 @@ def triage(text: str, lang: str) -> Triage:
     def sentence_of(offset: int) -> int:
         return max(0, bisect.bisect_right(starts, offset) - 1)
 
-    matches = cheap_index(lang).find(tokenize(text))
+    tokens = tokenize(text)
+    matches = cheap_index(lang).find(tokens)
     organisations = any(m.group == "organisations" for m in matches)
+
+    def decide(likely: bool, reason: str) -> Triage:
+        return Triage(likely, c.stop_score, organisations, reason, tokens, sentences)
+
     signs = _sentences_with(matches, sentence_of, c.signs)
     if not signs:
-        return Triage(False, c.stop_score, organisations, "no_sign")
+        return decide(False, "no_sign")
     targets = _sentences_with(matches, sentence_of, c.targets)
     if not targets:
-        return Triage(False, c.stop_score, organisations, "no_target")
+        return decide(False, "no_target")
     if len(signs) + len(targets) >= c.count_only:
-        return Triage(True, c.stop_score, organisations, "many")  # counts alone might pass the threshold
+        return decide(True, "many")  # counts alone might pass the threshold
     near = targets | _sentences_with(matches, sentence_of, c.persons)
     if any(abs(s - t) <= c.window for s in signs for t in near):
-        return Triage(True, c.stop_score, organisations, "near")
-    return Triage(False, c.stop_score, organisations, "apart")
+        return decide(True, "near")
+    return decide(False, "apart")

@@ -128,9 +128,16 @@ class PhraseIndex:
             for entry in candidates:  # their first word matches this token by construction
                 if entry.proper and not token.capitalised and not _uz_demonym(self.lang, f):
                     continue
-                last = i + len(entry.words) - 1
-                if last >= count or (last > i and not _rest_matches(entry.words, keys, folds, i)):
-                    continue
+                size = len(entry.words)
+                last = i + size - 1
+                if size > 1:
+                    if last >= count:
+                        continue
+                    is_prefix, value = entry.words[1]  # most multi-word forms fail here: checked inline
+                    if not (folds[i + 1].startswith(value) if is_prefix else keys[i + 1] == value):
+                        continue
+                    if size > 2 and not _rest_matches(entry.words, keys, folds, i):
+                        continue
                 matches.append(Match(entry, i, last, token.start, tokens[last].end))
         matches.sort(key=lambda m: (m.start, -(m.end - m.start)))
         return matches
@@ -140,8 +147,8 @@ class PhraseIndex:
 
 
 def _rest_matches(words, keys, folds, i) -> bool:
-    """Do the words after the first follow token i?"""
-    for offset in range(1, len(words)):
+    """Do the words after the first two follow token i?"""
+    for offset in range(2, len(words)):
         is_prefix, value = words[offset]
         if not (folds[i + offset].startswith(value) if is_prefix else keys[i + offset] == value):
             return False

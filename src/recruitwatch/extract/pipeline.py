@@ -43,12 +43,13 @@ def extract_text(text: str, *, source: str = "-", published: dt.date | None = No
     if not decision.likely_relevant:
         record["relevance_score"] = decision.score
         if decision.organisations or mentions_article(text):
-            record["legal_refs"], record["organisations"] = _names_and_citations(text, lang)
+            record["legal_refs"], record["organisations"] = _names_and_citations(text, lang, decision)
         return record
     metadata = page_dates(text, published)
     refs, orgs = set(), set()
     for start, end in _chunks(text):  # one window for an ordinary article
-        doc = analyse_window(text, lang, start, end)
+        cut = {"tokens": decision.tokens, "sentences": decision.sentences} if (start, end) == (0, len(text)) else {}
+        doc = analyse_window(text, lang, start, end, **cut)
         relevance = score_relevance(doc)
         record["relevance_score"] = max(record["relevance_score"], relevance.score)
         record["relevant"] = record["relevant"] or relevance.relevant
@@ -64,11 +65,12 @@ def judged_relevant(text: str, lang: str) -> bool:
     return any(score_relevance(analyse_window(text, lang, start, end)).relevant for start, end in _chunks(text))
 
 
-def _names_and_citations(text: str, lang: str) -> tuple[list[str], list[str]]:
+def _names_and_citations(text: str, lang: str, decision) -> tuple[list[str], list[str]]:
     """Legal references and organisations of a text the cheap stage stopped, as full analysis finds them."""
     refs, orgs = set(), set()
     for start, end in _chunks(text):
-        refs_orgs(analyse_window(text, lang, start, end), start, end, refs, orgs)
+        cut = {"tokens": decision.tokens, "sentences": decision.sentences} if (start, end) == (0, len(text)) else {}
+        refs_orgs(analyse_window(text, lang, start, end, **cut), start, end, refs, orgs)
     return sorted(refs), sorted(orgs)
 
 
