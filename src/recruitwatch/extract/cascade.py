@@ -1,22 +1,22 @@
-"""The cheap relevance decision of the cascade: keyword screen -> this -> full analysis.
+"""The cheap relevance decision of the cascade: this -> full analysis (pipeline.py).
 
-Full analysis costs ~5-10 ms a text; most near-topic news (migration, the army,
-prisons, the war) is settled here for a fraction of that, without changing any
-decision the full pipeline would make:
+Full analysis costs 3-10 ms a text; most near-topic news (migration, raids,
+the army, prisons) is settled here for a fraction of that, without changing
+any decision full analysis would make:
 
-1. Words only: the text is cut into words and keyed exactly as full analysis
-   does (text/keys.py), then matched against a small index holding only the
-   lexicon forms of recruitment signs (data/cascade.yaml) and the names of
-   organisations.
-2. The relevance score needs recruitment in some passage (relevance.py: with no
-   recruitment sentence every passage feature is zero and the bias keeps the
-   score far under the threshold), so a text with no sign at all is not
-   relevant: it stops here. The match is taken before negation and context
-   rules, which only ever remove hits, so it can only pass more texts than full
-   analysis would accept, never fewer.
-3. A text that stops still gets the organisations and legal references full
-   analysis would find (pipeline.py): organisations only when this index found
-   one, citations only when an article is mentioned at all.
+1. The text is cut into words and sentences and keyed exactly as full analysis
+   does, then matched against a small index: the forms of recruitment signs,
+   of foreign or imprisoned persons, of person words (data/cascade.yaml), and
+   organisation names.
+2. relevance.py scores passages where recruitment meets such a person; with no
+   such passage only the counts of recruitment and target sentences add to the
+   bias, too little below `count_only_sentences` of them. So a text with no
+   sign, no person, or the two never within a passage and few, is not
+   relevant: it stops here. Hits are taken before negation (which only removes
+   hits), so this passes at least every text full analysis would accept.
+3. A stopped text still gets the organisations and legal references full
+   analysis would find (pipeline.py): found the same way when this index saw an
+   organisation or the text mentions an article, otherwise there are none.
 """
 
 from __future__ import annotations
