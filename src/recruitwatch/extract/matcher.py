@@ -41,7 +41,7 @@ class Match:
         return self.entry.group
 
 
-_WORD_MEMO = 200_000  # distinct words remembered per index (a few tens of MB at most)
+_WORD_MEMO = 50_000  # distinct words remembered per index (~15 MB at most; then it starts afresh)
 
 
 class PhraseIndex:
