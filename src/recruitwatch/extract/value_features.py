@@ -18,6 +18,7 @@ from functools import cache
 from ..text.keys import keyer
 from .analysis import Analysis
 from .candidates import Candidate
+from .clauses import clause_of, clause_starts
 from .data_files import extract_data
 from .victims import Mention, count_mentions, person_mentions
 
@@ -63,26 +64,22 @@ def place_role(doc: Analysis, start: int, end: int) -> str:
     return role
 
 
-def victim_anchors(doc: Analysis, names: list[Mention], nationalities: list[Mention]) -> list[int]:
-    """Sentences that speak of a particular victim: a name, one described person, a counted group.
+def victim_anchors(doc: Analysis, names: list[Mention], nationalities: list[Mention]) -> list[tuple[int, int]]:
+    """(sentence, offset) of each mention of a particular victim: a name, one described person, a counted group.
 
     A list of nationalities ("Chinese, Tajik and Pakistani mercenaries"), a
     plural or generic person word and a tally describe a pattern, not a victim.
     """
-    anchors = {m.sentence for m in names}
+    found = [(m.sentence, m.start) for m in names]
     by_sentence: dict[int, set[str]] = {}
     for m in doc.all_hits("countries"):
         by_sentence.setdefault(doc.sentence_of(m.start), set()).add(m.concept)
-    anchors |= {m.sentence for m in nationalities if m.specific and len(by_sentence.get(m.sentence, ())) < 3}
+    found += [(m.sentence, m.start) for m in nationalities if m.specific and len(by_sentence.get(m.sentence, ())) < 3]
     plural = _plural_people(doc.lang)
     for s in range(len(doc.sentences)):
-        if s in anchors:
-            continue
-        persons = [p for p in person_mentions(doc, s) if p.specific and not _plural_phrase(doc, p, plural)]
-        counts = [c for c in count_mentions(doc, s) if c.specific and not is_tally(doc, c)]
-        if persons or counts:
-            anchors.add(s)
-    return sorted(anchors)
+        found += [(s, p.start) for p in person_mentions(doc, s) if p.specific and not _plural_phrase(doc, p, plural)]
+        found += [(s, c.start) for c in count_mentions(doc, s) if c.specific and not is_tally(doc, c)]
+    return sorted(set(found))
 
 
 @cache
@@ -133,22 +130,36 @@ class DocContext:
     owner: dict[int, int]  # sentence -> draft index
     n_drafts: int
     relevance: float
+    clauses: dict[int, list[int]]  # sentence -> clause start offsets
+    anchor_clauses: set[tuple[int, int]]  # (sentence, clause) pairs naming a particular victim
+    general_clauses: set[tuple[int, int]]
+    hedged_clauses: set[tuple[int, int]]
+
+    def clause(self, sentence: int, offset: int) -> tuple[int, int]:
+        return sentence, clause_of(self.clauses[sentence], offset)
 
 
 def doc_context(doc: Analysis, names: list[Mention], nationalities: list[Mention], owner: dict[int, int], n_drafts: int, relevance: float) -> DocContext:
     k = keyer(doc.lang)
     keys = [k.key(t.text) for t in doc.tokens]
-    anchors = victim_anchors(doc, names, nationalities)
+    anchor_mentions = victim_anchors(doc, names, nationalities)
+    anchors = sorted({s for s, _ in anchor_mentions})
+    clauses = {s: clause_starts(doc, s) for s in range(len(doc.sentences))}
     general_keys, hedge_keys = _marker_keys("general", doc.lang), _marker_keys("hedge", doc.lang)
     general, hedged = set(), set()
+    general_clauses, hedged_clauses = set(), set()
     for s in range(len(doc.sentences)):
-        sentence_keys = {keys[i] for i in doc.token_range(s)}
-        if sentence_keys & general_keys:
-            general.add(s)
-        if sentence_keys & hedge_keys:
-            hedged.add(s)
+        for i in doc.token_range(s):
+            if keys[i] in general_keys:
+                general.add(s)
+                general_clauses.add((s, clause_of(clauses[s], doc.tokens[i].start)))
+            if keys[i] in hedge_keys:
+                hedged.add(s)
+                hedged_clauses.add((s, clause_of(clauses[s], doc.tokens[i].start)))
+    anchor_clauses = {(s, clause_of(clauses[s], start)) for s, start in anchor_mentions}
     return DocContext(
-        doc, keys, [t.start for t in doc.tokens], anchors, general, hedged, owner, n_drafts, relevance
+        doc, keys, [t.start for t in doc.tokens], anchors, general, hedged, owner, n_drafts, relevance,
+        clauses, anchor_clauses, general_clauses, hedged_clauses,
     )
 
 
@@ -208,6 +219,16 @@ def features(ctx: DocContext, cand: Candidate) -> dict[str, float]:
     out[f"{f}|only_general"] = 1.0 if only_general else 0.0
     out[f"{f}|only_hedged"] = 1.0 if only_hedged else 0.0
     out[f"{f}|some_plain"] = 1.0 if any(s not in ctx.general and s not in ctx.hedged for s in sentences) else 0.0
+    where = [ctx.clause(o.sentence, o.start) for o in occurrences]
+    out[f"{f}|clause_anchor"] = 1.0 if any(c in ctx.anchor_clauses for c in where) else 0.0
+    out[f"{f}|clause_plain"] = (
+        1.0 if any(c not in ctx.general_clauses and c not in ctx.hedged_clauses for c in where) else 0.0
+    )
+    out[f"{f}|clause_anchor_plain"] = (
+        1.0
+        if any(c in ctx.anchor_clauses and c not in ctx.general_clauses and c not in ctx.hedged_clauses for c in where)
+        else 0.0
+    )
     out[f"{f}|drafts={_bucket(ctx.n_drafts, (0, 1, 2))}"] = 1.0
     out["relevance"] = ctx.relevance
     out[f"{f}|relevance"] = ctx.relevance
