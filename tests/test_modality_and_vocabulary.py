@@ -168,3 +168,22 @@ def test_perpetrators_in_common_phrasings(text, lang, perpetrator):
 def test_refusing_to_comment_is_not_a_refusal():
     assert "refused" not in found("The ministry refused to comment on the case.", "en", "outcomes")
     assert "refused" not in found("В Минобороны отказались от комментариев.", "ru", "outcomes")
+
+
+@pytest.mark.parametrize(
+    "text,lang,absent",
+    [
+        ("So far he has escaped being sent to fight in Ukraine.", "en", "deployed"),
+        ("Perhaps he was taken prisoner near Kupiansk.", "en", "captured"),
+        ("Балким, ал туткунда жүргөндүр.", "ky", "captured"),
+        ("Согушка кетүү үчүн келишти.", "ky", "deployed"),
+        ("Ба онҳо якумрӣ депорт шудан ваъда медиҳад.", "tg", "returned_home"),
+    ],
+)
+def test_avoided_guessed_or_unrealised_events_give_no_outcome(text, lang, absent):
+    assert absent not in found(text, lang, "outcomes")
+
+
+def test_avoiding_deportation_still_names_the_threat():
+    text = "To avoid deportation, he was told to sign a contract with the army."
+    assert "deportation_threat" in found(text, "en", "methods")

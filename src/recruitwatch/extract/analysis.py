@@ -225,7 +225,7 @@ def _modal(doc: Analysis, m: Match, scopes) -> bool:
         if m.group in blocks and first <= m.first <= last and not (m.first <= marker.first <= m.last):
             return True
     if m.group == "outcomes":
-        return _verb_ending(doc, m, "conditional")
+        return any(_verb_ending(doc, m, kind) for kind in verb_endings(doc.lang) if kind != "negation")
     return False
 
 
