@@ -187,3 +187,25 @@ def test_avoided_guessed_or_unrealised_events_give_no_outcome(text, lang, absent
 def test_avoiding_deportation_still_names_the_threat():
     text = "To avoid deportation, he was told to sign a contract with the army."
     assert "deportation_threat" in found(text, "en", "methods")
+
+
+@pytest.mark.parametrize(
+    "text,lang",
+    [
+        ("Kenyan police said that eight men had died in the war.", "en"),
+        ("According to the police, the agent promised jobs in Russia.", "en"),
+        ("Biroq xavfsizlik va omon qolish uchun kurash boshlandi.", "uz"),
+    ],
+)
+def test_police_as_a_source_or_of_the_home_country_is_not_a_perpetrator(text, lang):
+    assert "police" not in found(text, lang, "perpetrators")
+
+
+def test_police_acting_in_russia_are_a_perpetrator():
+    assert "police" in found("Police in Kazan detained him at a market.", "en", "perpetrators")
+
+
+def test_money_troubles_are_not_a_payment_promise():
+    assert "payment_promise" not in found(
+        "Money problems forced him to sign a contract with the army.", "en", "methods"
+    )
