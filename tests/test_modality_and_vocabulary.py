@@ -209,3 +209,22 @@ def test_money_troubles_are_not_a_payment_promise():
     assert "payment_promise" not in found(
         "Money problems forced him to sign a contract with the army.", "en", "methods"
     )
+
+
+@pytest.mark.parametrize(
+    "text,lang,absent",
+    [
+        ("Anyone who signs will almost surely end up on the frontlines.", "en", "deployed"),
+        ("Участие в вооружённом конфликте наказывается лишением свободы до десяти лет.", "ru",
+         "prosecuted_at_home"),
+        ("Chet davlat qurolli mojarosida qatnashish besh yildan o'n yilgacha ozodlikdan mahrum qilish bilan jazolanadi.", "uz",
+         "prosecuted_at_home"),
+    ],
+)
+def test_futures_and_a_laws_general_rule_are_no_event(text, lang, absent):
+    assert absent not in found(text, lang, "outcomes")
+
+
+def test_a_sentence_passed_is_an_event():
+    text = "Суд в Ташкенте приговорил его к пяти годам лишения свободы за участие в вооружённом конфликте."
+    assert "prosecuted_at_home" in found(text, "ru", "outcomes")
