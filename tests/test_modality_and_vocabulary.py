@@ -228,3 +228,8 @@ def test_futures_and_a_laws_general_rule_are_no_event(text, lang, absent):
 def test_a_sentence_passed_is_an_event():
     text = "Суд в Ташкенте приговорил его к пяти годам лишения свободы за участие в вооружённом конфликте."
     assert "prosecuted_at_home" in found(text, "ru", "outcomes")
+
+
+def test_a_threatened_prison_is_not_the_victims_status():
+    assert "prisoner" not in found("Ему пригрозили тюрьмой, если он не подпишет контракт.", "ru", "statuses")
+    assert "prisoner" in found("Он отбывал срок в тюрьме в Уфе.", "ru", "statuses")
