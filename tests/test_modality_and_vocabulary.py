@@ -233,3 +233,17 @@ def test_a_sentence_passed_is_an_event():
 def test_a_threatened_prison_is_not_the_victims_status():
     assert "prisoner" not in found("Ему пригрозили тюрьмой, если он не подпишет контракт.", "ru", "statuses")
     assert "prisoner" in found("Он отбывал срок в тюрьме в Уфе.", "ru", "statuses")
+
+
+@pytest.mark.parametrize(
+    "text,lang,method",
+    [
+        ("Подпишешь контракт — уголовное дело закроем.", "ru", "criminal_case_threat"),
+        ("Kontrakt imzolamasang, oilang bilan O'zbekistonga haydab yuboramiz.", "uz", "deportation_threat"),
+        ("Mahkumlarga urushga borsa, olti oydan keyin ozodlik va'da qilishdi.", "uz", "sentence_reduction"),
+        ("He was told he would be sent back to Afghanistan unless he signed a contract.", "en",
+         "deportation_threat"),
+    ],
+)
+def test_threats_and_promises_in_common_phrasings(text, lang, method):
+    assert method in found(text, lang, "methods")
