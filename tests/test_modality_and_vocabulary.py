@@ -247,3 +247,8 @@ def test_a_threatened_prison_is_not_the_victims_status():
 )
 def test_threats_and_promises_in_common_phrasings(text, lang, method):
     assert method in found(text, lang, "methods")
+
+
+def test_against_his_will_is_no_future():
+    assert "deployed" in found("Against his will he was sent to the front near Kupiansk.", "en", "outcomes")
+    assert "deployed" not in found("He will be sent to the front near Kupiansk.", "en", "outcomes")

@@ -199,10 +199,11 @@ def _modal_scopes(doc: Analysis, markers: list[Match], joiners: set[int]) -> lis
         return []
     rules = modality_rules(doc.lang)
     breaks = _clause_breaks(doc)
+    inert = [m for m in markers if not rules.get(m.concept, (frozenset(),))[0]]  # "against his will"
     scopes = []
     for m in markers:
         blocks, scope, reach = rules.get(m.concept, (frozenset(), "clause", "forward"))
-        if not blocks:
+        if not blocks or any(x.first <= m.first and m.last <= x.last for x in inert):
             continue
         s_start, s_end = doc.sentences[doc.sentence_of(m.start)]
         first, last = m.first, m.last
