@@ -195,6 +195,8 @@ def test_avoiding_deportation_still_names_the_threat():
         ("Kenyan police said that eight men had died in the war.", "en"),
         ("According to the police, the agent promised jobs in Russia.", "en"),
         ("Biroq xavfsizlik va omon qolish uchun kurash boshlandi.", "uz"),
+        ("Родные обратились в полицию, когда он пропал на фронте.", "ru"),
+        ("По данным МВД Узбекистана, он вернулся домой.", "ru"),
     ],
 )
 def test_police_as_a_source_or_of_the_home_country_is_not_a_perpetrator(text, lang):
