@@ -254,3 +254,14 @@ def test_threats_and_promises_in_common_phrasings(text, lang, method):
 def test_against_his_will_is_no_future():
     assert "deployed" in found("Against his will he was sent to the front near Kupiansk.", "en", "outcomes")
     assert "deployed" not in found("He will be sent to the front near Kupiansk.", "en", "outcomes")
+
+
+@pytest.mark.parametrize(
+    "text,lang",
+    [
+        ("U Rossiya armiyasiga qo'shilmoqchi edi.", "uz"),
+        ("Ал армияга кошулмакчы болгон.", "ky"),
+    ],
+)
+def test_an_intended_deed_is_no_outcome(text, lang):
+    assert "signed_contract" not in found(text, lang, "outcomes")
