@@ -11,11 +11,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-from ..text.keys import uz_fold
 from ..text.tokens import Token, split_sentences, tokenize
 from .data_files import extract_data
-from .lexicons import CONCEPT_FILES, concept_settings, form_languages, phrase_index
-from .matcher import Match
+from .lexicons import (
+    CONCEPT_FILES,
+    concept_settings,
+    covering,
+    form_languages,
+    implications,
+    modality_rules,
+    phrase_index,
+    verb_endings,
+)
+from .matcher import Entry, Match
 
 NEGATION_WINDOW = 3  # words before a form that can negate it
 # Names of things: where two overlap ("Moscow" inside "Moscow Oblast", "Russia"
@@ -102,18 +110,26 @@ def _accept(doc: Analysis) -> None:
     negation_at: set[int] = set()
     context: dict[tuple[str, str], set[int]] = defaultdict(set)
     excluded: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    markers: list[Match] = []
+    joiners: set[int] = set()
     for m in doc.matches:
         if m.group == "negators":
             negation_at.update(range(m.first, m.last + 1))
+        elif m.group == "modality":
+            if m.entry.role == "joiner":
+                joiners.add(m.first)
+            else:
+                markers.append(m)
         elif m.entry.role == "context":
             context[(m.group, m.concept)].add(doc.sentence_of(m.start))
         elif m.entry.role == "exclude":
             excluded[(m.group, m.concept)].append((m.start, m.end))
+    scopes = _modal_scopes(doc, markers, joiners)
     settings = {group: concept_settings(group) for group in CONCEPT_FILES}
     needs_context = _concepts_with_context()
     hits: dict[str, dict[int, list[Match]]] = defaultdict(lambda: defaultdict(list))
     for m in doc.matches:
-        if m.group == "negators" or m.entry.role in ("context", "exclude"):
+        if m.group in ("negators", "modality") or m.entry.role in ("context", "exclude"):
             continue
         if any(a < m.end and m.start < b for a, b in excluded.get((m.group, m.concept), ())):
             continue  # "prisoners" inside "prisoners of war"
@@ -125,11 +141,109 @@ def _accept(doc: Analysis) -> None:
                 doc, m, negation_at
             ):
                 continue
+            if _modal(doc, m, scopes):
+                continue
         same = hits[m.group][sentence]
         if any(x.concept == m.concept and m.start < x.end for x in same):
             continue  # "в плену" inside "оказался в плену": one hit, the longest (sorted first)
         same.append(m)
+    _uncover(hits)
+    _entail(hits, context, needs_context)
     doc.hits = {group: dict(by_sentence) for group, by_sentence in hits.items()}
+
+
+def _uncover(hits) -> None:
+    """Drop a value whose form lies inside a form that `covers` it (the refusal holds the deed)."""
+    for group in CONCEPT_FILES:
+        rules = covering(group)
+        if not rules or group not in hits:
+            continue
+        for found in hits[group].values():
+            outer = [m for m in found if m.concept in rules]
+            if outer:
+                found[:] = [
+                    m for m in found
+                    if not any(m.concept in rules[o.concept] and o.start <= m.start and m.end <= o.end for o in outer)
+                ]
+
+
+def _entail(hits, context, needs_context) -> None:
+    """Add what an accepted value entails ("killed at the front" -> deployed), where the
+    entailed value's own context holds in that sentence; the evidence is the same form."""
+    for group in CONCEPT_FILES:
+        rules = implications(group)
+        if not rules or group not in hits:
+            continue
+        for sentence, found in hits[group].items():
+            for m in list(found):
+                for implied in rules.get(m.concept, ()):
+                    if (group, implied) in needs_context and sentence not in context[(group, implied)]:
+                        continue
+                    if any(x.concept == implied for x in found):
+                        continue
+                    entry = Entry(m.entry.words, group, implied, "implied")
+                    found.append(Match(entry, m.first, m.last, m.start, m.end))
+
+
+def _clause_breaks(doc: Analysis) -> list[bool]:
+    """breaks[i]: punctuation between token i-1 and token i ends a clause."""
+    breaks = [True] * len(doc.tokens)
+    for i in range(1, len(doc.tokens)):
+        gap = doc.text[doc.tokens[i - 1].end : doc.tokens[i].start]
+        breaks[i] = any(c in CLAUSE_PUNCTUATION for c in gap)
+    return breaks
+
+
+CLAUSE_PUNCTUATION = frozenset(",;:()[]—–\n")
+MAX_SCOPE = 15  # words a marker reaches either way, even without punctuation
+
+
+def _modal_scopes(doc: Analysis, markers: list[Match], joiners: set[int]) -> list[tuple[int, int, frozenset, Match]]:
+    """(first token, last token, lexicons cancelled, marker) for each modality marker."""
+    if not markers:
+        return []
+    rules = modality_rules(doc.lang)
+    breaks = _clause_breaks(doc)
+    inert = [m for m in markers if not rules.get(m.concept, (frozenset(),))[0]]  # "against his will"
+    scopes = []
+    for m in markers:
+        blocks, scope, reach = rules.get(m.concept, (frozenset(), "clause", "forward"))
+        if not blocks or any(x.first <= m.first and m.last <= x.last for x in inert):
+            continue
+        s_start, s_end = doc.sentences[doc.sentence_of(m.start)]
+        first, last = m.first, m.last
+        if scope == "clause" and reach in ("back", "both"):
+            while first > 0 and not breaks[first] and m.first - first < MAX_SCOPE and doc.tokens[first - 1].start >= s_start:
+                first -= 1
+        while reach != "back" and (
+            last + 1 < len(doc.tokens)
+            and doc.tokens[last + 1].start < s_end
+            and (scope == "after" or ((not breaks[last + 1] or last + 1 in joiners) and last - m.last < MAX_SCOPE))
+        ):
+            last += 1
+        scopes.append((first, last, blocks, m))
+    return scopes
+
+
+def _modal(doc: Analysis, m: Match, scopes) -> bool:
+    """A value in the scope of a condition, attempt or fear (the marker not inside the form itself)."""
+    for first, last, blocks, marker in scopes:
+        if m.group in blocks and first <= m.first <= last and not (m.first <= marker.first <= m.last):
+            return True
+    if m.group == "outcomes":
+        return any(_verb_ending(doc, m, kind) for kind in verb_endings(doc.lang) if kind != "negation")
+    return False
+
+
+def _verb_ending(doc: Analysis, m: Match, kind: str) -> bool:
+    """The ending after a `*` verb stem is of this kind (Uzbek imzola-ma-di, imzola-sa)."""
+    endings = verb_endings(doc.lang).get(kind)
+    is_prefix, value = m.entry.words[-1]
+    if not endings or not is_prefix:
+        return False
+    rest = phrase_index(doc.lang).keyer.fold(doc.tokens[m.last].text)[len(value) :]
+    starts, exceptions = endings
+    return rest.startswith(starts) and not rest.startswith(exceptions or ("\0",))
 
 
 @lru_cache(maxsize=1)
@@ -147,11 +261,5 @@ def _negated(doc: Analysis, m: Match, negation_at: set[int]) -> bool:
     for i in range(max(0, m.first - NEGATION_WINDOW), m.first):
         if i in negation_at and doc.tokens[i].start >= sentence_start:
             return True
-    if doc.lang == "uz":
-        # Uzbek negates a verb inside it: imzola-ma-di, bor-ma-gan.
-        is_prefix, value = m.entry.words[-1]
-        if is_prefix:
-            rest = uz_fold(doc.tokens[m.last].text)[len(value) :]
-            if rest.startswith(("ma", "may")) and not rest.startswith(("mas", "man")):
-                return True
-    return False
+    # Uzbek negates a verb inside it: imzola-ma-di, bor-ma-gan.
+    return _verb_ending(doc, m, "negation")

@@ -41,6 +41,7 @@ def _build_index(lang: str) -> PhraseIndex:
     for name in CONCEPT_FILES:
         _add_concepts(index, name, extract_data(f"{name}.yaml").get("concepts") or {}, langs)
     _add_words(index, "negators", extract_data("negators.yaml"), langs)
+    _add_modality(index, extract_data("negators.yaml"), langs)
     _add_countries(index, langs)
     _add_regions(index, langs)
     _add_organisations(index, langs)
@@ -69,6 +70,50 @@ def _add_words(index: PhraseIndex, group: str, data: dict, langs) -> None:
     for lang in langs:
         for form in block.get(lang) or ():
             index.add(form, group, "negation")
+
+
+def _add_modality(index: PhraseIndex, data: dict, langs) -> None:
+    """Markers of conditions, attempts and fears (group "modality", concept = the kind)."""
+    for kind, spec in (data.get("modality") or {}).items():
+        for lang in langs:
+            for form in (spec.get("words") or {}).get(lang) or ():
+                index.add(form, "modality", kind)
+    for lang in langs:
+        for form in (data.get("clause_joiners") or {}).get(lang) or ():
+            index.add(form, "modality", "joiner", "joiner")
+
+
+@cache
+def modality_rules(lang: str) -> dict[str, tuple[frozenset[str], str, str]]:
+    """Kind of marker -> (lexicons it cancels, scope "clause" or "after", reach "forward", "back" or "both")."""
+    data = extract_data("negators.yaml")
+    reach = data.get("reach") or {}
+    default = reach.get(lang, reach.get("default", "forward"))
+    return {
+        kind: (frozenset(spec.get("blocks") or ()), spec.get("scope", "clause"), spec.get("reach", default))
+        for kind, spec in (data.get("modality") or {}).items()
+    }
+
+
+@cache
+def verb_endings(lang: str) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Kind ("negation", "conditional") -> (endings after a `*` verb stem, exceptions)."""
+    block = (extract_data("negators.yaml").get("verb_endings") or {}).get(lang) or {}
+    return {kind: (tuple(spec.get("starts") or ()), tuple(spec.get("except") or ())) for kind, spec in block.items()}
+
+
+@cache
+def implications(group: str) -> dict[str, tuple[str, ...]]:
+    """Concept -> concepts it entails (killed at the front entails deployed)."""
+    concepts = extract_data(f"{group}.yaml").get("concepts") or {}
+    return {cid: tuple(spec["implies"]) for cid, spec in concepts.items() if spec.get("implies")}
+
+
+@cache
+def covering(group: str) -> dict[str, frozenset[str]]:
+    """Concept -> concepts whose forms inside its own form do not count ("refused to go to war")."""
+    concepts = extract_data(f"{group}.yaml").get("concepts") or {}
+    return {cid: frozenset(spec["covers"]) for cid, spec in concepts.items() if spec.get("covers")}
 
 
 def _ambiguous(data: dict, key: str) -> set[str]:

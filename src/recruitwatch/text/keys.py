@@ -87,8 +87,16 @@ def ru_parse(word: str):
         return _Unparsed(word)
 
 
+@lru_cache(maxsize=1)
+def _ru_aspect_pairs() -> dict[str, str]:
+    pairs = _morphology().get("ru_aspect_pairs") or {}
+    return {str(k).replace("ё", "е"): str(v).replace("ё", "е") for k, v in pairs.items()}
+
+
 def _ru_key(word: str) -> str:
-    return ru_parse(word.lower()).normal_form.replace("ё", "е")
+    """The lemma, with an imperfective verb keyed as its perfective partner (aspect pairs)."""
+    lemma = ru_parse(word.lower()).normal_form.replace("ё", "е")
+    return _ru_aspect_pairs().get(lemma, lemma)
 
 
 def _en_key(word: str) -> str:
