@@ -68,7 +68,10 @@ def fit(x: np.ndarray, y: np.ndarray, strength: float) -> tuple[np.ndarray, floa
         grad = np.append(x.T @ (p - y) + 2 * strength * w, np.sum(p - y))
         return nll + strength * w @ w, grad
 
-    result = minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B")
+    # Every feature is signed so that it can only speak for relevance when positive (signs of a
+    # near topic are negative numbers): weights are kept >= 0 so none can flip its meaning.
+    bounds = [(0.0, None)] * x.shape[1] + [(None, None)]
+    result = minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B", bounds=bounds)
     return result.x[:-1], float(result.x[-1])
 
 

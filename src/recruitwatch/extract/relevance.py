@@ -104,14 +104,24 @@ def _near(sentences: set[int], s: int, window: int) -> bool:
 
 def near_topic_cues(doc: Analysis, window: int) -> list[tuple[int, str]]:
     """(sentence, concept) of near-topic cues, less those about who is mobilised in a sentence that
-    names a foreign person and no Russian citizens (the migrants' "partial mobilisation")."""
-    foreign = _targets(doc) - _cue_sentences(doc, {RUSSIAN_CITIZENS})
+    names a foreign person and no Russian citizens, or beside new citizens or foreigners (the
+    migrants' "partial mobilisation", naturalised "draft dodgers")."""
+    russians = _cue_sentences(doc, {RUSSIAN_CITIZENS})
+    foreign = _targets(doc)
+    naturalised = _naturalised_sentences(doc) | _cue_sentences(doc, {"foreigner"})
     return [
         (s, m.concept)
         for s, matches in doc.hits.get("cues", {}).items()
         for m in matches
-        if m.concept.startswith("neg_") and not (m.concept in WHO_TOPICS and s in foreign)
+        if m.concept.startswith("neg_")
+        and not (
+            m.concept in WHO_TOPICS and s not in russians and (s in foreign or _near(naturalised, s, window))
+        )
     ]
+
+
+def _naturalised_sentences(doc: Analysis) -> set[int]:
+    return {s for s, ms in doc.hits.get("statuses", {}).items() if any(m.concept == "naturalised_citizen" for m in ms)}
 
 
 def near_topic_sentences(doc: Analysis, window: int) -> set[int]:
@@ -119,10 +129,13 @@ def near_topic_sentences(doc: Analysis, window: int) -> set[int]:
     another war where no cue of the war against Ukraine is near)."""
     cued = {s for s, concept in near_topic_cues(doc, window) if concept in EXPLAINING_TOPICS}
     ukraine = ukraine_war_sentences(doc)
-    cued |= {
-        s for s in _cue_sentences(doc, {OTHER_WAR})
-        if not any(p in ukraine for p in range(s - window, s + window + 1))
-    }
+    other = _cue_sentences(doc, {OTHER_WAR})
+    if len(other) > len(ukraine):
+        # Another war is the subject: recruitment anywhere is for it, unless a Ukraine cue is near.
+        return {s for s in range(len(doc.sentences)) if not _near(ukraine, s, window)} | {
+            p for s in cued for p in range(s - window, s + window + 1)
+        }
+    cued |= {s for s in other if not _near(ukraine, s, window)}
     return {p for s in cued for p in range(s - window, s + window + 1)}
 
 
@@ -133,10 +146,7 @@ def russian_citizen_sentences(doc: Analysis) -> set[int]:
     if not said:
         return set()
     foreign = _cue_sentences(doc, {"foreigner"}) | {m.sentence for m in nationality_mentions(doc)}
-    foreign |= {
-        s for s, ms in doc.hits.get("statuses", {}).items() if any(m.concept == "naturalised_citizen" for m in ms)
-    }
-    return said - foreign
+    return said - foreign - _naturalised_sentences(doc)
 
 
 def sentence_flags(doc: Analysis, window: int = 1) -> tuple[set[int], set[int]]:
