@@ -84,6 +84,10 @@ def _cue_sentences(doc: Analysis, concepts: set[str]) -> set[int]:
 
 def ukraine_war_sentences(doc: Analysis) -> set[int]:
     """Sentences with a war cue that is not part of another war ("war" inside "the war in Syria")."""
+    return _memo(doc, "ukraine_war", _ukraine_war_sentences)
+
+
+def _ukraine_war_sentences(doc: Analysis) -> set[int]:
     found = set()
     for s, matches in doc.hits.get("cues", {}).items():
         other = [m for m in matches if m.concept == OTHER_WAR]
@@ -92,10 +96,21 @@ def ukraine_war_sentences(doc: Analysis) -> set[int]:
     return found
 
 
+def _memo(doc: Analysis, name: str, compute):
+    """Computed once per document: several features read the same sentence sets."""
+    key = f"relevance.{name}"
+    if key not in doc.memo:
+        doc.memo[key] = compute(doc)
+    return doc.memo[key]
+
+
 def _targets(doc: Analysis) -> set[int]:
-    if "targets" not in doc.memo:
-        doc.memo["targets"] = _target_sentences(doc)
-    return doc.memo["targets"]
+    return _memo(doc, "targets", _target_sentences)
+
+
+def _foreign_people(doc: Analysis) -> set[int]:
+    """Sentences naming a person of a foreign nationality (an Uzbek, a citizen of Nepal)."""
+    return _memo(doc, "foreign_people", lambda d: {m.sentence for m in nationality_mentions(d)})
 
 
 def _near(sentences: set[int], s: int, window: int) -> bool:
@@ -145,8 +160,7 @@ def russian_citizen_sentences(doc: Analysis) -> set[int]:
     said = _cue_sentences(doc, {RUSSIAN_CITIZENS})
     if not said:
         return set()
-    foreign = _cue_sentences(doc, {"foreigner"}) | {m.sentence for m in nationality_mentions(doc)}
-    return said - foreign - _naturalised_sentences(doc)
+    return said - _cue_sentences(doc, {"foreigner"}) - _foreign_people(doc) - _naturalised_sentences(doc)
 
 
 def sentence_flags(doc: Analysis, window: int = 1) -> tuple[set[int], set[int]]:
@@ -157,13 +171,13 @@ def sentence_flags(doc: Analysis, window: int = 1) -> tuple[set[int], set[int]]:
 
 
 def _target_sentences(doc: Analysis) -> set[int]:
-    foreign = _sentences_with(doc, {("cues", "foreigner")}) | {m.sentence for m in nationality_mentions(doc)}
+    foreign = _sentences_with(doc, {("cues", "foreigner")}) | _foreign_people(doc)
     # Students are in scope as foreigners: in a text that names no foreigner they are the country's own.
     statuses = {
         s for s, ms in doc.hits.get("statuses", {}).items()
         if foreign or any(m.concept not in LOCAL_UNLESS_FOREIGN for m in ms)
     }
-    return ((foreign | statuses) - russian_citizen_sentences(doc)) | {m.sentence for m in nationality_mentions(doc)}
+    return ((foreign | statuses) - russian_citizen_sentences(doc)) | _foreign_people(doc)
 
 
 @cache

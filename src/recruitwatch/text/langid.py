@@ -79,19 +79,23 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 
 @lru_cache(maxsize=1)
-def _common_words() -> dict[str, frozenset[str]]:
+def _common_words() -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """The languages of data/langid.yaml, and for each common word the languages it belongs to."""
     from ..extract.data_files import extract_data
 
     block = extract_data("langid.yaml")["common_words"]
-    return {lang: frozenset(str(w).lower() for w in words) for lang, words in block.items()}
+    owners: dict[str, list[str]] = {}
+    for lang, words in block.items():
+        for word in words:
+            owners.setdefault(str(word).lower(), []).append(lang)
+    return tuple(block), {word: tuple(langs) for word, langs in owners.items()}
 
 
 def _common_word_counts(sample: str) -> dict[str, int]:
     """How many words of the sample are common words of each language."""
-    lists = _common_words()
-    counts = dict.fromkeys(lists, 0)
+    langs, owners = _common_words()
+    counts = dict.fromkeys(langs, 0)
     for word in _WORD.findall(sample.lower()):
-        for lang, words in lists.items():
-            if word in words:
-                counts[lang] += 1
+        for lang in owners.get(word, ()):
+            counts[lang] += 1
     return counts
