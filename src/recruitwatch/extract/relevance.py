@@ -4,12 +4,16 @@ The score is a logistic function of a few interpretable features; its weights
 are data (data/relevance.yaml). The features are the contract's definition
 made countable: recruitment into Russia's war and a foreign or imprisoned
 person in one passage, with signs of a near topic (a home country's own
-call-up, Ukraine's foreign legion, Russians' mobilisation…) counted against.
+call-up, Ukraine's foreign legion, Russians' mobilisation…) counted against,
+and so are people said to be Russian citizens and wars other than the one
+against Ukraine, where they outweigh it.
 """
 
 from __future__ import annotations
 
 import math
+import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
@@ -31,6 +35,8 @@ RECRUITMENT_SIGNS = {
 }
 # What ties the recruitment to Russia's war against Ukraine.
 WAR_SIGNS = {("cues", "war"), ("perpetrators", "pmc"), ("perpetrators", "military"), ("outcomes", "captured")}
+# Statuses that make a target only in a text that names a foreigner somewhere.
+LOCAL_UNLESS_FOREIGN = {"student"}
 OUTCOME_SIGNS = {"signed_contract", "deployed", "injured", "killed", "captured", "prosecuted_at_home"}
 
 
@@ -60,22 +66,118 @@ EXPLAINING_TOPICS = {
     "neg_labour_trafficking",
     "neg_remittances",
 }
+# Near topics with a feature of their own (not in the `negative` count).
+OTHER_WAR, RUSSIAN_CITIZENS, UKRAINE_SIDE = "neg_other_war", "neg_russian_citizens", "neg_ukraine_recruitment"
+UKRAINE_STATE = "neg_ukraine_state"
+OWN_FEATURE_TOPICS = {OTHER_WAR, RUSSIAN_CITIZENS, UKRAINE_SIDE, UKRAINE_STATE}
+# Years in the text: a text whose latest year is before the full-scale war tells an older story
+# (a 2014 volunteer, Wagner in Syria); 1990-2039, written as digits.
+_YEAR = re.compile(r"(?<!\d)(199\d|20[0-3]\d)(?!\d)")
+WAR_YEAR = 2022
+# Near topics about who is mobilised: beside a foreign or naturalised person they are that person's case.
+WHO_TOPICS = {"neg_russian_mobilisation"}
+
+
+def _cue_sentences(doc: Analysis, concepts: set[str]) -> set[int]:
+    return {s for s, matches in doc.hits.get("cues", {}).items() if any(m.concept in concepts for m in matches)}
+
+
+def ukraine_war_sentences(doc: Analysis) -> set[int]:
+    """Sentences with a war cue that is not part of another war ("war" inside "the war in Syria")."""
+    return _memo(doc, "ukraine_war", _ukraine_war_sentences)
+
+
+def _ukraine_war_sentences(doc: Analysis) -> set[int]:
+    found = set()
+    for s, matches in doc.hits.get("cues", {}).items():
+        other = [m for m in matches if m.concept == OTHER_WAR]
+        if any(m.concept == "war" and not any(o.start < m.end and m.start < o.end for o in other) for m in matches):
+            found.add(s)
+    return found
+
+
+def _memo(doc: Analysis, name: str, compute):
+    """Computed once per document: several features read the same sentence sets."""
+    key = f"relevance.{name}"
+    if key not in doc.memo:
+        doc.memo[key] = compute(doc)
+    return doc.memo[key]
+
+
+def _targets(doc: Analysis) -> set[int]:
+    return _memo(doc, "targets", _target_sentences)
+
+
+def _foreign_people(doc: Analysis) -> set[int]:
+    """Sentences naming a person of a foreign nationality (an Uzbek, a citizen of Nepal)."""
+    return _memo(doc, "foreign_people", lambda d: {m.sentence for m in nationality_mentions(d)})
+
+
+def _near(sentences: set[int], s: int, window: int) -> bool:
+    return any(p in sentences for p in range(s - window, s + window + 1))
+
+
+def near_topic_cues(doc: Analysis, window: int) -> list[tuple[int, str]]:
+    """(sentence, concept) of near-topic cues, less those about who is mobilised in a sentence that
+    names a foreign person and no Russian citizens, or beside new citizens or foreigners (the
+    migrants' "partial mobilisation", naturalised "draft dodgers")."""
+    russians = _cue_sentences(doc, {RUSSIAN_CITIZENS})
+    foreign = _targets(doc)
+    naturalised = _naturalised_sentences(doc) | _cue_sentences(doc, {"foreigner"})
+    return [
+        (s, m.concept)
+        for s, matches in doc.hits.get("cues", {}).items()
+        for m in matches
+        if m.concept.startswith("neg_")
+        and not (
+            m.concept in WHO_TOPICS and s not in russians and (s in foreign or _near(naturalised, s, window))
+        )
+    ]
+
+
+def _naturalised_sentences(doc: Analysis) -> set[int]:
+    return {s for s, ms in doc.hits.get("statuses", {}).items() if any(m.concept == "naturalised_citizen" for m in ms)}
 
 
 def near_topic_sentences(doc: Analysis, window: int) -> set[int]:
-    """Sentences within `window` of a near-topic cue (a home country's call-up, a POW exchange…)."""
-    cued = {
-        s for s, matches in doc.hits.get("cues", {}).items() if any(m.concept in EXPLAINING_TOPICS for m in matches)
-    }
+    """Sentences within `window` of a near-topic cue (a home country's call-up, a POW exchange,
+    another war where no cue of the war against Ukraine is near)."""
+    cued = {s for s, concept in near_topic_cues(doc, window) if concept in EXPLAINING_TOPICS}
+    ukraine = ukraine_war_sentences(doc)
+    other = _cue_sentences(doc, {OTHER_WAR})
+    if len(other) > len(ukraine):
+        # Another war is the subject: recruitment anywhere is for it, unless a Ukraine cue is near.
+        return {s for s in range(len(doc.sentences)) if not _near(ukraine, s, window)} | {
+            p for s in cued for p in range(s - window, s + window + 1)
+        }
+    cued |= {s for s in other if not _near(ukraine, s, window)}
     return {p for s in cued for p in range(s - window, s + window + 1)}
 
 
+def russian_citizen_sentences(doc: Analysis) -> set[int]:
+    """Sentences calling people Russian citizens ("Russian students", "россияне"), with no
+    foreigner, foreign nationality or naturalisation in them ("Russian citizens of Uzbek origin")."""
+    said = _cue_sentences(doc, {RUSSIAN_CITIZENS})
+    if not said:
+        return set()
+    return said - _cue_sentences(doc, {"foreigner"}) - _foreign_people(doc) - _naturalised_sentences(doc)
+
+
 def sentence_flags(doc: Analysis, window: int = 1) -> tuple[set[int], set[int]]:
-    """Sentences about recruitment (not explained by a near topic), and sentences naming a foreign or imprisoned person."""
+    """Sentences about recruitment (not explained by a near topic), and sentences naming a foreign or
+    imprisoned person (a student who is said to be Russian is not one)."""
     recruit = _sentences_with(doc, RECRUITMENT_SIGNS) - near_topic_sentences(doc, window)
-    target = _sentences_with(doc, {("cues", "foreigner")}) | set(doc.hits.get("statuses", {}))
-    target |= {m.sentence for m in nationality_mentions(doc)}
-    return recruit, target
+    return recruit, _targets(doc)
+
+
+def _target_sentences(doc: Analysis) -> set[int]:
+    foreign = _sentences_with(doc, {("cues", "foreigner")}) | _foreign_people(doc)
+    # Students are in scope as foreigners: in a text that names no foreigner they are the country's own.
+    statuses = {
+        s for s, ms in doc.hits.get("statuses", {}).items()
+        if foreign or any(m.concept not in LOCAL_UNLESS_FOREIGN for m in ms)
+    }
+    return ((foreign | statuses) - russian_citizen_sentences(doc)) | _foreign_people(doc)
 
 
 @cache
@@ -107,17 +209,23 @@ def score_relevance(doc: Analysis) -> Relevance:
         for s in linked
     )
     outcomes = sum(1 for s in linked for m in doc.in_sentence("outcomes", s) if m.concept in OUTCOME_SIGNS)
-    negative = sum(
-        1 for matches in doc.hits.get("cues", {}).values() for m in matches if m.concept.startswith("neg_")
-    )
+    cue_counts = Counter(concept for _, concept in near_topic_cues(doc, window))
+    negative = sum(n for concept, n in cue_counts.items() if concept not in OWN_FEATURE_TOPICS)
+    years = [int(y) for y in _YEAR.findall(doc.text)]
+    ukraine_war = ukraine_war_sentences(doc)
     # Russia's war: war words, a PMC, the front, or the recruitment happening in Russia.
-    war = bool(_sentences_with(doc, WAR_SIGNS)) or any(
+    war = bool(ukraine_war or _sentences_with(doc, WAR_SIGNS - {("cues", "war")})) or any(
         m.concept.startswith("UA-") or (m.concept.startswith("RU-") and doc.sentence_of(m.start) in linked)
         for m in doc.all_hits("regions")
+    ) or any(
+        m.concept == "RU" and m.entry.role == "name" and doc.sentence_of(m.start) in recruit
+        for m in doc.all_hits("countries")
     )
     # People said to be Russian citizens, with no word of naturalisation: Russians' own mobilisation.
     naturalised = any(m.concept == "naturalised_citizen" for m in doc.all_hits("statuses"))
-    russians = 0 if naturalised else len({m.sentence for m in nationality_mentions(doc, recruiting_side=True) if m.value == "RU"})
+    russians = 0 if naturalised else len(russian_citizen_sentences(doc))
+    # Another war (Syria, Libya, Africa) counts where it outweighs the war against Ukraine.
+    other_wars = len(_cue_sentences(doc, {OTHER_WAR}))
     features = {
         "link": math.log1p(len(linked_passages)),
         "person_link": math.log1p(len(person_passages)),
@@ -129,6 +237,11 @@ def score_relevance(doc: Analysis) -> Relevance:
         "negative": -math.log1p(negative),
         "russian_citizens": -math.log1p(russians),
         "no_war": -1.0 if not war else 0.0,
+        "other_war": -max(0.0, math.log1p(other_wars) - math.log1p(len(ukraine_war))),
+        "ukraine_side": -math.log1p(cue_counts[UKRAINE_SIDE]),
+        "war": math.log1p(len(ukraine_war)),
+        "ukraine_state": -math.log1p(cue_counts[UKRAINE_STATE]),
+        "before_war": -1.0 if years and max(years) < WAR_YEAR else 0.0,
     }
     missing = set(features) - set(w)
     if missing:

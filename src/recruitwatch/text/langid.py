@@ -1,7 +1,9 @@
 """Which language a text is in: py3langid, corrected by letters that only some languages use.
 
 py3langid knows Uzbek, Tajik, Kyrgyz and Kazakh, but on short or mixed texts it
-confuses the Cyrillic ones with Russian; their own letters settle it.
+confuses the Cyrillic ones with Russian; their own letters settle it. Tajik and
+Uzbek Cyrillic share ҳ, қ and ғ (so neither owns them), and some Tajik sites type
+ў for ӯ: there their common words (data/langid.yaml) decide.
 """
 
 from __future__ import annotations
@@ -9,8 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_UZ_CYRL = re.compile(r"[ўҳЎҲ]")
-_QG = re.compile(r"[қғҚҒ]")
+_UZ_CYRL = re.compile(r"[ўЎ]")
+_SHARED = re.compile(r"[ҳқғҲҚҒ]")  # Tajik and Uzbek (қ, ғ also Kazakh)
 _TG = re.compile(r"[ӣӯҷӢӮҶ]")
 _KK = re.compile(r"[әұһӘҰҺ]")
 _KY = re.compile(r"[ңөүҢӨҮ]")
@@ -43,19 +45,9 @@ def detect_language(text: str) -> str:
         return "und"
     cyrl = len(_CYRL.findall(sample))
     if cyrl > 20:
-        tg = len(_TG.findall(sample))
-        kk = len(_KK.findall(sample))
-        ky = len(_KY.findall(sample))
-        uz = len(_UZ_CYRL.findall(sample))
-        floor = max(3, cyrl * 0.004)
-        if tg >= floor and tg * 2 >= uz:
-            return "tg"
-        if kk >= floor and kk >= ky / 2:
-            return "kk"
-        if ky >= floor:
-            return "ky"
-        if uz >= floor or (uz and len(_QG.findall(sample)) >= floor):
-            return "uz"
+        found = _cyrillic_turkic_or_tajik(sample, cyrl)
+        if found:
+            return found
     lang, _ = _identifier().classify(sample)
     if lang in ("uz", "tg", "ky", "kk", "ru", "uk", "en"):
         if lang == "ru" and len(_UK.findall(sample)) > 5:
@@ -67,3 +59,53 @@ def detect_language(text: str) -> str:
     ) >= 3:
         return "uz"
     return lang
+
+
+def _cyrillic_turkic_or_tajik(sample: str, cyrl: int) -> str | None:
+    """tg, kk, ky or uz where their letters (and, between Tajik and Uzbek, their words) say so."""
+    floor = max(3, cyrl * 0.004)
+    tg, uz = len(_TG.findall(sample)), len(_UZ_CYRL.findall(sample))
+    kk, ky = len(_KK.findall(sample)), len(_KY.findall(sample))
+    shared = len(_SHARED.findall(sample))
+    if kk >= floor and kk >= ky / 2 and kk > tg:
+        return "kk"
+    if ky >= floor and ky > tg + uz:
+        return _kk_or_ky(sample) if kk else "ky"
+    if tg + uz >= floor or shared >= floor:
+        words = _common_word_counts(sample)
+        tg_score, uz_score = tg + 2 * words["tg"], uz + 2 * words["uz"]
+        if tg_score == uz_score == 0:
+            return None
+        return "tg" if tg_score > uz_score else "uz"
+    return None
+
+
+def _kk_or_ky(sample: str) -> str:
+    words = _common_word_counts(sample)
+    return "kk" if words["kk"] > words["ky"] else "ky"
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """The languages of data/langid.yaml, and for each common word the languages it belongs to."""
+    from ..extract.data_files import extract_data
+
+    block = extract_data("langid.yaml")["common_words"]
+    owners: dict[str, list[str]] = {}
+    for lang, words in block.items():
+        for word in words:
+            owners.setdefault(str(word).lower(), []).append(lang)
+    return tuple(block), {word: tuple(langs) for word, langs in owners.items()}
+
+
+def _common_word_counts(sample: str) -> dict[str, int]:
+    """How many words of the sample are common words of each language."""
+    langs, owners = _common_words()
+    counts = dict.fromkeys(langs, 0)
+    for word in _WORD.findall(sample.lower()):
+        for lang in owners.get(word, ()):
+            counts[lang] += 1
+    return counts
