@@ -33,9 +33,9 @@ def clause_starts(doc: Analysis, sentence: int) -> list[int]:
     for i in doc.token_range(sentence):
         token = doc.tokens[i]
         gap = doc.text[previous_end : token.start]
-        if any(p in gap for p in punctuation) or token.text.lower() in words:
-            if token.start > starts[-1]:
-                starts.append(token.start)
+        breaks = any(p in gap for p in punctuation) or token.text.lower() in words
+        if breaks and token.start > starts[-1]:
+            starts.append(token.start)
         previous_end = token.end
     return starts
 
