@@ -40,7 +40,7 @@ from recruitwatch.text.reader import read_input
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "src" / "recruitwatch" / "extract" / "data" / "relevance.yaml"
-DEFAULT_CORPORA = [ROOT / "tests" / "corpus", ROOT.parent / "shared" / "corpus" / "real"]
+DEFAULT_CORPORA = [ROOT / "tests" / "corpus", ROOT / "tests" / "short", ROOT.parent / "shared" / "corpus" / "real"]
 STRENGTHS = (0.3, 1.0, 3.0, 10.0)  # L2 penalty on the weights, against the summed log-loss of ~160 texts
 THRESHOLDS = np.round(np.arange(0.20, 0.81, 0.05), 2)
 

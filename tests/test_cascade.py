@@ -14,7 +14,7 @@ from recruitwatch.extract.analysis import analyse_window
 from recruitwatch.extract.cascade import triage
 from recruitwatch.extract.data_files import extract_data
 from recruitwatch.extract.pipeline import _chunks, extract_text, judged_relevant, refs_orgs
-from recruitwatch.extract.relevance import RECRUITMENT_SIGNS, _config
+from recruitwatch.extract.relevance import RECRUITMENT_SIGNS, WAR_CAP, _config
 from recruitwatch.legal.citations import mentions_article
 from recruitwatch.text.langid import detect_language
 from recruitwatch.text.reader import read_input
@@ -127,6 +127,7 @@ def test_the_cheap_stage_is_at_least_as_wide_as_relevance_passages_and_counts():
     # alone cannot reach the threshold (the counts split evenly is the worst case).
     half = cascade["count_only_sentences"] / 2
     best = bias + 2 * max(weights["recruitment"], weights["target"]) * math.log1p(half)
+    best += max(0.0, weights["war"]) * WAR_CAP  # war words count without a passage, up to a cap
     assert 1 / (1 + math.exp(-best)) < threshold
 
 

@@ -37,6 +37,9 @@ RECRUITMENT_SIGNS = {
 WAR_SIGNS = {("cues", "war"), ("perpetrators", "pmc"), ("perpetrators", "military"), ("outcomes", "captured")}
 # Statuses that make a target only in a text that names a foreigner somewhere.
 LOCAL_UNLESS_FOREIGN = {"student"}
+# The war feature is capped so that war words alone cannot outweigh the lack of a
+# recruitment passage: the cascade's cheap stage relies on that bound.
+WAR_CAP = math.log1p(2)
 OUTCOME_SIGNS = {"signed_contract", "deployed", "injured", "killed", "captured", "prosecuted_at_home"}
 
 
@@ -88,9 +91,15 @@ def ukraine_war_sentences(doc: Analysis) -> set[int]:
 
 
 def _ukraine_war_sentences(doc: Analysis) -> set[int]:
+    """A war word in a sentence about another war ("sent to the front in Syria") belongs to that
+    war, unless the sentence also names Ukraine."""
+    ukraine = {doc.sentence_of(m.start) for m in doc.all_hits("countries") if m.concept == "UA"}
+    ukraine |= {doc.sentence_of(m.start) for m in doc.all_hits("regions") if m.concept.startswith("UA-")}
     found = set()
     for s, matches in doc.hits.get("cues", {}).items():
         other = [m for m in matches if m.concept == OTHER_WAR]
+        if other and s not in ukraine:
+            continue
         if any(m.concept == "war" and not any(o.start < m.end and m.start < o.end for o in other) for m in matches):
             found.add(s)
     return found
@@ -228,6 +237,12 @@ def score_relevance(doc: Analysis) -> Relevance:
     other_wars = len(_cue_sentences(doc, {OTHER_WAR}))
     features = {
         "link": math.log1p(len(linked_passages)),
+        # Presence as well as counts: a short report of one case has one passage, and it is enough.
+        "any_link": 1.0 if linked_passages else 0.0,
+        "pressed_link": 1.0 if linked_passages and coercion + outcomes else 0.0,
+        # Counts grow with length; the share of sentences in such passages does not, so a short
+        # report of one case is judged by what it says, not by its size.
+        "link_share": len(linked) / max(1, len(doc.sentences)),
         "person_link": math.log1p(len(person_passages)),
         "coercion": math.log1p(coercion),
         "outcome": math.log1p(outcomes),
@@ -239,7 +254,7 @@ def score_relevance(doc: Analysis) -> Relevance:
         "no_war": -1.0 if not war else 0.0,
         "other_war": -max(0.0, math.log1p(other_wars) - math.log1p(len(ukraine_war))),
         "ukraine_side": -math.log1p(cue_counts[UKRAINE_SIDE]),
-        "war": math.log1p(len(ukraine_war)),
+        "war": min(WAR_CAP, math.log1p(len(ukraine_war))),
         "ukraine_state": -math.log1p(cue_counts[UKRAINE_STATE]),
         "before_war": -1.0 if years and max(years) < WAR_YEAR else 0.0,
     }
