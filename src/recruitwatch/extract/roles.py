@@ -1,0 +1,408 @@
+"""Which named people are victims.
+
+News about a victim names many people: relatives who speak for him, lawyers,
+officials, police, agents, experts, the author. A person is a victim only
+when the text ties one of their mentions to what happened to a recruited or
+pressured person (an event of the sentence, an age or nationality written
+beside the name) and no mention of them carries a role that is not a
+victim's ("lawyer X", "X, head of", "his mother X", "By X", a head of state).
+The words are data (person_roles.yaml); the rules here are the same for
+every language.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..text.keys import keyer
+from .analysis import Analysis
+from .identity import age_beside
+from .names import NameSpan, _ru_parses, keyed_words, name_spans, roles_data
+
+BEFORE = 3  # words before a name an apposition can take ("Ministry spokesperson X")
+AFTER = 5  # words after "X," an apposition can take ("X, a researcher at", "X, who heads")
+NEAR = 4  # words between a name and an age or a nationality that describe it
+EVENT_GROUPS = ("methods", "outcomes", "statuses")
+PRONOUN_CHAIN = 2  # sentences opening with "he" that still speak of the person just named
+_STOP = re.compile(r"[.;:!?\n]")  # an apposition does not cross these
+_HONORIFICS = {"mr", "mrs", "ms", "miss", "г-н", "г-жа", "господин", "госпожа"}
+
+
+@dataclass
+class Person:
+    """One person the text names, with every mention of them."""
+
+    parts: tuple[str, ...]  # the fullest form of the name
+    mentions: list[NameSpan] = field(default_factory=list)
+
+    @property
+    def value(self) -> str:
+        return " ".join(self.parts)
+
+
+def victims(doc: Analysis) -> list[Person]:
+    """The named victims of a text (computed once per document)."""
+    if "victim_people" not in doc.memo:
+        people = cluster(name_spans(doc))
+        chosen = [p for p in people if _is_victim(doc, p)]
+        doc.memo["victim_people"] = chosen + _listed_with(doc, people, chosen)
+    return doc.memo["victim_people"]
+
+
+def _listed_with(doc: Analysis, people: list[Person], chosen: list[Person]) -> list[Person]:
+    """'Sanjay, Ram, Santosh and Srestha Kumar': names listed with a victim's are victims too,
+    when nothing marks them as someone else and they read as names, not places."""
+    owner = {id(m): p for p in people for m in p.mentions}
+    found: list[Person] = []
+    frontier = list(chosen)
+    while frontier:
+        person = frontier.pop()
+        for m in person.mentions:
+            for other in _list_neighbours(doc, m):
+                p = owner[id(other)]
+                if p in chosen or p in found or _public_figure(p.parts):
+                    continue
+                if any(_not_a_victim(doc, x) or _place_word(doc, x) for x in p.mentions):
+                    continue
+                if len(p.parts) > 1 or any(x.known_given or x.person_form for x in p.mentions) or doc.lang == "en":
+                    found.append(p)
+                    frontier.append(p)
+    return found
+
+
+def cluster(spans: list[NameSpan]) -> list[Person]:
+    """Mentions of one person together: 'Bharat Bahadur Shah' ... 'Shah'; 'Anatol Frank' ... 'Frank'."""
+    people: list[Person] = []
+    for span in sorted(spans, key=lambda s: (-len(s.parts), s.start)):
+        matches = [p for p in people if _part_of(span.parts, p.parts)]
+        if not matches:
+            people.append(Person(span.parts, [span]))
+        elif len(matches) == 1:
+            matches[0].mentions.append(span)
+        else:  # "Davlatov" after Firuz and Saidjon Davlatov: the one the text introduced first, its subject
+            min(matches, key=lambda p: min(m.start for m in p.mentions)).mentions.append(span)
+    for p in people:
+        p.mentions.sort(key=lambda m: m.start)
+    return sorted(people, key=lambda p: p.mentions[0].start)
+
+
+def _part_of(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    if len(short) > len(full):
+        return False
+    n = len(short)
+    return _same_words(short, full[:n]) or _same_words(short, full[-n:])
+
+
+def _same_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    for x, y in zip(a, b, strict=True):
+        x, y = x.casefold(), y.casefold()
+        if x == y:
+            continue
+        if len(x) == 2 and x.endswith(".") and y.startswith(x[0]) or len(y) == 2 and y.endswith(".") and x.startswith(y[0]):
+            continue  # an initial: "A. Karimov" is "Aziz Karimov"
+        return False
+    return True
+
+
+def _is_victim(doc: Analysis, person: Person) -> bool:
+    if _public_figure(person.parts):
+        return False
+    if any(_not_a_victim(doc, m) or _place_word(doc, m) for m in person.mentions):
+        return False
+    if not _is_a_person(doc, person):
+        return False
+    return any(_tied(doc, m) for m in person.mentions)
+
+
+def _is_a_person(doc: Analysis, person: Person) -> bool:
+    """A lone capitalised word ('Hindu', 'Swahili') needs a sign that it names someone."""
+    if any(_place_like(p) for p in person.parts):
+        return False
+    if len(person.parts) > 1 or any(m.known_given for m in person.mentions):
+        return True
+    if doc.lang != "en" and any(m.person_form for m in person.mentions):
+        return True  # a surname ending; in English text "Geneva" ends like "Karimova"
+    return any(
+        _near_age(doc, m) or _speaker(doc, m) or _honorific(doc, m) or _name_changed(doc, m) or _origin(doc, m)
+        or (doc.lang == "en" and _in_name_list(doc, m))
+        for m in person.mentions
+    )
+
+
+def _place_like(word: str) -> bool:
+    """'Uzbekistan', 'Узбекистон', 'Jalal-Abad', 'Employment': endings of place names and abstract
+    nouns, never of a person's name."""
+    folded = word.casefold()
+    endings = list(roles_data().get("place_endings") or ()) + list(roles_data().get("thing_endings") or ())
+    return any(folded.endswith(str(e)) for e in endings)
+
+
+# --- what marks a mention as not a victim's ------------------------------------------------------
+
+
+def _not_a_victim(doc: Analysis, m: NameSpan) -> bool:
+    """'lawyer X', 'X, head of', 'his mother X', 'By X'. Not 'X's lawyer' ('адвокат Шерзода' with the
+    name in the genitive, 'модари Комрон' with the Tajik izofat) nor a plural ('his relatives X…'):
+    those words are about other people."""
+    before = [i for i in _before(doc, m) if not _plural(doc, i)]
+    after = [i for i in _after_comma(doc, m)[: _after_words(doc.lang)] if not _plural(doc, i)]
+    if _possessor(doc, m):
+        before = []
+    if _phrase_in(doc, before, "roles", ending=True) or _phrase_in(doc, after, "roles"):
+        return True
+    if any(_phrase_in(doc, _before(doc, x), "roles", ending=True) for x in _list_neighbours(doc, m) if x.end <= m.start):
+        return True  # "two recruiters — Arun and Yesudas Junior": the title is the whole list's
+    if _phrase_in(doc, before[-2:], "relatives", ending=True) or _phrase_in(doc, after[:2], "relatives"):
+        return True
+    return _byline(doc, m)
+
+
+def _after_words(lang: str) -> int:
+    # Verb-final languages put the role at the end of a longer clause ("X, ки ... роҳбарӣ мекунад").
+    return AFTER if lang in ("uz", "ky", "kk", "tg") else 3
+
+
+def _possessor(doc: Analysis, m: NameSpan) -> bool:
+    """Is the name the owner of the word before it ('адвокат Шерзода', 'модари Комрон')?"""
+    if m.first == 0:
+        return False
+    if doc.lang in ("ru", "uk"):
+        parses = _ru_parses(doc.tokens[m.first].text)
+        grammemes = getattr(parses[0].tag, "grammemes", frozenset()) if parses else frozenset()
+        return bool(grammemes & {"gent"}) and "nomn" not in grammemes
+    if doc.lang == "tg":
+        prev = doc.tokens[m.first - 1].text.casefold()
+        return prev.endswith(("и", "ӣ")) and len(prev) > 3
+    return False
+
+
+_PLURAL = {
+    "uz": re.compile(r"(?:lar|лар)\w{0,6}$"),
+    "ky": re.compile(r"(?:лар|лер|тар|тер|дар|дер|лор|лөр|тор|төр|дор|дөр)\w{0,4}$"),
+    "kk": re.compile(r"(?:лар|лер|тар|тер|дар|дер)\w{0,4}$"),
+    "tg": re.compile(r"(?:ҳо|он|ён|гон)(?:и|ро|ба)?$"),
+}
+
+
+def _plural(doc: Analysis, i: int) -> bool:
+    word = doc.tokens[i].text.casefold()
+    if doc.lang in ("ru", "uk"):
+        parses = _ru_parses(word)
+        return bool(parses) and "plur" in getattr(parses[0].tag, "grammemes", frozenset())
+    if doc.lang == "en":
+        return False  # "who heads", "says": English -s is as often a verb's
+    pattern = _PLURAL.get(doc.lang)
+    return bool(pattern and pattern.search(word))
+
+
+def _before(doc: Analysis, m: NameSpan) -> list[int]:
+    """Words right before a name, back to a stop ('his wife, X': a comma right before the name is crossed)."""
+    found: list[int] = []
+    i = m.first - 1
+    while i >= 0 and len(found) < BEFORE:
+        gap = doc.text[doc.tokens[i].end : doc.tokens[i + 1].start]
+        if _STOP.search(gap) or ("," in gap and i + 1 != m.first):
+            break
+        found.insert(0, i)
+        i -= 1
+    return found
+
+
+def _after_comma(doc: Analysis, m: NameSpan) -> list[int]:
+    """'X, a lawyer at', 'X (head of', 'X — the agent who': the words of an apposition after a name."""
+    rest = doc.text[m.end : m.end + 4]
+    if not re.match(r"\s*[,(—–]", rest):
+        return []
+    found = []
+    i = m.last + 1
+    while i < len(doc.tokens) and len(found) < AFTER:
+        gap = doc.text[doc.tokens[i - 1].end : doc.tokens[i].start]
+        if _STOP.search(gap) or (found and re.search(r"[,()—–\"«»“”]", gap)):
+            break  # the apposition ends at the next comma
+        found.append(i)
+        i += 1
+    return found
+
+
+def _phrase_in(doc: Analysis, window: list[int], section: str, *, ending: bool = False) -> bool:
+    """Does a phrase of the section occur in the window (ending at its last word, if `ending`)?"""
+    if not window:
+        return False
+    k = keyer(doc.lang)
+    keys = [k.key(doc.tokens[i].text) for i in window]
+    for phrase in keyed_words(section, doc.lang):
+        n = len(phrase)
+        starts = [len(keys) - n] if ending else range(len(keys) - n + 1)
+        if any(s >= 0 and tuple(keys[s : s + n]) == phrase for s in starts):
+            return True
+    if ending and len(window) > 1:
+        # Skip capitalised words between a title and the name: "Foreign Minister NP Saud", "глава МВД X".
+        j = len(window)
+        while j > 0 and doc.tokens[window[j - 1]].capitalised:
+            j -= 1
+        if 0 < j < len(window):
+            return _phrase_in(doc, window[:j], section, ending=True)
+    return False
+
+
+def _byline(doc: Analysis, m: NameSpan) -> bool:
+    """'By X' on a line of its own, 'Фото: X', a photo credit 'X/Agency'."""
+    if doc.text[m.end : m.end + 1] == "/" or doc.text[max(0, m.start - 1) : m.start] == "[":
+        return True
+    line_start = doc.text.rfind("\n", 0, m.start) + 1
+    head = doc.text[line_start : m.start]
+    words = re.findall(r"[^\W\d_]+", head)
+    return 0 < len(words) <= 2 and _phrase_in(doc, _before(doc, m), "bylines", ending=True)
+
+
+def _public_figure(parts: tuple[str, ...]) -> bool:
+    figures = [str(f).casefold() for f in roles_data().get("public_figures") or ()]
+    for part in parts:
+        p = part.casefold()
+        for f in figures:
+            if p == f or (len(f) >= 4 and p.startswith(f) and len(p) - len(f) <= 3):
+                return True
+    return False
+
+
+# --- what ties a mention to a victim -------------------------------------------------------------
+
+
+def _tied(doc: Analysis, m: NameSpan) -> bool:
+    """An age or a nationality beside the name, or an event in its sentence it does not just report."""
+    if _near_age(doc, m) or _described(doc, m):
+        return True
+    if _speaker(doc, m):
+        return False
+    if _has_event(doc, m.sentence):
+        return True
+    # "Our first interviewee is called Gayosiddin. He got a summons…": the next sentence, about him.
+    for nxt in range(m.sentence + 1, min(len(doc.sentences), m.sentence + 1 + PRONOUN_CHAIN)):
+        if not _opens_with_pronoun(doc, nxt) or any(s.sentence == nxt for s in name_spans(doc)):
+            return False
+        if _has_event(doc, nxt):
+            return True
+    return False
+
+
+def _has_event(doc: Analysis, s: int) -> bool:
+    return any(doc.in_sentence(group, s) for group in EVENT_GROUPS) or any(
+        c.concept == "recruitment" for c in doc.in_sentence("cues", s)
+    )
+
+
+def _opens_with_pronoun(doc: Analysis, s: int) -> bool:
+    r = doc.token_range(s)
+    if not len(r):
+        return False
+    return (keyer(doc.lang).key(doc.tokens[r.start].text),) in keyed_words("pronouns", doc.lang)
+
+
+def _near_age(doc: Analysis, m: NameSpan) -> bool:
+    return age_beside(doc, m) is not None
+
+
+_PLACE_PREPOSITIONS = {
+    "en": {"from", "in", "at", "near", "outside", "inside"},
+    "ru": {"в", "во", "из", "под", "около", "возле"},
+}
+_THING_BEFORE = {"en": {"the", "of"}}  # "the Global South", "Code of Administrative Offenses"
+
+
+def _place_word(doc: Analysis, m: NameSpan) -> bool:
+    """'from Syangja', 'в Сахарове', 'the Global South': capitals after a preposition of place or an
+    article name a place or a thing, unless a word of them is a known given name."""
+    if m.known_given or m.first == 0:
+        return False
+    previous = doc.tokens[m.first - 1].text.casefold()
+    if previous in _THING_BEFORE.get(doc.lang, ()):
+        return True
+    return len(m.parts) == 1 and previous in _PLACE_PREPOSITIONS.get(doc.lang, ())
+
+
+def _described(doc: Analysis, m: NameSpan) -> bool:
+    """'Four Kenyans - Victor, Mark', 'Ravshan, an Uzbek migrant', 'a Tajik prisoner X', 'Eric from Togo',
+    'a man named X'."""
+    near = set(range(m.first - NEAR, m.first)) | set(range(m.last + 1, m.last + 1 + NEAR))
+    words = [
+        x for x in doc.in_sentence("countries", m.sentence) if x.entry.role in ("demonym", "adjective")
+    ] + doc.in_sentence("statuses", m.sentence) + [
+        c for c in doc.in_sentence("cues", m.sentence) if c.concept == "foreigner"
+    ]
+    if any(set(range(x.first, x.last + 1)) & near for x in words):
+        return True
+    if _origin(doc, m):
+        return True
+    # A person noun is the victim's only when the name is given to it: "the man identified as X",
+    # "X, a construction worker"; "his brother X" is as often the one who speaks.
+    persons = [c for c in doc.in_sentence("cues", m.sentence) if c.concept == "victim_noun"]
+    apposition = _after_comma(doc, m)[:3]
+    possessive = apposition and (keyer(doc.lang).key(doc.tokens[apposition[0]].text),) in keyed_words("pronouns", doc.lang)
+    if not possessive and any(set(range(c.first, c.last + 1)) & set(apposition) for c in persons):
+        return True  # "X, a construction worker", not "X, his brother"
+    for c in persons:
+        between = list(range(c.last + 1, m.first))
+        if c.last < m.first and len(between) <= 4 and _phrase_in(doc, between, "naming", ending=True):
+            return True
+    return False
+
+
+def _origin(doc: Analysis, m: NameSpan) -> bool:
+    """'Eric from Togo', 'Азиз из Таджикистана': a country named right after the name as where he is from."""
+    origin = set(range(m.last + 1, m.last + 3))
+    return any(x.entry.role == "name" and x.first in origin for x in doc.in_sentence("countries", m.sentence))
+
+
+def _speaker(doc: Analysis, m: NameSpan) -> bool:
+    """'said X', 'X told', 'по словам X': the mention speaks; its sentence's events are what it says."""
+    start = doc.sentences[m.sentence][0]
+    before = [i for i in range(max(0, m.first - 3), m.first) if doc.tokens[i].start >= start]
+    before = [i for i in before if doc.tokens[i].text.casefold().rstrip(".") not in _HONORIFICS]
+    after = list(range(m.last + 1, min(len(doc.tokens), m.last + 3)))
+    apposition = _after_comma(doc, m)
+    if apposition:  # "Amrit Singh, his brother, told the men"
+        after = list(range(apposition[-1] + 1, min(len(doc.tokens), apposition[-1] + 3)))
+    return _phrase_in(doc, before, "reporting") or _phrase_in(doc, after, "reporting")
+
+
+def _honorific(doc: Analysis, m: NameSpan) -> bool:
+    return m.first > 0 and doc.tokens[m.first - 1].text.casefold() in _HONORIFICS
+
+
+def _in_name_list(doc: Analysis, m: NameSpan) -> bool:
+    return bool(_list_neighbours(doc, m))
+
+
+_LIST_GAPS = {",", "and", ", and", "и", "va", "ва", "жана", "және", "&"}
+
+
+def _list_neighbours(doc: Analysis, m: NameSpan) -> list[NameSpan]:
+    """'Sanjay, Ram, Santosh and Srestha Kumar': the names written next to this one in a list."""
+    found = []
+    for s in name_spans(doc):
+        if s.sentence != m.sentence or s is m:
+            continue
+        a, b = (s, m) if s.end <= m.start else (m, s)
+        gap = doc.text[a.end : b.start].strip().casefold()
+        # "Hari Prasad Aryal from Syangja, Bharat Bahadur Shah": a short phrase may stand between.
+        head, sep = _split_separator(gap)
+        if sep and not _STOP.search(head) and len(head.split()) <= 3 and "," not in head:
+            found.append(s)
+    return found
+
+
+def _split_separator(gap: str) -> tuple[str, str]:
+    for sep in sorted(_LIST_GAPS, key=len, reverse=True):
+        if gap == sep or gap.endswith(" " + sep) or (sep.startswith(",") and gap.endswith(sep)):
+            return gap[: len(gap) - len(sep)].strip(), sep
+    return gap, ""
+
+
+def _name_changed(doc: Analysis, m: NameSpan) -> bool:
+    window = doc.text[m.end : m.end + 60]
+    k = keyer(doc.lang)
+    words = [k.key(w) for w in re.findall(r"[^\W_]+(?:['’‘ʻʼ`][^\W_]+)*", window)]
+    return any(
+        tuple(words[s : s + len(p)]) == p for p in keyed_words("name_changed", doc.lang) for s in range(len(words))
+    )
