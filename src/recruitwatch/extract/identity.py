@@ -18,7 +18,7 @@ from ..text.keys import keyer
 from .analysis import Analysis
 from .data_files import extract_data
 from .lexicons import form_languages
-from .names import NameSpan, surname_like
+from .names import NameSpan, keyed_words, surname_like
 
 MIN_AGE, MAX_AGE = 14, 80  # ages of recruits; other numbers before "years" are terms or dates
 AGE_BEFORE, AGE_AFTER = 5, 7  # words around a name an age can stand in ("a 40-year-old volunteer called X", "X, an Italian chef aged 52")
@@ -51,12 +51,20 @@ def _words(section: str, lang: str) -> list[str]:
 
 
 @cache
+def _comma_age(lang: str) -> re.Pattern:
+    """'Victor, 28,', 'Рустам, 31 год,', 'Алмазбек (38)': an age right after a name."""
+    units = "|".join(re.escape(w) for w in sorted(_words("age_unit", lang), key=len, reverse=True))
+    unit = rf"(?:\s?(?:{units})\w*)?" if units else ""
+    return re.compile(rf"\s*[,(]\s*(\d{{1,2}}){unit}\s*[,)]", re.IGNORECASE)
+
+
+@cache
 def _age_pattern(lang: str) -> re.Pattern:
     after = "|".join(re.escape(w) for w in sorted(_words("age_after", lang), key=len, reverse=True))
     before = "|".join(re.escape(w) for w in sorted(_words("age_before", lang), key=len, reverse=True))
     parts = [rf"(?<![\d.,])(?P<a>\d{{1,2}})\s?(?:{after})"] if after else []
     if before:
-        parts.append(rf"\b(?:{before})\s+(?P<b>\d{{1,2}})(?![\d.,])")
+        parts.append(rf"\b(?:{before})\s+(?P<b>\d{{1,2}})(?!\d|[.,]\d)")
     return re.compile("|".join(parts), re.IGNORECASE)
 
 
@@ -74,16 +82,17 @@ def age_spans(doc: Analysis) -> list[Found]:
     return doc.memo["age_spans"]
 
 
-def victim_details(doc: Analysis, parts: tuple[str, ...], mentions: list[NameSpan], sentences: set[int]) -> dict:
-    """The details of one named victim: {key: Found} (empty keys left out).
+def named_details(doc: Analysis, parts: tuple[str, ...], mentions: list[NameSpan], sentences: set[int]) -> dict[str, Found]:
+    """The details of one named victim: {key: Found}, keys without a value left out.
 
-    `mentions` are the victim's mentions in the text; `sentences` those of the incident.
+    `mentions` are the victim's mentions anywhere in the text; `sentences` those
+    of the incident (an age or a home town is read beside a mention there first).
     """
     details: dict[str, Found] = {}
     full = next((m for m in mentions if m.parts == parts and len(m.word_spans) == len(parts)), None)
     if full is not None:
         details.update(name_parts(full))
-    own = [m for m in mentions if m.sentence in sentences] or mentions
+    own = [m for m in mentions if m.sentence in sentences] + [m for m in mentions if m.sentence not in sentences]
     for m in own:
         age = age_beside(doc, m)
         if age and "age" not in details:
@@ -91,21 +100,19 @@ def victim_details(doc: Analysis, parts: tuple[str, ...], mentions: list[NameSpa
         home = _home_after(doc, m)
         if home and "home_locality" not in details:
             details["home_locality"] = home
-    details.update(prosecution(doc, sentences))
     return details
 
 
-def described_details(doc: Analysis, person_words: list[tuple[int, int]], sentences: set[int]) -> dict:
-    """The details of an unnamed victim ('a 31-year-old man'): an age written beside a word for him."""
-    details: dict[str, Found] = {}
+def described_details(doc: Analysis, person_words: list[tuple[int, int]]) -> dict[str, Found]:
+    """The details of an unnamed victim ('a 31-year-old man', 'Almazbek's son, 38,'): an age
+    written beside a word for him."""
     for first, last in person_words:
-        span = NameSpan(first, last, doc.tokens[first].start, doc.tokens[last].end, doc.sentence_of(doc.tokens[first].start), (), False, False)
+        sentence = doc.sentence_of(doc.tokens[first].start)
+        span = NameSpan(first, last, doc.tokens[first].start, doc.tokens[last].end, sentence, (), False, False)
         age = age_beside(doc, span)
         if age:
-            details["age"] = age
-            break
-    details.update(prosecution(doc, sentences))
-    return details
+            return {"age": age}
+    return {}
 
 
 def name_parts(m: NameSpan) -> dict[str, Found]:
@@ -117,7 +124,7 @@ def name_parts(m: NameSpan) -> dict[str, Found]:
     """
     words = list(zip(m.parts, m.word_spans, strict=True))
     out: dict[str, Found] = {}
-    initials = [(p, s) for p, s in words if len(p) == 2 and p.endswith(".")]
+    initials = [(p, s) for p, s in words if len(p) <= 3 and p.endswith(".")]
     if initials:
         out["initials"] = Found(" ".join(p for p, _ in initials), initials[0][1][0], initials[-1][1][1])
     words = [(p, s) for p, s in words if (p, s) not in initials]
@@ -128,7 +135,7 @@ def name_parts(m: NameSpan) -> dict[str, Found]:
     if not words:
         return out
     if len(words) == 1:
-        key = "surname" if surname_like(words[0][0]) or initials else "given_name"
+        key = "surname" if surname_like(words[0][0]) else "given_name"
         out[key] = Found(words[0][0], *words[0][1])
         return out
     if surname_like(words[0][0]) and not surname_like(words[-1][0]):
@@ -142,9 +149,9 @@ def name_parts(m: NameSpan) -> dict[str, Found]:
 
 def age_beside(doc: Analysis, m: NameSpan) -> Found | None:
     """'Victor, 28,', '28-year-old Victor', '38-летним Мухаммадом', 'Бобоазиз Тӯйдиеви 22-сола'."""
-    comma = re.match(r",\s*(\d{1,2})\s*[,)]", doc.text[m.end : m.end + 8])
+    comma = _comma_age(doc.lang).match(doc.text, m.end, m.end + 20)
     if comma and MIN_AGE <= int(comma.group(1)) <= MAX_AGE:
-        return Found(int(comma.group(1)), m.end + comma.start(1), m.end + comma.end(1))
+        return Found(int(comma.group(1)), comma.start(1), comma.end(1))
     start, end = doc.sentences[m.sentence]
     before_from = doc.tokens[max(0, m.first - AGE_BEFORE)].start
     after_to = doc.tokens[min(len(doc.tokens) - 1, m.last + AGE_AFTER)].end
@@ -156,16 +163,19 @@ def age_beside(doc: Analysis, m: NameSpan) -> Found | None:
 def _home_after(doc: Analysis, m: NameSpan) -> Found | None:
     """'Hari Prasad Aryal from Syangja', 'X, родом из Оша', 'Samarqand viloyatidan bo'lgan X'."""
     k = keyer(doc.lang)
-    sentence_end = doc.sentences[m.sentence][1]
+    sentence_start, sentence_end = doc.sentences[m.sentence]
     cues = [tuple(k.key(w) for w in _WORD.findall(c)) for c in _words("home_before", doc.lang)]
     last = min(len(doc.tokens), m.last + 1 + HOME_WINDOW)
-    for i in range(m.last + 1, last):
+    # "жителя Оша Бакыта Жумабаева", "a native of Osh, Almazbek": the cue may also stand before the name.
+    before = [i for i in range(max(0, m.first - HOME_WINDOW), m.first) if doc.tokens[i].start >= sentence_start]
+    for i in before + list(range(m.last + 1, last)):
         if doc.tokens[i].start >= sentence_end:
             break
         for cue in cues:
             n = len(cue)
             if n and tuple(k.key(doc.tokens[j].text) for j in range(i, min(i + n, len(doc.tokens)))) == cue:
-                place = _capitalised_run(doc, i + n, sentence_end)
+                at = i + n + (i + n < len(doc.tokens) and doc.tokens[i + n].text.casefold() == "the")
+                place = _capitalised_run(doc, at, m.start if i < m.first else sentence_end)
                 if place:
                     return place
     return _home_suffix(doc, m)
@@ -178,12 +188,14 @@ def _home_suffix(doc: Analysis, m: NameSpan) -> Found | None:
     if not endings and not phrases:
         return None
     start, end = doc.sentences[m.sentence]
+    countries = {j for x in doc.in_sentence("countries", m.sentence) for j in range(x.first, x.last + 1)}
+    regions = {j for x in doc.in_sentence("regions", m.sentence) for j in range(x.first, x.last + 1)}
     for i in list(range(max(0, m.first - 4), m.first)) + list(range(m.last + 1, m.last + 5)):
-        if i >= len(doc.tokens) or not (start <= doc.tokens[i].start < end):
-            continue
+        if i >= len(doc.tokens) or not (start <= doc.tokens[i].start < end) or i in countries:
+            continue  # a country is a nationality, not a home town
         token = doc.tokens[i]
-        if not token.capitalised or token.text.isupper():
-            continue
+        if not token.capitalised or token.text.isupper() or (token.start == start and i not in regions):
+            continue  # a capital that only opens the sentence ("Ishchilardan") names no place
         word = token.text.casefold().replace("’", "'")
         nxt = doc.tokens[i + 1].text.casefold() if i + 1 < len(doc.tokens) else ""
         born = any(word.endswith(a) and nxt.startswith(b) for a, b in phrases)
@@ -193,15 +205,23 @@ def _home_suffix(doc: Analysis, m: NameSpan) -> Found | None:
 
 
 def _capitalised_run(doc: Analysis, i: int, sentence_end: int) -> Found | None:
-    """The place after 'from': its capitalised words ('Syangja', 'Tikapur Municipality')."""
+    """The place after 'from': its capitalised words and a place word after them ('Syangja',
+    'Vakhsh district', 'Свердловской области'); a country is a nationality, not a home."""
+    countries = {j for x in doc.all_hits("countries") for j in range(x.first, x.last + 1)}
     j = i
     while j < len(doc.tokens) and doc.tokens[j].start < sentence_end and doc.tokens[j].capitalised and j - i < 4:
-        if j > i and doc.text[doc.tokens[j - 1].end : doc.tokens[j].start] not in (" ", "-"):
+        if j in countries or (j > i and doc.text[doc.tokens[j - 1].end : doc.tokens[j].start] not in (" ", "-")):
             break
         j += 1
     if j == i:
         return None
+    if j < len(doc.tokens) and doc.tokens[j].start < sentence_end and _place_word(doc, j):
+        j += 1
     return Found(doc.text[doc.tokens[i].start : doc.tokens[j - 1].end], doc.tokens[i].start, doc.tokens[j - 1].end)
+
+
+def _place_word(doc: Analysis, i: int) -> bool:
+    return (keyer(doc.lang).key(doc.tokens[i].text),) in keyed_words("place_after", doc.lang)
 
 
 def prosecution(doc: Analysis, sentences: set[int]) -> dict[str, Found]:
@@ -242,10 +262,20 @@ def _court_name(doc: Analysis, tokens: list[int], keys: list[str], pos: int) -> 
             first -= 1
         else:
             break
-    if first == pos or not any(doc.tokens[tokens[j]].capitalised for j in range(first, pos + 1)):
-        return None  # "the court" alone names none
-    a, b = doc.tokens[tokens[first]].start, doc.tokens[tokens[pos]].end
+    while first < pos and k.key(doc.tokens[tokens[first]].text) in _ARTICLES:
+        first += 1  # "A district court in Shymkent": the article is no part of the name
+    last = pos
+    if pos + 2 < len(tokens) and keys[pos + 1] in ("in", "of") and doc.tokens[tokens[pos + 2]].capitalised:
+        last = pos + 2  # "a district court in Shymkent"
+    if not any(doc.tokens[tokens[j]].capitalised for j in range(first, last + 1) if j != first or first != pos):
+        return None  # "the court", "a district court" alone name none
+    if first == pos and last == pos:
+        return None
+    a, b = doc.tokens[tokens[first]].start, doc.tokens[tokens[last]].end
     return Found(doc.text[a:b], a, b)
+
+
+_ARTICLES = {"a", "an", "the"}
 
 
 @cache
@@ -257,9 +287,12 @@ def _term_pattern(lang: str) -> re.Pattern:
         return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
     year, month = alternatives("year"), alternatives("month")
+    words = "|".join(re.escape(w) for w in sorted(_words("term_numbers", lang), key=len, reverse=True))
+    number = rf"(?:(?<![\d.,])\d{{1,2}}(?:[.,]5)?|\b(?:{words}))" if words else r"(?<![\d.,])\d{1,2}"
+    unit = r"\b(?![-‑]?(?:old|летн))"  # whole words: "6 years", "5 yilga"; never an age ("36-year-old")
     return re.compile(
-        rf"(?<![\d.,])\d{{1,2}}(?:[.,]5)?\s?-?(?:{year})\w*(?:\s*(?:and|и|va|ва|жана|және)?\s*\d{{1,2}}\s?-?(?:{month})\w*)?"
-        rf"|(?<![\d.,])\d{{1,2}}\s?-?(?:{month})\w*",
+        rf"{number}[\s-](?:{year}){unit}(?:\s*(?:and|и|va|ва|жана|және)?\s*{number}[\s-](?:{month}){unit})?"
+        rf"|{number}[\s-](?:{month}){unit}",
         re.IGNORECASE,
     )
 

@@ -14,7 +14,14 @@ from .analysis import Analysis
 from .dates import find_dates
 from .matcher import Match
 from .segment import Draft, same_name, segment
-from .victims import Mention, count_mentions, name_mentions, nationality_mentions, person_mentions
+from .victims import (
+    Mention,
+    count_mentions,
+    name_mentions,
+    nationality_mentions,
+    person_mentions,
+    victim_details,
+)
 
 FIELD_OF_GROUP = {"methods": "methods", "outcomes": "outcomes", "perpetrators": "perpetrators"}
 STATUS_PRIORITY = ("prisoner", "naturalised_citizen", "student", "migrant_worker")
@@ -96,6 +103,9 @@ def _assemble(doc, draft: Draft, names, nationalities, published, metadata) -> d
 
     _place(doc, sentences, incident, ev)
     _date(doc, sentences, incident, ev, published, metadata)
+    incident["victim_details"], details_evidence = victim_details(doc, incident["victim_names"], sentences, incident["outcomes"])
+    for item in details_evidence:
+        ev.add(*item)
     incident["evidence"] = ev.items
     for key in ("victim_nationalities", "location_regions"):
         incident[key] = sorted(incident[key])

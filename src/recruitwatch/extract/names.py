@@ -263,10 +263,15 @@ def _span(doc: Analysis, run: list[int], s: int, initial_tokens, capital_inside,
             run = [i for i in run if i > words[0][1]]
             words = words[1:]
     if _place_follows(doc, run[-1], s):
-        return None
+        run = [i for i in run if i < words[-1][0]]  # "Талант Абдыкеримов Ош шаарында": the last word is a place
+        words = words[:-1]
+        if not words:
+            return None
     first, last = run[0], run[-1]
     end = doc.tokens[last].end + _is_initial(doc, last)  # an initial's full stop
     parts = tuple(_dictionary_form(doc, a, b, given_at) for a, b in words)
+    if doc.lang in ("ru", "uk") and _female(doc.tokens[run[0]].text):
+        parts = (parts[0],) + tuple(doc.text[doc.tokens[a].start : doc.tokens[b].end] for a, b in words[1:])
     person = any(_person_form(doc, doc.tokens[i].text) for i in run)
     spans = tuple(
         (doc.tokens[a].start, doc.tokens[b].end + (a == b and _is_initial(doc, a))) for a, b in words
@@ -364,6 +369,12 @@ def _ending_of(word: str, lang: str) -> str:
     return ""
 
 
+def _female(word: str) -> bool:
+    """'Гульнара Токтосунова': a woman's given name in the nominative keeps her surname as written."""
+    parses = _ru_parses(word)
+    return bool(parses) and {"Name", "femn", "nomn"} <= getattr(parses[0].tag, "grammemes", frozenset())
+
+
 def _ru_dictionary_form(word: str) -> str:
     """Russian case forms of a name to the nominative, trusting pymorphy3 only where its best
     reading is a name: 'Мухаммадом' -> 'Мухаммад', 'Рахимова' -> 'Рахимов', but 'Перера' stays."""
@@ -378,7 +389,18 @@ def _ru_dictionary_form(word: str) -> str:
         form = best.inflect({"nomn", "sing"}) if "Surn" in grammemes else None
         return _recase(form.word if form else best.normal_form, word)
     stripped = _RU_SURNAME_CASE.sub("", word)
-    return stripped if stripped != word else word
+    if stripped != word:
+        return stripped
+    for ending in _name_case_endings("ru"):  # "Шерзода", "Гаёсиддину": a listed given name with an ending
+        if word.casefold().endswith(ending) and word[: len(word) - len(ending)].casefold() in _gazetteer_names():
+            return word[: len(word) - len(ending)]
+    return word
+
+
+@cache
+def _gazetteer_names() -> frozenset[str]:
+    names = extract_data("given_names.yaml").get("names") or {}
+    return frozenset(str(n).casefold() for lists in names.values() for script in lists.values() for n in script or ())
 
 
 _RU_NOMINATIVE_SURNAME = re.compile(r"(?:[оеё]в|[иы]н|ский|цкий)$")

@@ -63,7 +63,7 @@ def _listed_with(doc: Analysis, people: list[Person], chosen: list[Person]) -> l
                 p = owner[id(other)]
                 if p in chosen or p in found or _public_figure(p.parts):
                     continue
-                if any(_not_a_victim(doc, x) or _place_word(doc, x) for x in p.mentions):
+                if any(_not_a_victim(doc, x) for x in p.mentions) or all(_place_word(doc, x) for x in p.mentions):
                     continue
                 if len(p.parts) > 1 or any(x.known_given or x.person_form for x in p.mentions) or doc.lang == "en":
                     found.append(p)
@@ -108,7 +108,7 @@ def _same_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 def _is_victim(doc: Analysis, person: Person) -> bool:
     if _public_figure(person.parts):
         return False
-    if any(_not_a_victim(doc, m) or _place_word(doc, m) for m in person.mentions):
+    if any(_not_a_victim(doc, m) for m in person.mentions) or all(_place_word(doc, m) for m in person.mentions):
         return False
     if not _is_a_person(doc, person):
         return False
@@ -145,7 +145,7 @@ def _not_a_victim(doc: Analysis, m: NameSpan) -> bool:
     """'lawyer X', 'X, head of', 'his mother X', 'By X'. Not 'X's lawyer' ('адвокат Шерзода' with the
     name in the genitive, 'модари Комрон' with the Tajik izofat) nor a plural ('his relatives X…'):
     those words are about other people."""
-    before = [i for i in _before(doc, m) if not _plural(doc, i)]
+    before = [i for i in _before(doc, m) if not _plural(doc, i, noun=True)]
     after = [i for i in _after_comma(doc, m)[: _after_words(doc.lang)] if not _plural(doc, i)]
     if _possessor(doc, m):
         before = []
@@ -168,9 +168,12 @@ def _possessor(doc: Analysis, m: NameSpan) -> bool:
     if m.first == 0:
         return False
     if doc.lang in ("ru", "uk"):
-        parses = _ru_parses(doc.tokens[m.first].text)
-        grammemes = getattr(parses[0].tag, "grammemes", frozenset()) if parses else frozenset()
-        return bool(grammemes & {"gent"}) and "nomn" not in grammemes
+        # The first word pymorphy3 reads as a name decides: 'Шерзода' (gent), not 'Гульнара Токтосунова'.
+        for i in range(m.first, m.last + 1):
+            named = [p for p in _ru_parses(doc.tokens[i].text)[:3] if {"Name", "Surn"} & getattr(p.tag, "grammemes", frozenset())]
+            if named:
+                return "gent" in named[0].tag.grammemes
+        return False
     if doc.lang == "tg":
         prev = doc.tokens[m.first - 1].text.casefold()
         return prev.endswith(("и", "ӣ")) and len(prev) > 3
@@ -185,8 +188,12 @@ _PLURAL = {
 }
 
 
-def _plural(doc: Analysis, i: int) -> bool:
+def _plural(doc: Analysis, i: int, *, noun: bool = False) -> bool:
+    """A plural word ('relatives', 'родственники', 'qarindoshlari'): a title of several people, not of
+    the one named. English -s counts only where a noun is expected (`noun`): 'who heads' is a verb."""
     word = doc.tokens[i].text.casefold()
+    if doc.lang == "en" and noun:
+        return keyer("en").key(word) != word and word.endswith("s")
     if doc.lang in ("ru", "uk"):
         parses = _ru_parses(word)
         return bool(parses) and "plur" in getattr(parses[0].tag, "grammemes", frozenset())
@@ -271,10 +278,12 @@ def _public_figure(parts: tuple[str, ...]) -> bool:
 
 def _tied(doc: Analysis, m: NameSpan) -> bool:
     """An age or a nationality beside the name, or an event in its sentence it does not just report."""
-    if _near_age(doc, m) or _described(doc, m):
+    if _near_age(doc, m) or _named_person(doc, m):
         return True
     if _speaker(doc, m):
-        return False
+        return False  # "as his brother Rustam told, in the colony…": what he tells is not about him
+    if _described(doc, m):
+        return True
     if _has_event(doc, m.sentence):
         return True
     # "Our first interviewee is called Gayosiddin. He got a summons…": the next sentence, about him.
@@ -318,6 +327,8 @@ def _place_word(doc: Analysis, m: NameSpan) -> bool:
     previous = doc.tokens[m.first - 1].text.casefold()
     if previous in _THING_BEFORE.get(doc.lang, ()):
         return True
+    if (keyer(doc.lang).key(previous),) in keyed_words("place_after", doc.lang):
+        return True  # "ноҳияи Ҷалолиддини Румӣ", "district of": a place word before the name
     return len(m.parts) == 1 and previous in _PLACE_PREPOSITIONS.get(doc.lang, ())
 
 
@@ -334,8 +345,12 @@ def _described(doc: Analysis, m: NameSpan) -> bool:
         return True
     if _origin(doc, m):
         return True
-    # A person noun is the victim's only when the name is given to it: "the man identified as X",
-    # "X, a construction worker"; "his brother X" is as often the one who speaks.
+    return _named_person(doc, m)
+
+
+def _named_person(doc: Analysis, m: NameSpan) -> bool:
+    """A person noun given this name: 'the man identified as X', 'X, a construction worker'
+    ('his brother X' is as often the one who speaks as the victim)."""
     persons = [c for c in doc.in_sentence("cues", m.sentence) if c.concept == "victim_noun"]
     apposition = _after_comma(doc, m)[:3]
     possessive = apposition and (keyer(doc.lang).key(doc.tokens[apposition[0]].text),) in keyed_words("pronouns", doc.lang)
@@ -356,10 +371,10 @@ def _origin(doc: Analysis, m: NameSpan) -> bool:
 
 def _speaker(doc: Analysis, m: NameSpan) -> bool:
     """'said X', 'X told', 'по словам X': the mention speaks; its sentence's events are what it says."""
-    start = doc.sentences[m.sentence][0]
-    before = [i for i in range(max(0, m.first - 3), m.first) if doc.tokens[i].start >= start]
-    before = [i for i in before if doc.tokens[i].text.casefold().rstrip(".") not in _HONORIFICS]
-    after = list(range(m.last + 1, min(len(doc.tokens), m.last + 3)))
+    before = [i for i in _before(doc, m) if doc.tokens[i].text.casefold().rstrip(".") not in _HONORIFICS]
+    if before and before[-1] == m.first - 1 and "," in doc.text[doc.tokens[m.first - 1].end : m.start]:
+        before = []  # "According to relatives, Gurung signed": the comma ends what was said by whom
+    after = [] if _possessor(doc, m) else list(range(m.last + 1, min(len(doc.tokens), m.last + 3)))
     apposition = _after_comma(doc, m)
     if apposition:  # "Amrit Singh, his brother, told the men"
         after = list(range(apposition[-1] + 1, min(len(doc.tokens), apposition[-1] + 3)))

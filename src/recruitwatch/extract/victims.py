@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from ..text.keys import keyer, ru_parse
 from .analysis import Analysis
 from .data_files import extract_data
 from .dates import find_dates
+from .identity import Found, described_details, named_details, prosecution
 from .matcher import Match
 from .roles import victims
 
@@ -135,6 +137,44 @@ def name_mentions(doc: Analysis) -> list[Mention]:
         (Mention(person.value, m.start, m.end, m.sentence) for person in victims(doc) for m in person.mentions),
         key=lambda m: m.start,
     )
+
+
+DETAIL_KEYS = ("name", "given_name", "patronymic", "surname", "initials", "age", "home_locality", "court", "sentence")
+
+
+def victim_details(doc: Analysis, names: list[str], sentences: set[int], outcomes: list[str]) -> tuple[list[dict], list[tuple]]:
+    """Identity details of an incident's victims (one object per named victim, or one for a single
+    described victim), and the evidence of every value as (field, value, start, end).
+
+    The court and the prison term are read only for a prosecution at home.
+    """
+    people = {p.value: p for p in victims(doc)}
+    found: list[dict[str, object]] = []
+    for name in names:
+        person = people.get(name)
+        if person is None:
+            continue
+        parts = named_details(doc, person.parts, person.mentions, sentences)
+        first = next((m for m in person.mentions if m.sentence in sentences), person.mentions[0])
+        found.append({"name": Found(name, first.start, first.end), **parts})
+    if not names:
+        persons = [p for s in sorted(sentences) for p in person_mentions(doc, s) if p.specific]
+        words = [(_token_at(doc, p.start), _token_at(doc, p.end - 1)) for p in persons]
+        described = described_details(doc, words)
+        if described:
+            found.append(described)
+    if "prosecuted_at_home" in outcomes and found:
+        found[0].update(prosecution(doc, sentences))
+    details, evidence = [], []
+    for item in found:
+        details.append({key: item[key].value for key in DETAIL_KEYS if key in item})
+        evidence += [(f"victim_details.{key}", item[key].value, item[key].start, item[key].end) for key in DETAIL_KEYS if key in item]
+    return details, evidence
+
+
+def _token_at(doc: Analysis, offset: int) -> int:
+    starts = [t.start for t in doc.tokens]
+    return max(0, bisect.bisect_right(starts, offset) - 1)
 
 
 @cache
