@@ -24,6 +24,7 @@ from .lexicons import form_languages
 GAZETTEER_GROUPS = ("regions", "countries", "organisations", "not_organisations")
 MAX_NAME_WORDS = 5  # a longer run of capitals is a title-case headline, not a name
 _PERSON_TAGS = {"Name", "Surn", "Patr"}
+_NOT_NOUNS = {"ADJF", "ADJS", "COMP", "VERB", "INFN", "PRTF", "PRTS", "GRND", "ADVB", "NPRO", "NUMR", "PREP", "CONJ", "PRCL"}
 _NOT_PERSON_TAGS = {"Geox", "Orgn", "Trad", "Abbr"}
 _OPENERS = "\"'«“„‘(—–-:•▪"
 
@@ -262,6 +263,8 @@ def _span(doc: Analysis, run: list[int], s: int, initial_tokens, capital_inside,
         if doc.lang != "en" and not _person_form(doc, doc.tokens[words[1][0]].text):
             run = [i for i in run if i > words[0][1]]
             words = words[1:]
+    if len(words) == 1 and run[0] not in given and _case_marked(doc, run[0]):
+        return None  # "Toshkentga", "Бишкекке": one word with a case ending and no surname's ending is a place
     if _place_follows(doc, run[-1], s):
         run = [i for i in run if i < words[-1][0]]  # "Талант Абдыкеримов Ош шаарында": the last word is a place
         words = words[:-1]
@@ -311,14 +314,18 @@ def _place_follows(doc: Analysis, last: int, s: int) -> bool:
 
 
 def _ru_common_word(word: str) -> bool:
-    """A Russian dictionary word that is not a name (a capital at a sentence start, an adjective of a title)."""
+    """A Russian word that is not a name: a dictionary word, or a guessed adjective or verb
+    ('Юнусабадский', 'Чирчикский' district names; a capital at a sentence start)."""
     parses = _ru_parses(word)
-    if any(_PERSON_TAGS & p.tag.grammemes for p in parses[:3] if hasattr(p.tag, "grammemes")):
-        return False
     best = parses[0] if parses else None
     if best is None or not hasattr(best.tag, "grammemes"):
         return False
-    return bool(best.is_known or _NOT_PERSON_TAGS & best.tag.grammemes)
+    runner_up = [p for p in parses[1:2] if p.score >= best.score / 2]
+    if any(_PERSON_TAGS & p.tag.grammemes for p in [best, *runner_up]):
+        return False
+    if best.tag.POS in _NOT_NOUNS:
+        return True
+    return bool(best.is_known)  # an unknown noun ('Гаёсиддин', 'Бахадур') may well be a name
 
 
 def _ru_parses(word: str) -> list:
@@ -383,7 +390,7 @@ def _ru_dictionary_form(word: str) -> str:
     parses = _ru_parses(word)
     best = parses[0] if parses else None
     grammemes = getattr(best.tag, "grammemes", frozenset()) if best else frozenset()
-    if best is not None and _PERSON_TAGS & grammemes:
+    if best is not None and best.is_known and _PERSON_TAGS & grammemes:
         if "nomn" in grammemes:
             return word
         form = best.inflect({"nomn", "sing"}) if "Surn" in grammemes else None

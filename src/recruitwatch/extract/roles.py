@@ -63,7 +63,7 @@ def _listed_with(doc: Analysis, people: list[Person], chosen: list[Person]) -> l
                 p = owner[id(other)]
                 if p in chosen or p in found or _public_figure(p.parts):
                     continue
-                if any(_not_a_victim(doc, x) for x in p.mentions) or all(_place_word(doc, x) for x in p.mentions):
+                if any(_not_a_victim(doc, x) for x in p.mentions) or _a_place(doc, p):
                     continue
                 if len(p.parts) > 1 or any(x.known_given or x.person_form for x in p.mentions) or doc.lang == "en":
                     found.append(p)
@@ -108,11 +108,19 @@ def _same_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 def _is_victim(doc: Analysis, person: Person) -> bool:
     if _public_figure(person.parts):
         return False
-    if any(_not_a_victim(doc, m) for m in person.mentions) or all(_place_word(doc, m) for m in person.mentions):
+    if any(_not_a_victim(doc, m) for m in person.mentions) or _a_place(doc, person):
         return False
     if not _is_a_person(doc, person):
         return False
     return any(_tied(doc, m) for m in person.mentions)
+
+
+def _a_place(doc: Analysis, person: Person) -> bool:
+    """A single word once written 'in X' or 'from X' is a place ('Shymkent court jails…', 'in Shymkent');
+    a full name is a place only if every mention reads so ('the Rai family' is still Suman Rai's)."""
+    single = len(person.parts) == 1 and not any(m.known_given for m in person.mentions)
+    places = [_place_word(doc, m) for m in person.mentions]
+    return any(places) if single else all(places)
 
 
 def _is_a_person(doc: Analysis, person: Person) -> bool:
@@ -243,13 +251,9 @@ def _phrase_in(doc: Analysis, window: list[int], section: str, *, ending: bool =
         starts = [len(keys) - n] if ending else range(len(keys) - n + 1)
         if any(s >= 0 and tuple(keys[s : s + n]) == phrase for s in starts):
             return True
-    if ending and len(window) > 1:
-        # Skip capitalised words between a title and the name: "Foreign Minister NP Saud", "глава МВД X".
-        j = len(window)
-        while j > 0 and doc.tokens[window[j - 1]].capitalised:
-            j -= 1
-        if 0 < j < len(window):
-            return _phrase_in(doc, window[:j], section, ending=True)
+    if ending and len(window) > 1 and doc.tokens[window[-1]].capitalised:
+        # Skip a capitalised word between a title and the name: "Foreign Minister NP Saud", "глава МВД X".
+        return _phrase_in(doc, window[:-1], section, ending=True)
     return False
 
 
@@ -280,7 +284,7 @@ def _tied(doc: Analysis, m: NameSpan) -> bool:
     """An age or a nationality beside the name, or an event in its sentence it does not just report."""
     if _near_age(doc, m) or _named_person(doc, m):
         return True
-    if _speaker(doc, m):
+    if _speaker(doc, m) and _kin(doc, m):
         return False  # "as his brother Rustam told, in the colony…": what he tells is not about him
     if _described(doc, m):
         return True
@@ -316,7 +320,7 @@ _PLACE_PREPOSITIONS = {
     "en": {"from", "in", "at", "near", "outside", "inside"},
     "ru": {"в", "во", "из", "под", "около", "возле"},
 }
-_THING_BEFORE = {"en": {"the", "of"}}  # "the Global South", "Code of Administrative Offenses"
+_THING_BEFORE = {"en": {"the", "of", "a", "an"}}  # "the Global South", "a Colombo agency", "Code of Offenses"
 
 
 def _place_word(doc: Analysis, m: NameSpan) -> bool:
@@ -329,7 +333,11 @@ def _place_word(doc: Analysis, m: NameSpan) -> bool:
         return True
     if (keyer(doc.lang).key(previous),) in keyed_words("place_after", doc.lang):
         return True  # "ноҳияи Ҷалолиддини Румӣ", "district of": a place word before the name
-    return len(m.parts) == 1 and previous in _PLACE_PREPOSITIONS.get(doc.lang, ())
+    if len(m.parts) == 1 and previous in _PLACE_PREPOSITIONS.get(doc.lang, ()):
+        return True
+    # "from Punjab and Haryana": listed after a place, a place.
+    earlier = [x for x in _list_neighbours(doc, m) if x.end <= m.start and len(x.parts) == 1 and not x.known_given]
+    return any(x.first > 0 and doc.tokens[x.first - 1].text.casefold() in _PLACE_PREPOSITIONS.get(doc.lang, ()) for x in earlier)
 
 
 def _described(doc: Analysis, m: NameSpan) -> bool:
@@ -361,6 +369,11 @@ def _named_person(doc: Analysis, m: NameSpan) -> bool:
         if c.last < m.first and len(between) <= 4 and _phrase_in(doc, between, "naming", ending=True):
             return True
     return False
+
+
+def _kin(doc: Analysis, m: NameSpan) -> bool:
+    """'his brother Rustam', 'Amrit Singh, his brother,': a family member of someone else."""
+    return _phrase_in(doc, _before(doc, m)[-2:], "kin", ending=True) or _phrase_in(doc, _after_comma(doc, m)[:3], "kin")
 
 
 def _origin(doc: Analysis, m: NameSpan) -> bool:
