@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from ..text.keys import keyer
 from .analysis import Analysis
+from .cache import cached
 from .data_files import extract_data
 from .lexicons import form_languages
 
@@ -53,18 +54,39 @@ def roles_data() -> dict:
     return extract_data("person_roles.yaml")
 
 
+ROLE_SECTIONS = ("roles", "relatives", "reporting", "bylines", "not_names", "place_after", "name_changed",
+                 "pronouns", "naming", "kin")
+
+
 @cache
 def keyed_words(section: str, lang: str) -> frozenset[tuple[str, ...]]:
     """A word list of person_roles.yaml as tuples of keys (multi-word phrases kept whole)."""
-    block = roles_data().get(section) or {}
+    return _role_keys(lang).get(section, frozenset())
+
+
+@cache
+def _role_keys(lang: str) -> dict[str, frozenset[tuple[str, ...]]]:
+    # Keying ~2,000 words (pymorphy3, alifbo) costs a cold start a second: built once per data version.
+    return cached(f"person-roles-{lang}", ("recruitwatch.extract",), lambda: _build_role_keys(lang))
+
+
+def _build_role_keys(lang: str) -> dict[str, frozenset[tuple[str, ...]]]:
     k = keyer(lang)
-    found = set()
-    for form_lang in dict.fromkeys(form_languages(lang) + (("ru",) if lang in ("ky", "tg", "kk") else ())):
-        for form in block.get(form_lang.split("_")[0]) or ():
-            words = re.findall(r"[^\W_]+(?:['’‘ʻʼ`-][^\W_]+)*", str(form))
-            if words:
-                found.add(tuple(k.key(w) for w in words))
-    return frozenset(found)
+    langs = dict.fromkeys(form_languages(lang) + (("ru",) if lang in ("ky", "tg", "kk") else ()))
+    out = {}
+    for section in ROLE_SECTIONS:
+        block = roles_data().get(section) or {}
+        found = set()
+        for form_lang in langs:
+            for form in block.get(form_lang.split("_")[0]) or ():
+                words = re.findall(r"[^\W_]+(?:['’‘ʻʼ`-][^\W_]+)*", str(form))
+                if words:
+                    found.add(tuple(k.key(w) for w in words))
+        out[section] = frozenset(found)
+    if lang != "en":  # Latin words in any text ("The New York Times" in a Russian report)
+        english = {w for phrase in _role_keys("en")["not_names"] for w in phrase}
+        out["not_names"] = out["not_names"] | frozenset((k.key(w),) for w in english)
+    return out
 
 
 @cache
@@ -83,9 +105,8 @@ def _not_name_keys(lang: str) -> frozenset[str]:
         for form in forms.get(form_lang) or ()
         if " " not in str(form)
     }
-    english = {keyer("en").key(w) for w in _single_keys("not_names", "en")} if lang != "en" else set()
     words = _single_keys("not_names", lang) | _single_keys("roles", lang) | _single_keys("relatives", lang)
-    return words | frozenset(months) | frozenset(k.key(w) for w in english)  # Latin words in any text
+    return words | frozenset(months)
 
 
 @cache
@@ -328,6 +349,7 @@ def _ru_common_word(word: str) -> bool:
     return bool(best.is_known)  # an unknown noun ('Гаёсиддин', 'Бахадур') may well be a name
 
 
+@lru_cache(maxsize=65_536)
 def _ru_parses(word: str) -> list:
     from ..text.keys import _morph
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from ..text.keys import keyer
 from .analysis import Analysis
@@ -246,15 +247,20 @@ def _phrase_in(doc: Analysis, window: list[int], section: str, *, ending: bool =
         return False
     k = keyer(doc.lang)
     keys = [k.key(doc.tokens[i].text) for i in window]
-    for phrase in keyed_words(section, doc.lang):
-        n = len(phrase)
+    phrases = keyed_words(section, doc.lang)
+    for n in _lengths(section, doc.lang):
         starts = [len(keys) - n] if ending else range(len(keys) - n + 1)
-        if any(s >= 0 and tuple(keys[s : s + n]) == phrase for s in starts):
+        if any(s >= 0 and tuple(keys[s : s + n]) in phrases for s in starts):
             return True
     if ending and len(window) > 1 and doc.tokens[window[-1]].capitalised:
         # Skip a capitalised word between a title and the name: "Foreign Minister NP Saud", "глава МВД X".
         return _phrase_in(doc, window[:-1], section, ending=True)
     return False
+
+
+@cache
+def _lengths(section: str, lang: str) -> tuple[int, ...]:
+    return tuple(sorted({len(p) for p in keyed_words(section, lang)}))
 
 
 def _byline(doc: Analysis, m: NameSpan) -> bool:
@@ -407,9 +413,14 @@ _LIST_GAPS = {",", "and", ", and", "и", "va", "ва", "жана", "және", "
 
 def _list_neighbours(doc: Analysis, m: NameSpan) -> list[NameSpan]:
     """'Sanjay, Ram, Santosh and Srestha Kumar': the names written next to this one in a list."""
+    by_sentence = doc.memo.get("name_spans_by_sentence")
+    if by_sentence is None:
+        by_sentence = doc.memo["name_spans_by_sentence"] = {}
+        for s in name_spans(doc):
+            by_sentence.setdefault(s.sentence, []).append(s)
     found = []
-    for s in name_spans(doc):
-        if s.sentence != m.sentence or s is m:
+    for s in by_sentence.get(m.sentence, ()):
+        if s is m:
             continue
         a, b = (s, m) if s.end <= m.start else (m, s)
         gap = doc.text[a.end : b.start].strip().casefold()
