@@ -86,3 +86,32 @@ def test_names_listed_with_a_victim_are_victims_too():
         "“We were told we would cook, but they sent us to the front,” said the man identified as Sanjay."
     )
     assert victim_values(text, "en") == {"Sanjay", "Ram", "Santosh", "Bikash Thapa"}
+
+
+def test_a_relative_who_tells_the_story_is_not_its_victim():
+    text = (
+        "Toshkentda yashovchi Jamshidning aytishicha, akasi Ulug'bek koloniyada kaltaklangan va "
+        "shartnoma imzolashga majburlangan."
+    )
+    assert "Jamshid" not in victim_values(text, "uz")
+
+
+def test_a_title_with_a_possessive_ending_marks_an_official():
+    text = "Tashkilot rahbari Olga Romanova mahkumlar «Vagner» safiga majburan yollanayotganini aytdi."
+    assert victim_values(text, "uz") == set()
+
+
+def test_a_victim_who_speaks_of_himself_stays_a_victim():
+    text = (
+        "Mansur Ismailov, from Nukus, was held in a deportation centre near Moscow. "
+        "Ismailov says he signed a contract there and was captured in the Kursk region."
+    )
+    assert victim_values(text, "en") == {"Mansur Ismailov"}
+
+
+def test_places_and_continents_are_not_victims():
+    text = (
+        "Men from Punjab and Haryana say they were tricked into signing army contracts. "
+        "Recruiters in Central Asia and Africa promised them jobs; a Colombo agency sent them to the front."
+    )
+    assert victim_values(text, "en") == set()

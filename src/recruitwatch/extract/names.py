@@ -164,6 +164,7 @@ def _find(doc: Analysis) -> list[NameSpan]:
     initial_tokens = _opening_tokens(doc)
     capital_inside = {t.text.casefold() for i, t in enumerate(doc.tokens) if t.capitalised and i not in initial_tokens}
     not_names = _not_name_keys(doc.lang)
+    english = _not_name_keys("en") if doc.lang != "en" else frozenset()
     blocked |= _title_case_lines(doc)
     k = keyer(doc.lang)
 
@@ -172,8 +173,8 @@ def _find(doc: Analysis) -> list[NameSpan]:
         text = token.text
         if not token.capitalised or i in blocked or any(c.isdigit() for c in text):
             return False
-        if k.key(text) in not_names and i not in given:
-            return False
+        if i not in given and (k.key(text) in not_names or (text.isascii() and _en_key(text) in english)):
+            return False  # listed; or an English word in another language's text ("The New York Times")
         if _is_initial(doc, i):
             return True  # "A.", "Zh."
         if len(text) == 1 or text.isupper():
@@ -201,6 +202,10 @@ def _find(doc: Analysis) -> list[NameSpan]:
                     found.append(span)
             run = [i] if i is not None and is_name_word(i) else []
     return found
+
+
+def _en_key(word: str) -> str:
+    return keyer("en").key(word)
 
 
 def _title_case_lines(doc: Analysis) -> set[int]:

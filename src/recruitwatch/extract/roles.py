@@ -113,7 +113,9 @@ def _is_victim(doc: Analysis, person: Person) -> bool:
         return False
     if not _is_a_person(doc, person):
         return False
-    return any(_tied(doc, m) for m in person.mentions)
+    # "his brother Saidjon said…" once: what Saidjon tells elsewhere is about his brother too.
+    relative = any(_kin(doc, m) and _speaker(doc, m) for m in person.mentions)
+    return any(_tied(doc, m, relative=relative) for m in person.mentions)
 
 
 def _a_place(doc: Analysis, person: Person) -> bool:
@@ -134,6 +136,7 @@ def _is_a_person(doc: Analysis, person: Person) -> bool:
         return True  # a surname ending; in English text "Geneva" ends like "Karimova"
     return any(
         _near_age(doc, m) or _speaker(doc, m) or _honorific(doc, m) or _name_changed(doc, m) or _origin(doc, m)
+        or _phrase_in(doc, _before(doc, m)[-3:], "naming", ending=True)  # "собеседника зовут Гаёсиддин"
         or (doc.lang == "en" and _in_name_list(doc, m))
         for m in person.mentions
     )
@@ -143,8 +146,10 @@ def _place_like(word: str) -> bool:
     """'Uzbekistan', 'Узбекистон', 'Jalal-Abad', 'Employment': endings of place names and abstract
     nouns, never of a person's name."""
     folded = word.casefold()
-    endings = list(roles_data().get("place_endings") or ()) + list(roles_data().get("thing_endings") or ())
-    return any(folded.endswith(str(e)) for e in endings)
+    if any(folded.endswith(str(e)) for e in roles_data().get("thing_endings") or ()):
+        return True
+    # A place ending may carry a case or copula ending after it: "Қирғизистонанд", "Uzbekistanga".
+    return any(re.search(re.escape(str(e)) + r"\w{0,4}$", folded) for e in roles_data().get("place_endings") or ())
 
 
 # --- what marks a mention as not a victim's ------------------------------------------------------
@@ -245,17 +250,37 @@ def _phrase_in(doc: Analysis, window: list[int], section: str, *, ending: bool =
     """Does a phrase of the section occur in the window (ending at its last word, if `ending`)?"""
     if not window:
         return False
-    k = keyer(doc.lang)
-    keys = [k.key(doc.tokens[i].text) for i in window]
+    keys = [_keys_of(doc, i) for i in window]
     phrases = keyed_words(section, doc.lang)
     for n in _lengths(section, doc.lang):
         starts = [len(keys) - n] if ending else range(len(keys) - n + 1)
-        if any(s >= 0 and tuple(keys[s : s + n]) in phrases for s in starts):
-            return True
+        for s in starts:
+            if s >= 0 and any(p in phrases for p in _combinations(keys[s : s + n])):
+                return True
     if ending and len(window) > 1 and doc.tokens[window[-1]].capitalised:
         # Skip a capitalised word between a title and the name: "Foreign Minister NP Saud", "глава МВД X".
         return _phrase_in(doc, window[:-1], section, ending=True)
     return False
+
+
+# Possessive endings on a title ("tashkilot rahbari", "ташкилот раҳбари", "уюмдун башчысы"):
+# the word's key keeps them, so the bare title is tried too.
+_POSSESSIVE = re.compile(r"(?:si|i|сы|си|су|сү|ы|и|у|ү|ӣ)$")
+
+
+def _keys_of(doc: Analysis, i: int) -> tuple[str, ...]:
+    key = keyer(doc.lang).key(doc.tokens[i].text)
+    if doc.lang in ("uz", "ky", "kk", "tg"):
+        bare = _POSSESSIVE.sub("", key)
+        if bare != key and len(bare) >= 3:
+            return (key, bare)
+    return (key,)
+
+
+def _combinations(keys: list[tuple[str, ...]]):
+    if len(keys) == 1:
+        return [(k,) for k in keys[0]]
+    return [(k, *rest) for k in keys[0] for rest in _combinations(keys[1:])]
 
 
 @cache
@@ -286,12 +311,14 @@ def _public_figure(parts: tuple[str, ...]) -> bool:
 # --- what ties a mention to a victim -------------------------------------------------------------
 
 
-def _tied(doc: Analysis, m: NameSpan) -> bool:
+def _tied(doc: Analysis, m: NameSpan, *, relative: bool = False) -> bool:
     """An age or a nationality beside the name, or an event in its sentence it does not just report."""
     if _near_age(doc, m) or _named_person(doc, m):
         return True
-    if _speaker(doc, m) and _kin(doc, m):
-        return False  # "as his brother Rustam told, in the colony…": what he tells is not about him
+    if _speaker(doc, m) and (relative or _kin(doc, m) or _kin_in_sentence(doc, m)):
+        # "as his brother Rustam told, in the colony…", "according to Jamshid, his brother Ulugbek…":
+        # what a relative tells is about someone else.
+        return False
     if _described(doc, m):
         return True
     if _has_event(doc, m.sentence):
@@ -380,6 +407,12 @@ def _named_person(doc: Analysis, m: NameSpan) -> bool:
 def _kin(doc: Analysis, m: NameSpan) -> bool:
     """'his brother Rustam', 'Amrit Singh, his brother,': a family member of someone else."""
     return _phrase_in(doc, _before(doc, m)[-2:], "kin", ending=True) or _phrase_in(doc, _after_comma(doc, m)[:3], "kin")
+
+
+def _kin_in_sentence(doc: Analysis, m: NameSpan) -> bool:
+    others = [i for i in doc.token_range(m.sentence) if not m.first <= i <= m.last and not _plural(doc, i, noun=True)]
+    kin = keyed_words("kin", doc.lang)
+    return any(any((key,) in kin for key in _keys_of(doc, i)) for i in others)
 
 
 def _origin(doc: Analysis, m: NameSpan) -> bool:
