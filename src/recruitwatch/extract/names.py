@@ -54,6 +54,15 @@ def roles_data() -> dict:
     return extract_data("person_roles.yaml")
 
 
+PLAIN_LISTS = ("public_figures", "place_endings", "thing_endings")  # lists without languages
+
+
+@cache
+def plain_list(section: str) -> tuple[str, ...]:
+    """A language-free list of person_roles.yaml, casefolded (from the compiled cache)."""
+    return _role_keys("en").get(section, ())
+
+
 ROLE_SECTIONS = ("roles", "relatives", "reporting", "bylines", "not_names", "place_after", "name_changed",
                  "pronouns", "naming", "kin")
 
@@ -65,12 +74,12 @@ def keyed_words(section: str, lang: str) -> frozenset[tuple[str, ...]]:
 
 
 @cache
-def _role_keys(lang: str) -> dict[str, frozenset[tuple[str, ...]]]:
+def _role_keys(lang: str) -> dict:
     # Keying ~2,000 words (pymorphy3, alifbo) costs a cold start a second: built once per data version.
-    return cached(f"person-roles-{lang}", ("recruitwatch.extract",), lambda: _build_role_keys(lang))
+    return cached(f"person-roles-v2-{lang}", ("recruitwatch.extract",), lambda: _build_role_keys(lang))  # v: layout
 
 
-def _build_role_keys(lang: str) -> dict[str, frozenset[tuple[str, ...]]]:
+def _build_role_keys(lang: str) -> dict:
     k = keyer(lang)
     langs = dict.fromkeys(form_languages(lang) + (("ru",) if lang in ("ky", "tg", "kk") else ()))
     out = {}
@@ -83,6 +92,8 @@ def _build_role_keys(lang: str) -> dict[str, frozenset[tuple[str, ...]]]:
                 if words:
                     found.add(tuple(k.key(w) for w in words))
         out[section] = frozenset(found)
+    for section in PLAIN_LISTS:
+        out[section] = tuple(str(w).casefold() for w in roles_data().get(section) or ())
     if lang != "en":  # Latin words in any text ("The New York Times" in a Russian report)
         english = {w for phrase in _role_keys("en")["not_names"] for w in phrase}
         out["not_names"] = out["not_names"] | frozenset((k.key(w),) for w in english)

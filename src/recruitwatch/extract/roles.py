@@ -19,7 +19,7 @@ from functools import cache
 from ..text.keys import keyer
 from .analysis import Analysis
 from .identity import age_beside
-from .names import NameSpan, _ru_parses, keyed_words, name_spans, roles_data
+from .names import NameSpan, _ru_parses, keyed_words, name_spans, plain_list
 
 BEFORE = 3  # words before a name an apposition can take ("Ministry spokesperson X")
 AFTER = 5  # words after "X," an apposition can take ("X, a researcher at", "X, who heads")
@@ -146,10 +146,10 @@ def _place_like(word: str) -> bool:
     """'Uzbekistan', 'Узбекистон', 'Jalal-Abad', 'Employment': endings of place names and abstract
     nouns, never of a person's name."""
     folded = word.casefold()
-    if any(folded.endswith(str(e)) for e in roles_data().get("thing_endings") or ()):
+    if any(folded.endswith(e) for e in plain_list("thing_endings")):
         return True
     # A place ending may carry a case or copula ending after it: "Қирғизистонанд", "Uzbekistanga".
-    return any(re.search(re.escape(str(e)) + r"\w{0,4}$", folded) for e in roles_data().get("place_endings") or ())
+    return any(re.search(re.escape(e) + r"\w{0,4}$", folded) for e in plain_list("place_endings"))
 
 
 # --- what marks a mention as not a victim's ------------------------------------------------------
@@ -299,7 +299,7 @@ def _byline(doc: Analysis, m: NameSpan) -> bool:
 
 
 def _public_figure(parts: tuple[str, ...]) -> bool:
-    figures = [str(f).casefold() for f in roles_data().get("public_figures") or ()]
+    figures = plain_list("public_figures")
     for part in parts:
         p = part.casefold()
         for f in figures:
