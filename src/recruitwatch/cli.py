@@ -49,7 +49,6 @@ def extract(
 ) -> None:
     """Extract incidents with evidence from each input, one JSON object per input, in order."""
     from .extract.service import extract_inputs
-    from .report import print_table
 
     date = _published(published)
     failed = 0
@@ -64,6 +63,8 @@ def extract(
         else:
             records.append(record)
     if output_format is OutputFormat.table:
+        from .report import print_table  # rich: only for the table
+
         print_table(records)
     if failed:
         raise typer.Exit(3)

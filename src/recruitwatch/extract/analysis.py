@@ -69,12 +69,17 @@ def analyse(text: str, lang: str) -> Analysis:
     return analyse_window(text, lang, 0, len(text))
 
 
-def analyse_window(text: str, lang: str, start: int, end: int) -> Analysis:
-    """Analyse text[start:end] keeping offsets into the whole text."""
-    tokens = tokenize(text, start, end)
-    window = text[start:end] if (start, end) != (0, len(text)) else text
-    sentences = [(a + start, b + start) for a, b in split_sentences(window, abbreviations(lang))]
-    sentences = sentences or [(start, max(start, end))]
+def analyse_window(
+    text: str, lang: str, start: int, end: int, *, tokens: list[Token] | None = None, sentences: list[tuple[int, int]] | None = None
+) -> Analysis:
+    """Analyse text[start:end] keeping offsets into the whole text (`tokens` and `sentences`
+    of that window when a cheaper stage has already cut them the same way)."""
+    if tokens is None:
+        tokens = tokenize(text, start, end)
+    if sentences is None:
+        window = text[start:end] if (start, end) != (0, len(text)) else text
+        sentences = [(a + start, b + start) for a, b in split_sentences(window, abbreviations(lang))]
+        sentences = sentences or [(start, max(start, end))]
     matches = _longest_names(phrase_index(lang).find(tokens))
     doc = Analysis(text, lang, tokens, sentences, matches, _sentence_starts=[s for s, _ in sentences])
     _accept(doc)

@@ -1,19 +1,26 @@
-"""Fill each incident draft's fields with values from the closed vocabularies, each with evidence.
+"""Incidents of a relevant text: drafts, proposals, candidate values, learned decisions, records.
 
-Which sentences belong to which victim is decided in segment.py; here each
-field is read from those sentences.
+The text flows one way: segment.py cuts it into drafts (which sentences speak
+of which victim); the rules below propose each draft's values; candidates.py
+gathers every value the text could support; decide.py's models say whether
+the text tells of a concrete incident at all and which values stand; the
+kept values are put into the drafts they belong to, each with its evidence.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass
 
 from ..vocab import INCIDENT_FIELDS
 from .analysis import Analysis
+from .candidates import Candidate, collect, draft_of_sentence
 from .dates import find_dates
+from .decide import Models, gate_features, shipped_models
 from .matcher import Match
 from .segment import Draft, same_name, segment
+from .value_features import DocContext, doc_context, features
 from .victims import (
     Mention,
     count_mentions,
@@ -26,15 +33,129 @@ from .victims import (
 FIELD_OF_GROUP = {"methods": "methods", "outcomes": "outcomes", "perpetrators": "perpetrators"}
 STATUS_PRIORITY = ("prisoner", "naturalised_citizen", "student", "migrant_worker")
 MAX_QUOTE = 400
+SINGLE_VALUED = {name for name, is_list in INCIDENT_FIELDS.items() if not is_list}
 
 
-def build_incidents(doc: Analysis, published: dt.date | None, metadata: frozenset[int] = frozenset()) -> list[dict]:
-    """The incidents of a relevant text; `metadata` are offsets of dates that date the page
-    (a dateline, "Updated 14.03.2024"), not an event."""
+@dataclass
+class Prepared:
+    """Everything the decisions read, computed once per text (the fitting script reuses it per fold)."""
+
+    doc: Analysis
+    drafts: list[Draft]
+    proposals: list[dict]
+    candidates: list[Candidate]
+    value_features: list[dict[str, float]]
+    gate_features: dict[str, float]
+    context: DocContext
+
+
+def prepare(doc: Analysis, published: dt.date | None, metadata: frozenset[int], relevance: float) -> Prepared:
     names = name_mentions(doc)
     nationalities = nationality_mentions(doc)
     drafts = segment(doc, names, nationalities)
-    return [_assemble(doc, d, names, nationalities, published, metadata) for d in drafts]
+    proposals = [_assemble(doc, d, names, nationalities, published, metadata) for d in drafts]
+    dates = [d for d in _all_dates(doc, published) if d.start not in metadata]
+    candidates = collect(doc, names, nationalities, dates, proposals)
+    ctx = doc_context(doc, names, nationalities, draft_of_sentence(drafts), len(drafts), relevance)
+    return Prepared(doc, drafts, proposals, candidates, [features(ctx, c) for c in candidates], gate_features(ctx), ctx)
+
+
+def build_incidents(
+    doc: Analysis,
+    published: dt.date | None,
+    metadata: frozenset[int] = frozenset(),
+    relevance: float | None = None,
+    models: Models | None = None,
+) -> list[dict]:
+    """The incidents of a relevant text; `metadata` are offsets of dates that date the page
+    (a dateline, "Updated 14.03.2024"), not an event; `relevance` is the text's relevance score."""
+    if relevance is None:
+        from .relevance import score_relevance
+
+        relevance = score_relevance(doc).score
+    return decide_incidents(prepare(doc, published, metadata, relevance), models or shipped_models())
+
+
+def decide_incidents(state: Prepared, models: Models) -> list[dict]:
+    """Keep the values the models accept and put each into the draft it belongs to."""
+    if not state.context.anchors:
+        return []  # nobody in particular: an incident needs a named, described or counted victim
+    if models.gate.probability(state.gate_features) < models.gate.threshold:
+        return []  # a trend, a statistic, a statement: relevant with no concrete incident
+    scored = [(c, models.values.probability(f)) for c, f in zip(state.candidates, state.value_features, strict=True)]
+    kept = [(c, p) for c, p in scored if p >= models.value_threshold(c.field)]
+    if not kept:
+        return []
+    slots = max(1, len(state.drafts))
+    chosen: list[dict[str, list[tuple[float, Candidate]]]] = [{} for _ in range(slots)]
+    for cand, p in kept:
+        for index in _targets(state, cand):
+            chosen[index].setdefault(cand.field, []).append((p, cand))
+    incidents = []
+    for index, by_field in enumerate(chosen):
+        if not by_field:
+            continue
+        incidents.append(_record(state, index, by_field))
+    return incidents
+
+
+def _targets(state: Prepared, cand: Candidate) -> set[int]:
+    """The drafts a kept value belongs to: where the rules put it, else where it is said, else the nearest."""
+    if not state.drafts:
+        return {0}
+    if cand.proposed_in:
+        return set(cand.proposed_in)
+    owner = state.context.owner
+    for o in cand.occurrences:
+        if o.sentence in owner:
+            return {owner[o.sentence]}
+    first = cand.occurrences[0].sentence
+    distance = [min(abs(s - first) for s in d.sentences) if d.sentences else 10**6 for d in state.drafts]
+    return {distance.index(min(distance))}
+
+
+def _record(state: Prepared, index: int, by_field: dict[str, list[tuple[float, Candidate]]]) -> dict:
+    doc = state.doc
+    ev = _Evidence(doc)
+    proposal = state.proposals[index] if index < len(state.proposals) else None
+    proposed_evidence = {(e["field"], e["value"]): e for e in (proposal["evidence"] if proposal else ())}
+    draft_sentences = set(state.drafts[index].sentences) if index < len(state.drafts) else set()
+    incident: dict = {name: ([] if is_list else None) for name, is_list in INCIDENT_FIELDS.items()}
+    for field_name, scored in by_field.items():
+        scored = sorted(scored, key=lambda item: (-item[0], item[1].occurrences[0].start))
+        if field_name in SINGLE_VALUED:
+            scored = scored[:1]
+        for _, cand in scored:
+            item = proposed_evidence.get(cand.key)
+            if item is not None:
+                ev.add(field_name, cand.value, item["start"], item["end"])
+            else:
+                where = next((o for o in cand.occurrences if o.sentence in draft_sentences), cand.occurrences[0])
+                start, end = (where.start, where.end)
+                if field_name in FIELD_OF_GROUP:
+                    start, end = ev.span_around(start, end, where.sentence)
+                ev.add(field_name, cand.value, start, end)
+            if field_name in SINGLE_VALUED:
+                incident[field_name] = cand.value
+            else:
+                incident[field_name].append(cand.value)
+    if incident["victim_status"] is None:
+        incident["victim_status"] = "unknown"
+    for key in ("victim_nationalities", "location_regions"):
+        incident[key] = sorted(incident[key])
+    incident["victim_details"], details_evidence = victim_details(doc, incident["victim_names"], draft_sentences, incident["outcomes"])
+    for item in details_evidence:
+        ev.add(*item)
+    incident["evidence"] = ev.items
+    return incident
+
+
+def _all_dates(doc: Analysis, published: dt.date | None):
+    """Every date of the text, found once and shared by its drafts and candidates."""
+    dates = doc.memo.get(("dates", published))
+    if dates is None:
+        dates = doc.memo[("dates", published)] = find_dates(doc.text, published, doc.sentences[0][0], doc.sentences[-1][1])
+    return dates
 
 
 class _Evidence:
@@ -53,10 +174,14 @@ class _Evidence:
         )
 
     def sentence_span(self, m: Match) -> tuple[int, int]:
-        start, end = self.doc.sentences[self.doc.sentence_of(m.start)]
-        if end - start > MAX_QUOTE:  # keep a readable window around the form
-            start = max(start, m.start - MAX_QUOTE // 2)
-            end = min(end, m.end + MAX_QUOTE // 2)
+        return self.span_around(m.start, m.end, self.doc.sentence_of(m.start))
+
+    def span_around(self, form_start: int, form_end: int, sentence: int) -> tuple[int, int]:
+        """The sentence of a form, or a readable window of it around the form."""
+        start, end = self.doc.sentences[sentence]
+        if end - start > MAX_QUOTE:
+            start = max(start, form_start - MAX_QUOTE // 2)
+            end = min(end, form_end + MAX_QUOTE // 2)
         return start, end
 
 
@@ -103,9 +228,6 @@ def _assemble(doc, draft: Draft, names, nationalities, published, metadata) -> d
 
     _place(doc, sentences, incident, ev)
     _date(doc, sentences, incident, ev, published, metadata)
-    incident["victim_details"], details_evidence = victim_details(doc, incident["victim_names"], sentences, incident["outcomes"])
-    for item in details_evidence:
-        ev.add(*item)
     incident["evidence"] = ev.items
     for key in ("victim_nationalities", "location_regions"):
         incident[key] = sorted(incident[key])
@@ -205,9 +327,7 @@ def _place(doc: Analysis, sentences: set[int], incident: dict, ev: _Evidence) ->
 
 def _date(doc, sentences, incident, ev, published, metadata) -> None:
     """The first date in the sentences about the pressure, else about the rest; none is a guess."""
-    dates = doc.memo.get(("dates", published))
-    if dates is None:  # every date of the text, found once and shared by its incidents
-        dates = doc.memo[("dates", published)] = find_dates(doc.text, published, doc.sentences[0][0], doc.sentences[-1][1])
+    dates = _all_dates(doc, published)
     for tier in _sentence_tiers(doc, sentences):
         for s in tier:
             start, end = doc.sentences[s]

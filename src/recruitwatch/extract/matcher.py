@@ -41,6 +41,9 @@ class Match:
         return self.entry.group
 
 
+_WORD_MEMO = 50_000  # distinct words remembered per index (~15 MB at most; then it starts afresh)
+
+
 class PhraseIndex:
     """All compiled forms of one language, indexed by their first word."""
 
@@ -50,15 +53,18 @@ class PhraseIndex:
         self._exact: dict[str, list[Entry]] = defaultdict(list)
         self._prefix: dict[str, list[Entry]] = defaultdict(list)
         self._prefix_lengths: list[int] = []
+        self._words: dict[str, tuple[str, str, tuple[Entry, ...]]] = {}  # see _word
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         del state["keyer"]  # functions with caches: rebuilt from the language on load
+        state["_words"] = {}
         state["_exact"], state["_prefix"] = dict(self._exact), dict(self._prefix)
         return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
+        self._words = {}
         self.keyer = keyer(self.lang)
         self._exact = defaultdict(list, self._exact)
         self._prefix = defaultdict(list, self._prefix)
@@ -77,6 +83,7 @@ class PhraseIndex:
         return tuple(words)
 
     def add(self, form: str, group: str, concept: str, role: str = "form", proper: bool = False):
+        self._words.clear()
         words = self.compile_form(form)
         if not words or not words[0][1]:
             return
@@ -90,27 +97,47 @@ class PhraseIndex:
         else:
             self._exact[head].append(entry)
 
+    def _word(self, text: str) -> tuple[str, str, tuple[Entry, ...]]:
+        """Key, fold and the entries that may start at a word: news repeats its words, so
+        this is worked out once per distinct word (bounded memo), not at every token."""
+        found = self._words.get(text)
+        if found is None:
+            key, fold = self.keyer.key(text), self.keyer.fold(text)
+            candidates = list(self._exact.get(key, ()))
+            for n in self._prefix_lengths:
+                if n > len(fold):
+                    break
+                candidates.extend(self._prefix.get(fold[:n], ()))
+            if len(self._words) >= _WORD_MEMO:
+                self._words.clear()
+            # Equal entries (one form listed twice) would give equal matches: keep the first.
+            found = self._words[text] = (key, fold, tuple(dict.fromkeys(candidates)))
+        return found
+
     def find(self, tokens: list[Token]) -> list[Match]:
         """Every match of every form, longest first at each start, in text order."""
-        key, fold = self.keyer.key, self.keyer.fold
-        keys = [key(t.text) for t in tokens]
-        folds = [fold(t.text) for t in tokens]
+        words = [self._word(t.text) for t in tokens]
+        keys = [w[0] for w in words]
+        folds = [w[1] for w in words]
+        count = len(tokens)
         matches: list[Match] = []
-        seen: set[tuple[Entry, int]] = set()
-        for i, token in enumerate(tokens):
-            candidates = list(self._exact.get(keys[i], ()))
-            f = folds[i]
-            for n in self._prefix_lengths:
-                if n > len(f):
-                    break
-                candidates.extend(self._prefix.get(f[:n], ()))
-            for entry in candidates:
+        for i, (_, f, candidates) in enumerate(words):
+            if not candidates:
+                continue
+            token = tokens[i]
+            for entry in candidates:  # their first word matches this token by construction
                 if entry.proper and not token.capitalised and not _uz_demonym(self.lang, f):
                     continue
-                last = _match_rest(entry.words, keys, folds, i)
-                if last is None or (entry, i) in seen:
-                    continue
-                seen.add((entry, i))
+                size = len(entry.words)
+                last = i + size - 1
+                if size > 1:
+                    if last >= count:
+                        continue
+                    is_prefix, value = entry.words[1]  # most multi-word forms fail here: checked inline
+                    if not (folds[i + 1].startswith(value) if is_prefix else keys[i + 1] == value):
+                        continue
+                    if size > 2 and not _rest_matches(entry.words, keys, folds, i):
+                        continue
                 matches.append(Match(entry, i, last, token.start, tokens[last].end))
         matches.sort(key=lambda m: (m.start, -(m.end - m.start)))
         return matches
@@ -119,17 +146,13 @@ class PhraseIndex:
         return sum(map(len, self._exact.values())) + sum(map(len, self._prefix.values()))
 
 
-def _match_rest(words, keys, folds, i) -> int | None:
-    if i + len(words) > len(keys):
-        return None
-    for offset, (is_prefix, value) in enumerate(words):
-        j = i + offset
-        if is_prefix:
-            if not folds[j].startswith(value):
-                return None
-        elif keys[j] != value:
-            return None
-    return i + len(words) - 1
+def _rest_matches(words, keys, folds, i) -> bool:
+    """Do the words after the first two follow token i?"""
+    for offset in range(2, len(words)):
+        is_prefix, value = words[offset]
+        if not (folds[i + offset].startswith(value) if is_prefix else keys[i + offset] == value):
+            return False
+    return True
 
 
 def _uz_demonym(lang: str, fold: str) -> bool:

@@ -1,13 +1,20 @@
-"""Text in, contract record out: language, relevance, incidents, legal references, organisations."""
+"""Text in, contract record out: language, relevance, incidents, legal references, organisations.
+
+A cascade keeps near-topic news cheap: the cheap stage (cascade.py) stops texts
+that cannot be relevant before full analysis, keeping every text full analysis
+would call relevant; a stopped text still gets its organisations and legal
+references, found the same way as in full analysis.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 
-from ..legal.citations import find_citations
+from ..legal.citations import find_citations, mentions_article
 from ..text.langid import detect_language
 from .analysis import analyse_window
+from .cascade import triage
 from .dates import find_dates
 from .incidents import build_incidents
 from .relevance import score_relevance
@@ -32,20 +39,46 @@ def extract_text(text: str, *, source: str = "-", published: dt.date | None = No
         return record
     if len(text) > CHUNK_CHARS and not screen(text).passed:
         return record  # a huge input (a dump, a book) is only analysed if the screen keeps it
+    decision = triage(text, lang)
+    if not decision.likely_relevant:
+        record["relevance_score"] = decision.score
+        if decision.organisations or mentions_article(text):
+            record["legal_refs"], record["organisations"] = _names_and_citations(text, lang, decision)
+        return record
     metadata = page_dates(text, published)
     refs, orgs = set(), set()
     for start, end in _chunks(text):  # one window for an ordinary article
-        doc = analyse_window(text, lang, start, end)
+        cut = {"tokens": decision.tokens, "sentences": decision.sentences} if (start, end) == (0, len(text)) else {}
+        doc = analyse_window(text, lang, start, end, **cut)
         relevance = score_relevance(doc)
         record["relevance_score"] = max(record["relevance_score"], relevance.score)
         record["relevant"] = record["relevant"] or relevance.relevant
-        doc.memo["citations"] = find_citations(text, lang, doc.tokens, doc.sentences, start, end, places_in(doc))
-        refs.update(c.code for c in doc.memo["citations"])
-        orgs.update(m.concept for m in doc.all_hits("organisations"))
+        refs_orgs(doc, start, end, refs, orgs)
         if relevance.relevant:
-            record["incidents"].extend(build_incidents(doc, published, metadata))
+            record["incidents"].extend(build_incidents(doc, published, metadata, relevance.score))
     record["legal_refs"], record["organisations"] = sorted(refs), sorted(orgs)
     return record
+
+
+def judged_relevant(text: str, lang: str) -> bool:
+    """Full analysis' relevance decision, without the cascade (what the cheap stage must keep)."""
+    return any(score_relevance(analyse_window(text, lang, start, end)).relevant for start, end in _chunks(text))
+
+
+def _names_and_citations(text: str, lang: str, decision) -> tuple[list[str], list[str]]:
+    """Legal references and organisations of a text the cheap stage stopped, as full analysis finds them."""
+    refs, orgs = set(), set()
+    for start, end in _chunks(text):
+        cut = {"tokens": decision.tokens, "sentences": decision.sentences} if (start, end) == (0, len(text)) else {}
+        refs_orgs(analyse_window(text, lang, start, end, **cut), start, end, refs, orgs)
+    return sorted(refs), sorted(orgs)
+
+
+def refs_orgs(doc, start: int, end: int, refs: set[str], orgs: set[str]) -> None:
+    """Add the legal references and organisations of the analysed window text[start:end]."""
+    doc.memo["citations"] = find_citations(doc.text, doc.lang, doc.tokens, doc.sentences, start, end, places_in(doc))
+    refs.update(c.code for c in doc.memo["citations"])
+    orgs.update(m.concept for m in doc.all_hits("organisations"))
 
 
 def places_in(doc) -> list[tuple[str, int, int]]:

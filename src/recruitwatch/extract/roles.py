@@ -47,8 +47,24 @@ def victims(doc: Analysis) -> list[Person]:
     if "victim_people" not in doc.memo:
         people = cluster(name_spans(doc))
         chosen = [p for p in people if _is_victim(doc, p)]
+        if not chosen:
+            chosen = _the_one_named(doc, people)
         doc.memo["victim_people"] = chosen + _listed_with(doc, people, chosen)
     return doc.memo["victim_people"]
+
+
+def _the_one_named(doc: Analysis, people: list[Person]) -> list[Person]:
+    """A story about one victim that names only him, twice or more, and ties no sentence to his name
+    ('Mansur Ismailov, from Nukus, was placed in the centre… Ismailov says…'): he is its victim.
+    Anyone a title, a family word or a place marks is not; two such people leave it undecided."""
+    if not any(c.concept == "victim_noun" for c in doc.all_hits("cues")):
+        return []  # no word for a person ("a 28-year-old man", "a migrant") to be him
+    named = [
+        p for p in people
+        if len(p.mentions) >= 2 and len(p.parts) > 1 and not _public_figure(p.parts) and not _a_place(doc, p)
+        and _is_a_person(doc, p) and not any(_not_a_victim(doc, m) or _kin(doc, m) for m in p.mentions)
+    ]
+    return named if len(named) == 1 else []
 
 
 def _listed_with(doc: Analysis, people: list[Person], chosen: list[Person]) -> list[Person]:

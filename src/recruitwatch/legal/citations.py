@@ -99,6 +99,24 @@ def _longest_names(matches: list[Match]) -> list[Match]:
 Place = tuple[str, int, int]  # country code, start, end
 
 
+# What each article pattern needs at the least, searched in lower case (literal starts
+# make these searches fast): one quick pass rules most texts out before the four
+# full patterns run. English and Russian need an article word before a number;
+# Uzbek, Kyrgyz and Tajik need their article word.
+_QUICK_EN = re.compile(r"art\w*\.?\s+\d")
+_QUICK_RU = re.compile(r"ст(?:\.|ат\w*)\s*\d")
+_ARTICLE_WORDS = ("modda", "модда", "берене")
+
+
+def mentions_article(text: str) -> bool:
+    """Could the text cite anything? Every citation starts from one of these article
+    patterns, so a text with none has no legal reference (the cascade's shortcut)."""
+    low = text.lower()
+    if not (_QUICK_EN.search(low) or _QUICK_RU.search(low) or any(w in low for w in _ARTICLE_WORDS)):
+        return False
+    return any(pattern.search(text) for pattern in (_EN, _RU, _UZ, _TG))
+
+
 def find_citations(
     text: str,
     lang: str,

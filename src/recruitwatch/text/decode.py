@@ -18,6 +18,9 @@ _BOMS = (
 _LEGACY = ("cp1251", "koi8_r", "koi8_u", "cp866", "mac_cyrillic", "iso8859_5", "cp1252")
 
 
+_CONTROL = bytes(b for b in range(32) if b < 9 or 13 < b < 32)
+
+
 def looks_binary(data: bytes) -> bool:
     """True for images, archives, executables: many control bytes, or NULs outside UTF-16."""
     sample = data[:8192]
@@ -25,7 +28,7 @@ def looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in sample:
         return True
-    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    control = len(sample) - len(sample.translate(None, _CONTROL))  # counted in C, not byte by byte
     return control / len(sample) > 0.05
 
 

@@ -7,7 +7,7 @@ nothing here may change the text, only point into it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Letters and digits, joined across the apostrophes Uzbek writes inside words
 # (o'zbek, oʻzbek, o‘zbek, oʼzbek) and English contractions (didn't).
@@ -20,8 +20,10 @@ _BOUNDARY_RE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A word and its offsets (a named tuple: texts have thousands, and a tuple is made
+    several times faster than a frozen dataclass)."""
+
     start: int
     end: int
     text: str

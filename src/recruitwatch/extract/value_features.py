@@ -1,0 +1,246 @@
+"""What the learned decision sees of a candidate value: its context, not the document's topic.
+
+Each candidate becomes a sparse bag of named features (name -> value). The
+names are readable ("outcomes|anchor_dist=0", "w:обычно") because the model's
+weights are shipped as data and a reviewer should be able to read why a value
+was kept. Structural features (is the value in a sentence about a victim, in
+a general or hedged sentence, in the headline, proposed by the rules) carry
+across languages; words of the window around each mention carry the rest.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from dataclasses import dataclass
+from functools import cache
+
+from ..text.keys import keyer
+from .analysis import Analysis
+from .candidates import Candidate
+from .data_files import extract_data
+from .victims import Mention, count_mentions, person_mentions
+
+WINDOW = 5  # words either side of a mention whose keys are features
+CLOSED_FIELDS = {"methods", "outcomes", "perpetrators", "victim_status"}
+
+
+@cache
+def _marker_keys(kind: str, lang: str) -> frozenset[str]:
+    """Keys of the scope.yaml words of one kind ("general", "hedge") for a language; phrases by their words."""
+    words = (extract_data("scope.yaml").get(kind) or {}).get(lang) or ()
+    k = keyer(lang)
+    return frozenset(k.key(part) for w in words for part in str(w).split())
+
+
+@cache
+def _place_roles(lang: str) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    """Words before a place and case endings on it that say its role (scope.yaml place_roles)."""
+    block = extract_data("scope.yaml").get("place_roles") or {}
+    before = {str(w).lower(): str(r) for w, r in ((block.get("before") or {}).get(lang) or {}).items()}
+    suffixes = tuple(
+        sorted(((str(e).lower(), str(r)) for e, r in ((block.get("suffixes") or {}).get(lang) or {}).items()), key=lambda x: -len(x[0]))
+    )
+    return before, suffixes
+
+
+def place_role(doc: Analysis, start: int, end: int) -> str:
+    """"in", "from", "to", "via" or "other": what a place mention is to its sentence."""
+    from ..text.keys import ru_parse
+
+    before, suffixes = _place_roles(doc.lang)
+    token = doc.text[start:end].split()[-1].lower() if doc.text[start:end].strip() else ""
+    for ending, role in suffixes:
+        if token.endswith(ending) and len(token) > len(ending) + 2:
+            return role
+    previous = doc.text[max(0, start - 20) : start].split()
+    word = previous[-1].lower().strip("«“\"(") if previous else ""
+    role = before.get(word, "other")
+    if doc.lang == "ru" and role == "in" and word in ("в", "во", "на"):
+        case = ru_parse(token).tag.case if token else None
+        if case == "accs":
+            return "to"
+    return role
+
+
+def victim_anchors(doc: Analysis, names: list[Mention], nationalities: list[Mention]) -> list[int]:
+    """Sentences that speak of a particular victim: a name, one described person, a counted group.
+
+    A list of nationalities ("Chinese, Tajik and Pakistani mercenaries"), a
+    plural or generic person word and a tally describe a pattern, not a victim.
+    """
+    anchors = {m.sentence for m in names}
+    by_sentence: dict[int, set[str]] = {}
+    for m in doc.all_hits("countries"):
+        by_sentence.setdefault(doc.sentence_of(m.start), set()).add(m.concept)
+    anchors |= {m.sentence for m in nationalities if m.specific and len(by_sentence.get(m.sentence, ())) < 3}
+    plural = _plural_people(doc.lang)
+    for s in range(len(doc.sentences)):
+        if s in anchors:
+            continue
+        persons = [p for p in person_mentions(doc, s) if p.specific and not _plural_phrase(doc, p, plural)]
+        counts = [c for c in count_mentions(doc, s) if c.specific and not is_tally(doc, c)]
+        if persons or counts:
+            anchors.add(s)
+    return sorted(anchors)
+
+
+@cache
+def _plural_people(lang: str) -> frozenset[str]:
+    return frozenset(str(w).lower() for w in (extract_data("scope.yaml").get("plural_people") or {}).get(lang) or ())
+
+
+def _plural_phrase(doc: Analysis, person: Mention, plural: frozenset[str]) -> bool:
+    """'people', or a person word before a plural head: 'migrant workers', 'Uzbek labour migrants'."""
+    word = doc.text[person.start : person.end].split()[-1].lower()
+    if word in plural:
+        return True
+    following = doc.text[person.end : person.end + 30].split()
+    return doc.lang == "en" and bool(following) and following[0].lower().endswith("s") and following[0].isalpha()
+
+
+TALLY = 100  # counted people from this many up are a tally, not a group met in one event
+
+
+@cache
+def _approximators(lang: str) -> tuple[frozenset[str], frozenset[str]]:
+    block = extract_data("scope.yaml").get("approximate") or {}
+    before = frozenset(str(w).lower() for w in (block.get("before") or {}).get(lang) or ())
+    after = frozenset(str(w).lower() for w in (block.get("after") or {}).get(lang) or ())
+    return before, after
+
+
+def is_tally(doc: Analysis, count: Mention) -> bool:
+    """A large or approximate number of people ("some 900 citizens", "более 50 мигрантов")."""
+    if int(count.value) >= TALLY or (doc.text[count.end : count.end + 1] in ",." and doc.text[count.end + 1 : count.end + 2].isdigit()):
+        return True  # "7,000" is seven thousand
+    before, after = _approximators(doc.lang)
+    head = " ".join(doc.text[max(0, count.start - 30) : count.start].lower().split()[-3:])
+    tail = doc.text[count.end : count.end + 20].lower().lstrip(" -")
+    return any(head == w or head.endswith(" " + w) for w in before) or any(tail.startswith(w) for w in after)
+
+
+@dataclass
+class DocContext:
+    """Per-document facts every candidate's features read (computed once)."""
+
+    doc: Analysis
+    keys: list[str]  # word key of every token
+    token_starts: list[int]
+    anchors: list[int]  # sentences that speak of a particular victim
+    general: set[int]
+    hedged: set[int]
+    owner: dict[int, int]  # sentence -> draft index
+    n_drafts: int
+    relevance: float
+
+
+def doc_context(doc: Analysis, names: list[Mention], nationalities: list[Mention], owner: dict[int, int], n_drafts: int, relevance: float) -> DocContext:
+    k = keyer(doc.lang)
+    keys = [k.key(t.text) for t in doc.tokens]
+    anchors = victim_anchors(doc, names, nationalities)
+    general_keys, hedge_keys = _marker_keys("general", doc.lang), _marker_keys("hedge", doc.lang)
+    general, hedged = set(), set()
+    for s in range(len(doc.sentences)):
+        sentence_keys = {keys[i] for i in doc.token_range(s)}
+        if sentence_keys & general_keys:
+            general.add(s)
+        if sentence_keys & hedge_keys:
+            hedged.add(s)
+    return DocContext(
+        doc, keys, [t.start for t in doc.tokens], anchors, general, hedged, owner, n_drafts, relevance
+    )
+
+
+def _bucket(n: float, edges: tuple[int, ...]) -> str:
+    for edge in edges:
+        if n <= edge:
+            return str(edge)
+    return f">{edges[-1]}"
+
+
+def _anchor_distance(ctx: DocContext, sentence: int) -> int:
+    if not ctx.anchors:
+        return 99
+    i = bisect.bisect_left(ctx.anchors, sentence)
+    near = [abs(ctx.anchors[j] - sentence) for j in (i - 1, i) if 0 <= j < len(ctx.anchors)]
+    return min(near)
+
+
+def _value_feature(cand: Candidate) -> str | None:
+    """The value's own identity where it generalises: a closed-vocabulary id, the state or not, a size."""
+    if cand.field in CLOSED_FIELDS:
+        return str(cand.value)
+    if cand.field == "location_country" or cand.field == "victim_nationalities":
+        return str(cand.value) if cand.value in ("RU", "UA") else "other"
+    if cand.field == "location_regions":
+        return str(cand.value)[:2]
+    if cand.field == "victim_count":
+        return _bucket(int(cand.value), (1, 2, 9, 99))
+    if cand.field == "date":
+        return ("day", "month", "year")[{10: 0, 7: 1}.get(len(str(cand.value)), 2)]
+    if cand.field == "victim_names":
+        return f"parts={min(3, len(str(cand.value).split()))}"
+    return None
+
+
+def features(ctx: DocContext, cand: Candidate) -> dict[str, float]:
+    """Named features of one candidate value, conjoined with its field where the meaning differs by field."""
+    f = cand.field
+    out: dict[str, float] = {f"{f}|bias": 1.0}
+    identity = _value_feature(cand)
+    if identity is not None:
+        out[f"{f}={identity}"] = 1.0
+    occurrences = cand.occurrences
+    sentences = sorted({o.sentence for o in occurrences})
+    out[f"{f}|log_mentions"] = math.log1p(len(occurrences))
+    out[f"{f}|log_sentences"] = math.log1p(len(sentences))
+    if cand.proposed_in:
+        out["proposed"] = 1.0
+        out[f"{f}|proposed"] = 1.0
+    in_draft = [s for s in sentences if s in ctx.owner]
+    out[f"{f}|in_draft"] = 1.0 if in_draft else 0.0
+    distance = min(_anchor_distance(ctx, s) for s in sentences)
+    out[f"{f}|anchor_dist={_bucket(distance, (0, 1, 3))}"] = 1.0
+    out[f"{f}|first_sentence={_bucket(sentences[0], (0, 2, 8))}"] = 1.0
+    only_general = all(s in ctx.general for s in sentences)
+    only_hedged = all(s in ctx.hedged for s in sentences)
+    out[f"{f}|only_general"] = 1.0 if only_general else 0.0
+    out[f"{f}|only_hedged"] = 1.0 if only_hedged else 0.0
+    out[f"{f}|some_plain"] = 1.0 if any(s not in ctx.general and s not in ctx.hedged for s in sentences) else 0.0
+    out[f"{f}|drafts={_bucket(ctx.n_drafts, (0, 1, 2))}"] = 1.0
+    out["relevance"] = ctx.relevance
+    out[f"{f}|relevance"] = ctx.relevance
+    out[f"{f}|anchors={_bucket(len(ctx.anchors), (0, 1, 3, 8))}"] = 1.0
+    doc = ctx.doc
+    words: set[str] = set()
+    hits: set[str] = set()
+    for o in occurrences[:8]:
+        first = bisect.bisect_left(ctx.token_starts, o.start)
+        last = max(first, bisect.bisect_left(ctx.token_starts, o.end) - 1)
+        lo, hi = doc.token_range(o.sentence).start, doc.token_range(o.sentence).stop
+        for i in range(max(lo, first - WINDOW), min(hi, last + WINDOW + 1)):
+            if i < first or i > last:
+                words.add(ctx.keys[i])
+        for group in ("cues", "statuses", "perpetrators", "methods", "outcomes"):
+            for m in doc.in_sentence(group, o.sentence):
+                if m.start != o.start:
+                    hits.add(f"{group}:{m.concept}")
+    for w in words:
+        out[f"w:{w}"] = 1.0
+        out[f"{_family(f)}|w:{w}"] = 1.0
+    for h in hits:
+        out[f"{f}|near:{h}"] = 1.0
+    if f in ("location_regions", "location_country", "victim_nationalities"):
+        for role in {place_role(doc, o.start, o.end) for o in occurrences[:8]}:
+            out[f"{f}|place_role={role}"] = 1.0
+    return out
+
+
+def _family(field_name: str) -> str:
+    """Fields that share what their context words mean: events, who the victims are, where and when."""
+    if field_name in ("methods", "outcomes", "perpetrators"):
+        return field_name
+    if field_name in ("location_country", "location_regions"):
+        return "place"
+    return field_name

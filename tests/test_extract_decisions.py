@@ -1,0 +1,112 @@
+"""The learned stage of extraction: the incident gate, the decision per candidate value, and their data."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import pytest
+
+from recruitwatch.errors import DataError
+from recruitwatch.extract.analysis import analyse
+from recruitwatch.extract.decide import LinearModel, Models, models_from, shipped_models
+from recruitwatch.extract.incidents import build_incidents
+from recruitwatch.extract.pipeline import extract_text
+from recruitwatch.extract.value_features import place_role
+
+
+def _values(record: dict, field: str) -> set:
+    found = set()
+    for incident in record["incidents"]:
+        value = incident[field]
+        found.update(value if isinstance(value, list) else [value])
+    return found
+
+
+def test_a_trend_paragraph_is_relevant_but_tells_of_no_incident():
+    text = (
+        "Since January some 900 citizens of Uzbekistan have been recruited into the Russian army. "
+        "Recruiters promise migrants Russian citizenship and threaten prisoners with new terms."
+    )
+    record = extract_text(text)
+    assert record["relevant"] is True
+    assert record["incidents"] == []
+
+
+def test_a_general_remark_beside_a_case_does_not_lend_the_case_its_values():
+    text = (
+        "Police in Kazan detained Aziz, a Tajik bricklayer, and held him until he signed a contract. "
+        "Activists say recruiters usually promise such men two million roubles."
+    )
+    record = extract_text(text)
+    assert "raid_detention" in _values(record, "methods")
+    assert "payment_promise" not in _values(record, "methods")
+    assert "Aziz" in _values(record, "victim_names")
+
+
+def test_every_kept_value_is_quoted_from_the_text():
+    text = (
+        "Rustam, an Uzbek migrant in Yekaterinburg, was detained in a raid. Officers told him he would be "
+        "deported unless he signed a contract with the Ministry of Defence. He refused and flew home."
+    )
+    record = extract_text(text)
+    assert record["incidents"], record
+    for incident in record["incidents"]:
+        supported = {(e["field"], str(e["value"])) for e in incident["evidence"]}
+        for e in incident["evidence"]:
+            assert text[e["start"] : e["end"]] == e["quote"]
+        for field, value in incident.items():
+            if field == "evidence" or value in (None, [], "unknown"):
+                continue
+            if field == "victim_details":  # each detail is quoted on its own: victim_details.<key>
+                for detail in value:
+                    for key, item in detail.items():
+                        assert (f"{field}.{key}", str(item)) in supported, (field, key, item)
+                continue
+            for item in value if isinstance(value, list) else [value]:
+                assert (field, str(item)) in supported, (field, item)
+
+
+def _models(value_bias: float, gate_bias: float) -> Models:
+    return Models(LinearModel({}, value_bias, 0.5), LinearModel({}, gate_bias, 0.5), {})
+
+
+def test_the_gate_and_the_value_model_decide_what_stands():
+    doc = analyse("Police detained Aziz, a Tajik migrant in Kazan, and forced him to sign a military contract.", "en")
+    everything = build_incidents(doc, None, relevance=0.9, models=_models(5.0, 5.0))
+    assert everything and "raid_detention" in everything[0]["methods"]
+    assert build_incidents(doc, None, relevance=0.9, models=_models(5.0, -5.0)) == []  # the gate says: no incident
+    assert build_incidents(doc, None, relevance=0.9, models=_models(-5.0, 5.0)) == []  # no value stands
+
+
+def test_the_shipped_model_states_its_cross_validated_scores():
+    data = json.loads(resources.files("recruitwatch.extract").joinpath("data/value_model.json").read_text("utf-8"))
+    cv = data["cross_validated"]
+    assert cv["folds"] >= 3
+    assert all(0.0 <= cv[corpus]["micro_f1"] <= 1.0 for corpus in cv if corpus != "folds")
+    assert "heldout" not in cv  # the guard set is never fitted on
+    models = shipped_models()
+    assert 0.0 < models.values.threshold < 1.0 and 0.0 < models.gate.threshold < 1.0
+
+
+def test_a_broken_model_file_is_a_clear_error():
+    with pytest.raises(DataError, match="value_model.json"):
+        models_from({"values": {"weights": {"x": "heavy"}, "bias": 0, "threshold": 0.5}, "gate": {}})
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "place", "role"),
+    [
+        ("ru", "Его задержали в Москве.", "Москве", "in"),
+        ("ru", "Потом его увезли в Москву.", "Москву", "to"),
+        ("ru", "Он приехал из Самарканда.", "Самарканда", "from"),
+        ("en", "He flew from Kathmandu to Moscow.", "Kathmandu", "from"),
+        ("en", "He flew from Kathmandu to Moscow.", "Moscow", "to"),
+        ("uz", "U Moskvada ushlangan.", "Moskvada", "in"),
+        ("uz", "U Samarqanddan kelgan.", "Samarqanddan", "from"),
+    ],
+)
+def test_a_place_is_told_as_where_it_happened_or_where_someone_came_from(lang, text, place, role):
+    doc = analyse(text, lang)
+    start = text.index(place)
+    assert place_role(doc, start, start + len(place)) == role
