@@ -353,7 +353,7 @@ def _place_follows(doc: Analysis, last: int, s: int) -> bool:
 def _ru_common_word(word: str) -> bool:
     """A Russian word that is not a name: a dictionary word, or a guessed adjective or verb
     ('Юнусабадский', 'Чирчикский' district names; a capital at a sentence start)."""
-    parses = _ru_parses(word)
+    parses = ru_parses(word)
     best = parses[0] if parses else None
     if best is None or not hasattr(best.tag, "grammemes"):
         return False
@@ -366,7 +366,8 @@ def _ru_common_word(word: str) -> bool:
 
 
 @lru_cache(maxsize=65_536)
-def _ru_parses(word: str) -> list:
+def ru_parses(word: str) -> list:
+    """Every pymorphy3 reading of a word, best first (names need more than the best one)."""
     from ..text.keys import _morph
 
     try:
@@ -377,7 +378,7 @@ def _ru_parses(word: str) -> list:
 
 def _ru_person(doc: Analysis, word: str) -> bool:
     return doc.lang in ("ru", "uk") and any(
-        _PERSON_TAGS & p.tag.grammemes for p in _ru_parses(word)[:2] if p.is_known
+        _PERSON_TAGS & p.tag.grammemes for p in ru_parses(word)[:2] if p.is_known
     )
 
 
@@ -416,7 +417,7 @@ def _ending_of(word: str, lang: str) -> str:
 
 def _female(word: str) -> bool:
     """'Гульнара Токтосунова': a woman's given name in the nominative keeps her surname as written."""
-    parses = _ru_parses(word)
+    parses = ru_parses(word)
     return bool(parses) and {"Name", "femn", "nomn"} <= getattr(parses[0].tag, "grammemes", frozenset())
 
 
@@ -425,7 +426,7 @@ def _ru_dictionary_form(word: str) -> str:
     reading is a name: 'Мухаммадом' -> 'Мухаммад', 'Рахимова' -> 'Рахимов', but 'Перера' stays."""
     if _RU_NOMINATIVE_SURNAME.search(word):
         return word  # "Овезов", "Алимов": already nominative (pymorphy reads a plural of "Овез")
-    parses = _ru_parses(word)
+    parses = ru_parses(word)
     best = parses[0] if parses else None
     grammemes = getattr(best.tag, "grammemes", frozenset()) if best else frozenset()
     if best is not None and best.is_known and _PERSON_TAGS & grammemes:

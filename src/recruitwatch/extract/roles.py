@@ -19,7 +19,7 @@ from functools import cache
 from ..text.keys import keyer
 from .analysis import Analysis
 from .identity import age_beside
-from .names import NameSpan, _ru_parses, keyed_words, name_spans, plain_list
+from .names import NameSpan, keyed_words, name_spans, plain_list, ru_parses
 
 BEFORE = 3  # words before a name an apposition can take ("Ministry spokesperson X")
 AFTER = 5  # words after "X," an apposition can take ("X, a researcher at", "X, who heads")
@@ -200,7 +200,7 @@ def _possessor(doc: Analysis, m: NameSpan) -> bool:
     if doc.lang in ("ru", "uk"):
         # The first word pymorphy3 reads as a name decides: 'Шерзода' (gent), not 'Гульнара Токтосунова'.
         for i in range(m.first, m.last + 1):
-            named = [p for p in _ru_parses(doc.tokens[i].text)[:3] if {"Name", "Surn"} & getattr(p.tag, "grammemes", frozenset())]
+            named = [p for p in ru_parses(doc.tokens[i].text)[:3] if {"Name", "Surn"} & getattr(p.tag, "grammemes", frozenset())]
             if named:
                 return "gent" in named[0].tag.grammemes
         return False
@@ -225,7 +225,7 @@ def _plural(doc: Analysis, i: int, *, noun: bool = False) -> bool:
     if doc.lang == "en" and noun:
         return keyer("en").key(word) != word and word.endswith("s")
     if doc.lang in ("ru", "uk"):
-        parses = _ru_parses(word)
+        parses = ru_parses(word)
         return bool(parses) and "plur" in getattr(parses[0].tag, "grammemes", frozenset())
     if doc.lang == "en":
         return False  # "who heads", "says": English -s is as often a verb's

@@ -18,8 +18,6 @@ from .roles import victims
 
 NOT_VICTIM_NATIONALITIES = {"RU", "UA"}  # the recruiting state and the state at war with it
 PERSON_GROUPS = ("statuses",)
-# Uzbek case endings on a surname: Rahimovning, Karimovaga, Холматовнинг.
-_SURNAME_CASE_TAIL = re.compile(r"(?:['’‘ʻʼ]?(?:ning|ni|ga|da|dan|нинг|ни|га|да|дан))$")
 
 
 @dataclass(frozen=True)
