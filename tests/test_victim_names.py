@@ -115,3 +115,21 @@ def test_places_and_continents_are_not_victims():
         "Recruiters in Central Asia and Africa promised them jobs; a Colombo agency sent them to the front."
     )
     assert victim_values(text, "en") == set()
+
+
+def test_the_only_person_a_story_about_one_man_names_is_its_victim():
+    text = (
+        "A 31-year-old man from Fergana is now held as a prisoner of war.\n"
+        "Odil Saidov, from Margilan, spent December in a centre for foreign nationals near Moscow. "
+        "Saidov says officers there visited him every week."
+    )
+    assert victim_values(text, "en") == {"Odil Saidov"}
+
+
+def test_a_story_naming_two_untied_people_leaves_both_out():
+    text = (
+        "A 31-year-old man from Fergana is now held as a prisoner of war.\n"
+        "Odil Saidov, from Margilan, spent December in a centre near Moscow. Saidov says officers visited. "
+        "Kamol Ergashev, who knows him, thinks so too. Ergashev says he will write."
+    )
+    assert victim_values(text, "en") == set()
