@@ -58,6 +58,11 @@ def test_every_kept_value_is_quoted_from_the_text():
         for field, value in incident.items():
             if field == "evidence" or value in (None, [], "unknown"):
                 continue
+            if field == "victim_details":  # each detail is quoted on its own: victim_details.<key>
+                for detail in value:
+                    for key, item in detail.items():
+                        assert (f"{field}.{key}", str(item)) in supported, (field, key, item)
+                continue
             for item in value if isinstance(value, list) else [value]:
                 assert (field, str(item)) in supported, (field, item)
 

@@ -30,6 +30,8 @@ INCIDENT_SET_FIELDS = (
 )
 DOC_FIELDS = ("legal_refs", "organisations")
 FIELDS = INCIDENT_SET_FIELDS + DOC_FIELDS
+# Identity details (optional key `victim_details`): scored only on documents whose gold has them.
+DETAIL_KEYS = ("name", "given_name", "patronymic", "surname", "initials", "age", "home_locality", "court", "sentence")
 _APOS = str.maketrans({c: "'" for c in "’‘ʻʼ`"})
 
 
@@ -50,6 +52,20 @@ def document_values(record: dict, field: str) -> set[str]:
                 continue
             values.add(_norm(item))
     return values
+
+
+def detail_values(record: dict, key: str) -> set[str]:
+    """One key of every incident's victim_details, as a document-level set like the other fields."""
+    return {
+        _norm(item[key])
+        for incident in record.get("incidents") or ()
+        for item in incident.get("victim_details") or ()
+        if item.get(key) not in (None, "")
+    }
+
+
+def has_details(gold: dict) -> bool:
+    return any("victim_details" in incident for incident in gold.get("incidents") or ())
 
 
 def load_gold(corpus: Path) -> list[tuple[Path, dict]]:
@@ -77,6 +93,8 @@ def _prf(tp: int, fp: int, fn: int) -> dict:
 
 def evaluate_corpus(corpus: Path) -> dict:
     counts = {f: [0, 0, 0] for f in FIELDS}
+    details = {k: [0, 0, 0] for k in DETAIL_KEYS}
+    detail_documents = 0
     rel = [0, 0, 0]
     incident_counts = {"gold": 0, "predicted": 0, "documents_with_equal_count": 0}
     brier = 0.0
@@ -106,6 +124,15 @@ def evaluate_corpus(corpus: Path) -> dict:
             counts[field][2] += len(g - p)
             if g != p:
                 disagreements.append((text_path.name, field, sorted(g - p), sorted(p - g)))
+        if has_details(gold):
+            detail_documents += 1
+            for key in DETAIL_KEYS:
+                g, p = detail_values(gold, key), detail_values(record, key)
+                details[key][0] += len(g & p)
+                details[key][1] += len(p - g)
+                details[key][2] += len(g - p)
+                if g != p:
+                    disagreements.append((text_path.name, f"victim_details.{key}", sorted(g - p), sorted(p - g)))
     fields = {f: _prf(*c) for f, c in counts.items()}
     micro = _prf(*(sum(c[i] for c in counts.values()) for i in range(3)))
     return {
@@ -114,6 +141,8 @@ def evaluate_corpus(corpus: Path) -> dict:
         "fields": fields,
         "micro": micro,
         "incidents": incident_counts,
+        # Present only where some gold incident carries victim_details; not part of `micro`.
+        **({"victim_details": {"documents": detail_documents, **{k: _prf(*c) for k, c in details.items()}}} if detail_documents else {}),
         "disagreements": [
             {"document": d, "field": f, "missed": m, "spurious": s} for d, f, m, s in disagreements
         ],
@@ -138,6 +167,15 @@ def print_scores(scores: dict, details: bool = False) -> None:
     m = scores["micro"]
     table.add_row("[bold]micro[/]", f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"[bold]{m['f1']:.3f}[/]", str(m["tp"]), str(m["fp"]), str(m["fn"]))
     console.print(table)
+    if "victim_details" in scores:
+        d = scores["victim_details"]
+        table = Table(title=f"Identity details (victim_details, {d['documents']} documents with gold details)")
+        for col in ("key", "P", "R", "F1", "tp", "fp", "fn"):
+            table.add_column(col, justify="right" if col != "key" else "left")
+        for key in DETAIL_KEYS:
+            s = d[key]
+            table.add_row(key, f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}", str(s["tp"]), str(s["fp"]), str(s["fn"]))
+        console.print(table)
     i = scores["incidents"]
     console.print(
         f"incidents: gold {i['gold']}, predicted {i['predicted']}, "

@@ -35,6 +35,7 @@ from .store.models import Document, Mention, Report
 from .text.langid import detect_language
 from .text.reader import text_from_bytes
 from .text.search_keys import index_text
+from .vocab import contract_fields
 
 logger = logging.getLogger(__name__)
 EXTRACTOR_VERSION = f"extract-{__version__}"
@@ -352,7 +353,7 @@ class Ingestor:
             copies = _incidents_of_cluster(session, document.cluster_id)
         used: set[int] = set()  # two incidents of one report are two victims
         for position, found in enumerate(report.record["incidents"]):
-            fields = {k: v for k, v in found.items() if k != "evidence"}
+            fields = contract_fields(found)
             best, best_decision = None, None
             for incident in repo.linkable_incidents(session, set(fields["victim_nationalities"])):
                 if incident.id in used:

@@ -59,3 +59,10 @@ INCIDENT_FIELDS = {
     "outcomes": True,
     "date": False,
 }
+
+
+def contract_fields(found: dict) -> dict:
+    """An extracted incident's contract fields, as the store keeps them: no evidence, and no
+    optional keys such as victim_details (ages, home towns, courts of named people). Those stay in
+    the report's record; incident fields feed the public search text and views."""
+    return {k: v for k, v in found.items() if k in INCIDENT_FIELDS}

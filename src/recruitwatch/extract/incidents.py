@@ -21,7 +21,14 @@ from .decide import Models, gate_features, shipped_models
 from .matcher import Match
 from .segment import Draft, same_name, segment
 from .value_features import DocContext, doc_context, features
-from .victims import Mention, count_mentions, name_mentions, nationality_mentions, person_mentions
+from .victims import (
+    Mention,
+    count_mentions,
+    name_mentions,
+    nationality_mentions,
+    person_mentions,
+    victim_details,
+)
 
 FIELD_OF_GROUP = {"methods": "methods", "outcomes": "outcomes", "perpetrators": "perpetrators"}
 STATUS_PRIORITY = ("prisoner", "naturalised_citizen", "student", "migrant_worker")
@@ -136,6 +143,9 @@ def _record(state: Prepared, index: int, by_field: dict[str, list[tuple[float, C
         incident["victim_status"] = "unknown"
     for key in ("victim_nationalities", "location_regions"):
         incident[key] = sorted(incident[key])
+    incident["victim_details"], details_evidence = victim_details(doc, incident["victim_names"], draft_sentences, incident["outcomes"])
+    for item in details_evidence:
+        ev.add(*item)
     incident["evidence"] = ev.items
     return incident
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -11,12 +12,12 @@ from ..text.keys import keyer, ru_parse
 from .analysis import Analysis
 from .data_files import extract_data
 from .dates import find_dates
+from .identity import Found, described_details, named_details, prosecution
 from .matcher import Match
+from .roles import victims
 
 NOT_VICTIM_NATIONALITIES = {"RU", "UA"}  # the recruiting state and the state at war with it
 PERSON_GROUPS = ("statuses",)
-# Uzbek case endings on a surname: Rahimovning, Karimovaga, Холматовнинг.
-_SURNAME_CASE_TAIL = re.compile(r"(?:['’‘ʻʼ]?(?:ning|ni|ga|da|dan|нинг|ни|га|да|дан))$")
 
 
 @dataclass(frozen=True)
@@ -128,84 +129,50 @@ def person_mentions(doc: Analysis, sentence: int) -> list[Mention]:
 
 
 def name_mentions(doc: Analysis) -> list[Mention]:
-    """Given names (with a surname or initial) that are not activists', officials' or relatives'."""
-    found: list[Mention] = []
-    gazetteer_tokens = {
-        i
-        for group in ("regions", "countries", "organisations", "not_organisations")
-        for m in doc.all_hits(group)
-        for i in range(m.first, m.last + 1)
-    }
-    for sentence, matches in doc.hits.get("names", {}).items():
-        titles = [m for m in matches if m.entry.role == "title"]
-        for m in matches:
-            if m.entry.role != "given_name":
-                continue
-            if any(m.first - 3 <= t.last < m.first or m.last < t.first <= m.last + 3 for t in titles):
-                continue
-            last = m.last
-            if _is_surname(doc, last + 1, gazetteer_tokens, sentence):
-                last += 1
-            name = _normalise_name(doc, m.first, last, m.concept)
-            end = doc.tokens[last].end
-            initial = _INITIAL.match(doc.text, end + 1) if doc.text[end : end + 1] == " " else None
-            if last == m.last and initial:
-                name, end = f"{name} {initial.group()}", initial.end()
-            found.append(Mention(name, doc.tokens[m.first].start, end, sentence))
-    # "Kumar" said alone after "Rakesh Kumar" is the same man, not another.
-    surnames = {n.value.split()[-1].casefold() for n in found if " " in n.value}
-    return [n for n in found if " " in n.value or n.value.casefold() not in surnames]
+    """Every mention of a named victim (roles.py decides who is one), valued by the fullest form
+    of the name the text prints: 'Shah' after 'Bharat Bahadur Shah' is the same man."""
+    return sorted(
+        (Mention(person.value, m.start, m.end, m.sentence) for person in victims(doc) for m in person.mentions),
+        key=lambda m: m.start,
+    )
 
 
-_INITIAL = re.compile(r"[A-ZА-ЯЁЎҚҒҲ][a-zа-яё]?\.")
+DETAIL_KEYS = ("name", "given_name", "patronymic", "surname", "initials", "age", "home_locality", "court", "sentence")
 
 
-def _is_surname(doc: Analysis, i: int, gazetteer_tokens: set[int], sentence: int) -> bool:
-    if i >= len(doc.tokens) or i in gazetteer_tokens:
-        return False
-    token, previous = doc.tokens[i], doc.tokens[i - 1]
-    if doc.sentence_of(token.start) != sentence:
-        return False
-    if doc.text[previous.end : token.start] not in (" ", "-"):
-        return False
-    if len(token.text) <= 2 and doc.text[token.end : token.end + 1] == ".":
-        return False  # an initial, taken with its full stop below
-    return token.capitalised and not token.text.isupper() and len(token.text) > 1
+def victim_details(doc: Analysis, names: list[str], sentences: set[int], outcomes: list[str]) -> tuple[list[dict], list[tuple]]:
+    """Identity details of an incident's victims (one object per named victim, or one for a single
+    described victim), and the evidence of every value as (field, value, start, end).
+
+    The court and the prison term are read only for a prosecution at home.
+    """
+    people = {p.value: p for p in victims(doc)}
+    found: list[dict[str, object]] = []
+    for name in names:
+        person = people.get(name)
+        if person is None:
+            continue
+        parts = named_details(doc, person.parts, person.mentions, sentences)
+        first = next((m for m in person.mentions if m.sentence in sentences), person.mentions[0])
+        found.append({"name": Found(name, first.start, first.end), **parts})
+    if not names:
+        persons = [p for s in sorted(sentences) for p in person_mentions(doc, s) if p.specific]
+        words = [(_token_at(doc, p.start), _token_at(doc, p.end - 1)) for p in persons]
+        described = described_details(doc, words)
+        if described:
+            found.append(described)
+    if "prosecuted_at_home" in outcomes and found:
+        found[0].update(prosecution(doc, sentences))
+    details, evidence = [], []
+    for item in found:
+        details.append({key: item[key].value for key in DETAIL_KEYS if key in item})
+        evidence += [(f"victim_details.{key}", item[key].value, item[key].start, item[key].end) for key in DETAIL_KEYS if key in item]
+    return details, evidence
 
 
-def _normalise_name(doc: Analysis, first: int, last: int, given: str) -> str:
-    """The name in its dictionary form: case endings off, as the gazetteer writes the given name."""
-    tokens = doc.tokens[first : last + 1]
-    given_end = first + len(given.replace("-", " ").split()) - 1
-    given_text = doc.text[tokens[0].start : doc.tokens[min(given_end, last)].end]
-    words = [_strip_case(given_text, given, doc.lang)]
-    if last > given_end:
-        surname = re.sub(r"['’]s$", "", doc.tokens[last].text)
-        if doc.lang in ("ru", "uk"):
-            surname = _RU_SURNAME_CASE.sub("", surname)
-        else:
-            surname = _SURNAME_CASE_TAIL.sub("", surname)
-        words.append(surname)
-    return " ".join(words)
-
-
-# Russian surnames in an oblique case: Каримова, Сейтказиеву, Рахимовым -> Каримов …
-_RU_SURNAME_CASE = re.compile(r"(?<=[оеё]в|ин)(?:а|у|ым|ом|е)$")
-
-
-def _strip_case(word: str, given: str, lang: str) -> str:
-    """'Jasurning', 'Шоҳрухнинг', 'Рохита' -> the given name without its case ending."""
-    from ..text.keys import keyer
-
-    if word.casefold() == given.casefold():
-        return word
-    key = keyer(lang).key
-    target = key(given)
-    for cut in range(min(6, len(word) - 2), 0, -1):  # the shortest stem that is still the name
-        stem = word[:-cut]
-        if key(stem) == target or stem.casefold() == given.casefold():
-            return stem
-    return word
+def _token_at(doc: Analysis, offset: int) -> int:
+    starts = [t.start for t in doc.tokens]
+    return max(0, bisect.bisect_right(starts, offset) - 1)
 
 
 @cache

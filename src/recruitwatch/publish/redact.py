@@ -93,6 +93,7 @@ def public_fields(fields: dict, policy: Policy) -> dict:
     """An incident's contract fields as the public may see them: no names, a coarser date."""
     out = dict(fields)
     out["victim_names"] = []
+    out.pop("victim_details", None)  # names, ages and home towns of the victims
     out["date"] = coarsen_date(out.get("date"), policy.date_precision)
     return out
 

@@ -23,7 +23,14 @@ from sqlalchemy.orm import Session
 from ..errors import RecruitWatchError
 from ..extract.data_files import extract_data
 from ..link.incidents import merge_fields
-from ..vocab import INCIDENT_FIELDS, METHODS, OUTCOMES, PERPETRATORS, VICTIM_STATUSES
+from ..vocab import (
+    INCIDENT_FIELDS,
+    METHODS,
+    OUTCOMES,
+    PERPETRATORS,
+    VICTIM_STATUSES,
+    contract_fields,
+)
 from . import repository as repo
 from .models import Incident, Mention, OutletGrade, Report, Suggestion, utcnow
 
@@ -325,7 +332,7 @@ def merge(session: Session, keep_id: int, other_id: int, *, actor: str, reason: 
 def mention_fields(mention: Mention) -> dict:
     """The contract fields one report gave for this incident (its record, without the evidence)."""
     found = mention.report.record["incidents"][mention.position]
-    return {k: v for k, v in found.items() if k != "evidence"}
+    return contract_fields(found)
 
 
 def fields_from_mentions(mentions: list[Mention]) -> dict:

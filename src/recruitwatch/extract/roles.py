@@ -1,0 +1,496 @@
+"""Which named people are victims.
+
+News about a victim names many people: relatives who speak for him, lawyers,
+officials, police, agents, experts, the author. A person is a victim only
+when the text ties one of their mentions to what happened to a recruited or
+pressured person (an event of the sentence, an age or nationality written
+beside the name) and no mention of them carries a role that is not a
+victim's ("lawyer X", "X, head of", "his mother X", "By X", a head of state).
+The words are data (person_roles.yaml); the rules here are the same for
+every language.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from ..text.keys import keyer
+from .analysis import Analysis
+from .identity import age_beside
+from .names import NameSpan, keyed_words, name_spans, plain_list, ru_parses
+
+BEFORE = 3  # words before a name an apposition can take ("Ministry spokesperson X")
+AFTER = 5  # words after "X," an apposition can take ("X, a researcher at", "X, who heads")
+NEAR = 4  # words between a name and an age or a nationality that describe it
+EVENT_GROUPS = ("methods", "outcomes", "statuses")
+PRONOUN_CHAIN = 2  # sentences opening with "he" that still speak of the person just named
+_STOP = re.compile(r"[.;:!?\n]")  # an apposition does not cross these
+_HONORIFICS = {"mr", "mrs", "ms", "miss", "г-н", "г-жа", "господин", "госпожа"}
+
+
+@dataclass
+class Person:
+    """One person the text names, with every mention of them."""
+
+    parts: tuple[str, ...]  # the fullest form of the name
+    mentions: list[NameSpan] = field(default_factory=list)
+
+    @property
+    def value(self) -> str:
+        return " ".join(self.parts)
+
+
+def victims(doc: Analysis) -> list[Person]:
+    """The named victims of a text (computed once per document)."""
+    if "victim_people" not in doc.memo:
+        people = cluster(name_spans(doc))
+        chosen = [p for p in people if _is_victim(doc, p)]
+        if not chosen:
+            chosen = _the_one_named(doc, people)
+        doc.memo["victim_people"] = chosen + _listed_with(doc, people, chosen)
+    return doc.memo["victim_people"]
+
+
+def _the_one_named(doc: Analysis, people: list[Person]) -> list[Person]:
+    """A story about one victim that names only him, twice or more, and ties no sentence to his name
+    ('Mansur Ismailov, from Nukus, was placed in the centre… Ismailov says…'): he is its victim.
+    Anyone a title, a family word or a place marks is not; two such people leave it undecided."""
+    if not any(c.concept == "victim_noun" for c in doc.all_hits("cues")):
+        return []  # no word for a person ("a 28-year-old man", "a migrant") to be him
+    named = [
+        p for p in people
+        if len(p.mentions) >= 2 and len(p.parts) > 1 and not _public_figure(p.parts) and not _a_place(doc, p)
+        and _is_a_person(doc, p) and not any(_not_a_victim(doc, m) or _kin(doc, m) for m in p.mentions)
+    ]
+    return named if len(named) == 1 else []
+
+
+def _listed_with(doc: Analysis, people: list[Person], chosen: list[Person]) -> list[Person]:
+    """'Sanjay, Ram, Santosh and Srestha Kumar': names listed with a victim's are victims too,
+    when nothing marks them as someone else and they read as names, not places."""
+    owner = {id(m): p for p in people for m in p.mentions}
+    found: list[Person] = []
+    frontier = list(chosen)
+    while frontier:
+        person = frontier.pop()
+        for m in person.mentions:
+            for other in _list_neighbours(doc, m):
+                p = owner[id(other)]
+                if p in chosen or p in found or _public_figure(p.parts):
+                    continue
+                if any(_not_a_victim(doc, x) for x in p.mentions) or _a_place(doc, p):
+                    continue
+                if len(p.parts) > 1 or any(x.known_given or x.person_form for x in p.mentions) or doc.lang == "en":
+                    found.append(p)
+                    frontier.append(p)
+    return found
+
+
+def cluster(spans: list[NameSpan]) -> list[Person]:
+    """Mentions of one person together: 'Bharat Bahadur Shah' ... 'Shah'; 'Anatol Frank' ... 'Frank'."""
+    people: list[Person] = []
+    for span in sorted(spans, key=lambda s: (-len(s.parts), s.start)):
+        matches = [p for p in people if _part_of(span.parts, p.parts)]
+        if not matches:
+            people.append(Person(span.parts, [span]))
+        elif len(matches) == 1:
+            matches[0].mentions.append(span)
+        else:  # "Davlatov" after Firuz and Saidjon Davlatov: the one the text introduced first, its subject
+            min(matches, key=lambda p: min(m.start for m in p.mentions)).mentions.append(span)
+    for p in people:
+        p.mentions.sort(key=lambda m: m.start)
+    return sorted(people, key=lambda p: p.mentions[0].start)
+
+
+def _part_of(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    if len(short) > len(full):
+        return False
+    n = len(short)
+    return _same_words(short, full[:n]) or _same_words(short, full[-n:])
+
+
+def _same_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    for x, y in zip(a, b, strict=True):
+        x, y = x.casefold(), y.casefold()
+        if x == y:
+            continue
+        if len(x) == 2 and x.endswith(".") and y.startswith(x[0]) or len(y) == 2 and y.endswith(".") and x.startswith(y[0]):
+            continue  # an initial: "A. Karimov" is "Aziz Karimov"
+        return False
+    return True
+
+
+def _is_victim(doc: Analysis, person: Person) -> bool:
+    if _public_figure(person.parts):
+        return False
+    if any(_not_a_victim(doc, m) for m in person.mentions) or _a_place(doc, person):
+        return False
+    if not _is_a_person(doc, person):
+        return False
+    # "his brother Saidjon said…" once: what Saidjon tells elsewhere is about his brother too.
+    relative = any(_kin(doc, m) and _speaker(doc, m) for m in person.mentions)
+    return any(_tied(doc, m, relative=relative) for m in person.mentions)
+
+
+def _a_place(doc: Analysis, person: Person) -> bool:
+    """A single word once written 'in X' or 'from X' is a place ('Shymkent court jails…', 'in Shymkent');
+    a full name is a place only if every mention reads so ('the Rai family' is still Suman Rai's)."""
+    single = len(person.parts) == 1 and not any(m.known_given for m in person.mentions)
+    places = [_place_word(doc, m) for m in person.mentions]
+    return any(places) if single else all(places)
+
+
+def _is_a_person(doc: Analysis, person: Person) -> bool:
+    """A lone capitalised word ('Hindu', 'Swahili') needs a sign that it names someone."""
+    if any(_place_like(p) for p in person.parts):
+        return False
+    if len(person.parts) > 1 or any(m.known_given for m in person.mentions):
+        return True
+    if doc.lang != "en" and any(m.person_form for m in person.mentions):
+        return True  # a surname ending; in English text "Geneva" ends like "Karimova"
+    return any(
+        _near_age(doc, m) or _speaker(doc, m) or _honorific(doc, m) or _name_changed(doc, m) or _origin(doc, m)
+        or _phrase_in(doc, _before(doc, m)[-3:], "naming", ending=True)  # "собеседника зовут Гаёсиддин"
+        or (doc.lang == "en" and _in_name_list(doc, m))
+        for m in person.mentions
+    )
+
+
+def _place_like(word: str) -> bool:
+    """'Uzbekistan', 'Узбекистон', 'Jalal-Abad', 'Employment': endings of place names and abstract
+    nouns, never of a person's name."""
+    folded = word.casefold()
+    if any(folded.endswith(e) for e in plain_list("thing_endings")):
+        return True
+    # A place ending may carry a case or copula ending after it: "Қирғизистонанд", "Uzbekistanga".
+    return any(re.search(re.escape(e) + r"\w{0,4}$", folded) for e in plain_list("place_endings"))
+
+
+# --- what marks a mention as not a victim's ------------------------------------------------------
+
+
+def _not_a_victim(doc: Analysis, m: NameSpan) -> bool:
+    """'lawyer X', 'X, head of', 'his mother X', 'By X'. Not 'X's lawyer' ('адвокат Шерзода' with the
+    name in the genitive, 'модари Комрон' with the Tajik izofat) nor a plural ('his relatives X…'):
+    those words are about other people."""
+    before = [i for i in _before(doc, m) if not _plural(doc, i, noun=True)]
+    after = [i for i in _after_comma(doc, m)[: _after_words(doc.lang)] if not _plural(doc, i)]
+    if _possessor(doc, m):
+        before = []
+    if _phrase_in(doc, before, "roles", ending=True) or _phrase_in(doc, after, "roles"):
+        return True
+    if any(_phrase_in(doc, _before(doc, x), "roles", ending=True) for x in _list_neighbours(doc, m) if x.end <= m.start):
+        return True  # "two recruiters — Arun and Yesudas Junior": the title is the whole list's
+    if _phrase_in(doc, before[-2:], "relatives", ending=True) or _phrase_in(doc, after[:2], "relatives"):
+        return True
+    return _byline(doc, m)
+
+
+def _after_words(lang: str) -> int:
+    # Verb-final languages put the role at the end of a longer clause ("X, ки ... роҳбарӣ мекунад").
+    return AFTER if lang in ("uz", "ky", "kk", "tg") else 3
+
+
+def _possessor(doc: Analysis, m: NameSpan) -> bool:
+    """Is the name the owner of the word before it ('адвокат Шерзода', 'модари Комрон')?"""
+    if m.first == 0:
+        return False
+    if doc.lang in ("ru", "uk"):
+        # The first word pymorphy3 reads as a name decides: 'Шерзода' (gent), not 'Гульнара Токтосунова'.
+        for i in range(m.first, m.last + 1):
+            named = [p for p in ru_parses(doc.tokens[i].text)[:3] if {"Name", "Surn"} & getattr(p.tag, "grammemes", frozenset())]
+            if named:
+                return "gent" in named[0].tag.grammemes
+        return False
+    if doc.lang == "tg":
+        prev = doc.tokens[m.first - 1].text.casefold()
+        return prev.endswith(("и", "ӣ")) and len(prev) > 3
+    return False
+
+
+_PLURAL = {
+    "uz": re.compile(r"(?:lar|лар)\w{0,6}$"),
+    "ky": re.compile(r"(?:лар|лер|тар|тер|дар|дер|лор|лөр|тор|төр|дор|дөр)\w{0,4}$"),
+    "kk": re.compile(r"(?:лар|лер|тар|тер|дар|дер)\w{0,4}$"),
+    "tg": re.compile(r"(?:ҳо|он|ён|гон)(?:и|ро|ба)?$"),
+}
+
+
+def _plural(doc: Analysis, i: int, *, noun: bool = False) -> bool:
+    """A plural word ('relatives', 'родственники', 'qarindoshlari'): a title of several people, not of
+    the one named. English -s counts only where a noun is expected (`noun`): 'who heads' is a verb."""
+    word = doc.tokens[i].text.casefold()
+    if doc.lang == "en" and noun:
+        return keyer("en").key(word) != word and word.endswith("s")
+    if doc.lang in ("ru", "uk"):
+        parses = ru_parses(word)
+        return bool(parses) and "plur" in getattr(parses[0].tag, "grammemes", frozenset())
+    if doc.lang == "en":
+        return False  # "who heads", "says": English -s is as often a verb's
+    pattern = _PLURAL.get(doc.lang)
+    return bool(pattern and pattern.search(word))
+
+
+def _before(doc: Analysis, m: NameSpan) -> list[int]:
+    """Words right before a name, back to a stop ('his wife, X': a comma right before the name is crossed)."""
+    found: list[int] = []
+    i = m.first - 1
+    while i >= 0 and len(found) < BEFORE:
+        gap = doc.text[doc.tokens[i].end : doc.tokens[i + 1].start]
+        if _STOP.search(gap) or ("," in gap and i + 1 != m.first):
+            break
+        found.insert(0, i)
+        i -= 1
+    return found
+
+
+def _after_comma(doc: Analysis, m: NameSpan) -> list[int]:
+    """'X, a lawyer at', 'X (head of', 'X — the agent who': the words of an apposition after a name."""
+    rest = doc.text[m.end : m.end + 4]
+    if not re.match(r"\s*[,(—–]", rest):
+        return []
+    found = []
+    i = m.last + 1
+    while i < len(doc.tokens) and len(found) < AFTER:
+        gap = doc.text[doc.tokens[i - 1].end : doc.tokens[i].start]
+        if _STOP.search(gap) or (found and re.search(r"[,()—–\"«»“”]", gap)):
+            break  # the apposition ends at the next comma
+        found.append(i)
+        i += 1
+    return found
+
+
+def _phrase_in(doc: Analysis, window: list[int], section: str, *, ending: bool = False) -> bool:
+    """Does a phrase of the section occur in the window (ending at its last word, if `ending`)?"""
+    if not window:
+        return False
+    keys = [_keys_of(doc, i) for i in window]
+    phrases = keyed_words(section, doc.lang)
+    for n in _lengths(section, doc.lang):
+        starts = [len(keys) - n] if ending else range(len(keys) - n + 1)
+        for s in starts:
+            if s >= 0 and any(p in phrases for p in _combinations(keys[s : s + n])):
+                return True
+    if ending and len(window) > 1 and doc.tokens[window[-1]].capitalised:
+        # Skip a capitalised word between a title and the name: "Foreign Minister NP Saud", "глава МВД X".
+        return _phrase_in(doc, window[:-1], section, ending=True)
+    return False
+
+
+# Possessive endings on a title ("tashkilot rahbari", "ташкилот раҳбари", "уюмдун башчысы"):
+# the word's key keeps them, so the bare title is tried too.
+_POSSESSIVE = re.compile(r"(?:si|i|сы|си|су|сү|ы|и|у|ү|ӣ)$")
+
+
+def _keys_of(doc: Analysis, i: int) -> tuple[str, ...]:
+    key = keyer(doc.lang).key(doc.tokens[i].text)
+    if doc.lang in ("uz", "ky", "kk", "tg"):
+        bare = _POSSESSIVE.sub("", key)
+        if bare != key and len(bare) >= 3:
+            return (key, bare)
+    return (key,)
+
+
+def _combinations(keys: list[tuple[str, ...]]):
+    if len(keys) == 1:
+        return [(k,) for k in keys[0]]
+    return [(k, *rest) for k in keys[0] for rest in _combinations(keys[1:])]
+
+
+@cache
+def _lengths(section: str, lang: str) -> tuple[int, ...]:
+    return tuple(sorted({len(p) for p in keyed_words(section, lang)}))
+
+
+def _byline(doc: Analysis, m: NameSpan) -> bool:
+    """'By X' on a line of its own, 'Фото: X', a photo credit 'X/Agency'."""
+    if doc.text[m.end : m.end + 1] == "/" or doc.text[max(0, m.start - 1) : m.start] == "[":
+        return True
+    line_start = doc.text.rfind("\n", 0, m.start) + 1
+    head = doc.text[line_start : m.start]
+    words = re.findall(r"[^\W\d_]+", head)
+    return 0 < len(words) <= 2 and _phrase_in(doc, _before(doc, m), "bylines", ending=True)
+
+
+def _public_figure(parts: tuple[str, ...]) -> bool:
+    figures = plain_list("public_figures")
+    for part in parts:
+        p = part.casefold()
+        for f in figures:
+            if p == f or (len(f) >= 4 and p.startswith(f) and len(p) - len(f) <= 3):
+                return True
+    return False
+
+
+# --- what ties a mention to a victim -------------------------------------------------------------
+
+
+def _tied(doc: Analysis, m: NameSpan, *, relative: bool = False) -> bool:
+    """An age or a nationality beside the name, or an event in its sentence it does not just report."""
+    if _near_age(doc, m) or _named_person(doc, m):
+        return True
+    if _speaker(doc, m) and (relative or _kin(doc, m) or _kin_in_sentence(doc, m)):
+        # "as his brother Rustam told, in the colony…", "according to Jamshid, his brother Ulugbek…":
+        # what a relative tells is about someone else.
+        return False
+    if _described(doc, m):
+        return True
+    if _has_event(doc, m.sentence):
+        return True
+    # "Our first interviewee is called Gayosiddin. He got a summons…": the next sentence, about him.
+    for nxt in range(m.sentence + 1, min(len(doc.sentences), m.sentence + 1 + PRONOUN_CHAIN)):
+        if not _opens_with_pronoun(doc, nxt) or any(s.sentence == nxt for s in name_spans(doc)):
+            return False
+        if _has_event(doc, nxt):
+            return True
+    return False
+
+
+def _has_event(doc: Analysis, s: int) -> bool:
+    return any(doc.in_sentence(group, s) for group in EVENT_GROUPS) or any(
+        c.concept == "recruitment" for c in doc.in_sentence("cues", s)
+    )
+
+
+def _opens_with_pronoun(doc: Analysis, s: int) -> bool:
+    r = doc.token_range(s)
+    if not len(r):
+        return False
+    return (keyer(doc.lang).key(doc.tokens[r.start].text),) in keyed_words("pronouns", doc.lang)
+
+
+def _near_age(doc: Analysis, m: NameSpan) -> bool:
+    return age_beside(doc, m) is not None
+
+
+_PLACE_PREPOSITIONS = {
+    "en": {"from", "in", "at", "near", "outside", "inside"},
+    "ru": {"в", "во", "из", "под", "около", "возле"},
+}
+_THING_BEFORE = {"en": {"the", "of", "a", "an"}}  # "the Global South", "a Colombo agency", "Code of Offenses"
+
+
+def _place_word(doc: Analysis, m: NameSpan) -> bool:
+    """'from Syangja', 'в Сахарове', 'the Global South': capitals after a preposition of place or an
+    article name a place or a thing, unless a word of them is a known given name."""
+    if m.known_given or m.first == 0:
+        return False
+    previous = doc.tokens[m.first - 1].text.casefold()
+    if previous in _THING_BEFORE.get(doc.lang, ()):
+        return True
+    if (keyer(doc.lang).key(previous),) in keyed_words("place_after", doc.lang):
+        return True  # "ноҳияи Ҷалолиддини Румӣ", "district of": a place word before the name
+    if len(m.parts) == 1 and previous in _PLACE_PREPOSITIONS.get(doc.lang, ()):
+        return True
+    # "from Punjab and Haryana": listed after a place, a place.
+    earlier = [x for x in _list_neighbours(doc, m) if x.end <= m.start and len(x.parts) == 1 and not x.known_given]
+    return any(x.first > 0 and doc.tokens[x.first - 1].text.casefold() in _PLACE_PREPOSITIONS.get(doc.lang, ()) for x in earlier)
+
+
+def _described(doc: Analysis, m: NameSpan) -> bool:
+    """'Four Kenyans - Victor, Mark', 'Ravshan, an Uzbek migrant', 'a Tajik prisoner X', 'Eric from Togo',
+    'a man named X'."""
+    near = set(range(m.first - NEAR, m.first)) | set(range(m.last + 1, m.last + 1 + NEAR))
+    words = [
+        x for x in doc.in_sentence("countries", m.sentence) if x.entry.role in ("demonym", "adjective")
+    ] + doc.in_sentence("statuses", m.sentence) + [
+        c for c in doc.in_sentence("cues", m.sentence) if c.concept == "foreigner"
+    ]
+    if any(set(range(x.first, x.last + 1)) & near for x in words):
+        return True
+    if _origin(doc, m):
+        return True
+    return _named_person(doc, m)
+
+
+def _named_person(doc: Analysis, m: NameSpan) -> bool:
+    """A person noun given this name: 'the man identified as X', 'X, a construction worker'
+    ('his brother X' is as often the one who speaks as the victim)."""
+    persons = [c for c in doc.in_sentence("cues", m.sentence) if c.concept == "victim_noun"]
+    apposition = _after_comma(doc, m)[:3]
+    possessive = apposition and (keyer(doc.lang).key(doc.tokens[apposition[0]].text),) in keyed_words("pronouns", doc.lang)
+    if not possessive and any(set(range(c.first, c.last + 1)) & set(apposition) for c in persons):
+        return True  # "X, a construction worker", not "X, his brother"
+    for c in persons:
+        between = list(range(c.last + 1, m.first))
+        if c.last < m.first and len(between) <= 4 and _phrase_in(doc, between, "naming", ending=True):
+            return True
+    return False
+
+
+def _kin(doc: Analysis, m: NameSpan) -> bool:
+    """'his brother Rustam', 'Amrit Singh, his brother,': a family member of someone else."""
+    return _phrase_in(doc, _before(doc, m)[-2:], "kin", ending=True) or _phrase_in(doc, _after_comma(doc, m)[:3], "kin")
+
+
+def _kin_in_sentence(doc: Analysis, m: NameSpan) -> bool:
+    others = [i for i in doc.token_range(m.sentence) if not m.first <= i <= m.last and not _plural(doc, i, noun=True)]
+    kin = keyed_words("kin", doc.lang)
+    return any(any((key,) in kin for key in _keys_of(doc, i)) for i in others)
+
+
+def _origin(doc: Analysis, m: NameSpan) -> bool:
+    """'Eric from Togo', 'Азиз из Таджикистана': a country named right after the name as where he is from."""
+    origin = set(range(m.last + 1, m.last + 3))
+    return any(x.entry.role == "name" and x.first in origin for x in doc.in_sentence("countries", m.sentence))
+
+
+def _speaker(doc: Analysis, m: NameSpan) -> bool:
+    """'said X', 'X told', 'по словам X': the mention speaks; its sentence's events are what it says."""
+    before = [i for i in _before(doc, m) if doc.tokens[i].text.casefold().rstrip(".") not in _HONORIFICS]
+    if before and before[-1] == m.first - 1 and "," in doc.text[doc.tokens[m.first - 1].end : m.start]:
+        before = []  # "According to relatives, Gurung signed": the comma ends what was said by whom
+    after = [] if _possessor(doc, m) else list(range(m.last + 1, min(len(doc.tokens), m.last + 3)))
+    apposition = _after_comma(doc, m)
+    if apposition:  # "Amrit Singh, his brother, told the men"
+        after = list(range(apposition[-1] + 1, min(len(doc.tokens), apposition[-1] + 3)))
+    return _phrase_in(doc, before, "reporting") or _phrase_in(doc, after, "reporting")
+
+
+def _honorific(doc: Analysis, m: NameSpan) -> bool:
+    return m.first > 0 and doc.tokens[m.first - 1].text.casefold() in _HONORIFICS
+
+
+def _in_name_list(doc: Analysis, m: NameSpan) -> bool:
+    return bool(_list_neighbours(doc, m))
+
+
+_LIST_GAPS = {",", "and", ", and", "и", "va", "ва", "жана", "және", "&"}
+
+
+def _list_neighbours(doc: Analysis, m: NameSpan) -> list[NameSpan]:
+    """'Sanjay, Ram, Santosh and Srestha Kumar': the names written next to this one in a list."""
+    by_sentence = doc.memo.get("name_spans_by_sentence")
+    if by_sentence is None:
+        by_sentence = doc.memo["name_spans_by_sentence"] = {}
+        for s in name_spans(doc):
+            by_sentence.setdefault(s.sentence, []).append(s)
+    found = []
+    for s in by_sentence.get(m.sentence, ()):
+        if s is m:
+            continue
+        a, b = (s, m) if s.end <= m.start else (m, s)
+        gap = doc.text[a.end : b.start].strip().casefold()
+        # "Hari Prasad Aryal from Syangja, Bharat Bahadur Shah": a short phrase may stand between.
+        head, sep = _split_separator(gap)
+        if sep and not _STOP.search(head) and len(head.split()) <= 3 and "," not in head:
+            found.append(s)
+    return found
+
+
+def _split_separator(gap: str) -> tuple[str, str]:
+    for sep in sorted(_LIST_GAPS, key=len, reverse=True):
+        if gap == sep or gap.endswith(" " + sep) or (sep.startswith(",") and gap.endswith(sep)):
+            return gap[: len(gap) - len(sep)].strip(), sep
+    return gap, ""
+
+
+def _name_changed(doc: Analysis, m: NameSpan) -> bool:
+    window = doc.text[m.end : m.end + 60]
+    k = keyer(doc.lang)
+    words = [k.key(w) for w in re.findall(r"[^\W_]+(?:['’‘ʻʼ`][^\W_]+)*", window)]
+    return any(
+        tuple(words[s : s + len(p)]) == p for p in keyed_words("name_changed", doc.lang) for s in range(len(words))
+    )

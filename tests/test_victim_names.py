@@ -1,0 +1,135 @@
+"""Victims' names: found beyond the gazetteer, and only victims' (not relatives', lawyers', authors')."""
+
+from __future__ import annotations
+
+import pytest
+
+from recruitwatch.extract.analysis import analyse
+from recruitwatch.extract.names import name_spans
+from recruitwatch.extract.roles import victims
+
+
+def victim_values(text: str, lang: str) -> set[str]:
+    return {p.value for p in victims(analyse(text, lang))}
+
+
+def test_names_in_no_gazetteer_are_found_and_the_official_who_reads_them_is_not():
+    text = (
+        "The foreign ministry confirmed two more deaths on Monday. Ministry spokesperson Amrit Kumar Thapa "
+        "named the dead as Dil Bahadur Gurung from Gorkha and Tek Narayan Oli from Baglung.\n"
+        "According to relatives, Gurung signed a contract with the Russian army in March and was killed in May."
+    )
+    assert victim_values(text, "en") == {"Dil Bahadur Gurung", "Tek Narayan Oli"}
+
+
+def test_relatives_lawyers_and_bylines_are_not_victims():
+    text = (
+        "By Marat Saidov\n"
+        "Police in Kazan detained Ravshan Nazarov, 27, a Tajik bricklayer, and pressed him to sign a contract "
+        "with the army. His mother Gulnora Nazarova said he refused twice. "
+        "Lawyer Pavel Chikov, who represents several such men, said raids of this kind are common."
+    )
+    assert victim_values(text, "en") == {"Ravshan Nazarov"}
+
+
+def test_a_speaker_is_not_made_a_victim_by_what_he_reports():
+    text = (
+        "Kwabena Mensah, 24, a student from Ghana, was detained in Voronezh and forced to sign a contract. "
+        "“They took his passport,” said his cousin Kofi Asante, who lives in Accra."
+    )
+    assert victim_values(text, "en") == {"Kwabena Mensah"}
+
+
+def test_heads_of_state_are_never_victims():
+    text = "Vladimir Putin signed a decree; Wagner recruiters promised prisoners a pardon."
+    assert victim_values(text, "en") == set()
+
+
+def test_a_sentence_opening_capital_is_not_a_name():
+    spans = name_spans(analyse("Instead, the men were sent to the front. Meanwhile Saidjon waited.", "en"))
+    assert [s.value for s in spans] == ["Saidjon"]
+
+
+def test_russian_case_forms_give_the_nominative_and_relatives_who_tell_are_left_out():
+    text = (
+        "История случилась с 38-летним Мухаммадом Рахимовым. Как рассказал его брат Рустам, "
+        "в колонии ему предложили подписать контракт с ЧВК, и он согласился."
+    )
+    assert victim_values(text, "ru") == {"Мухаммад Рахимов"}
+
+
+def test_a_lawyer_of_the_victim_in_the_genitive_does_not_make_the_victim_a_lawyer():
+    text = "Адвокат Шерзода Каримова сообщил, что его подзащитного заставили подписать контракт в СИЗО."
+    assert "Шерзод Каримов" in victim_values(text, "ru")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "name"),
+    [
+        ("Politsiya 34 yoshli Jasur Karimovni ushlab, shartnoma imzolashga majburlagan.", "uz", "Jasur Karimov"),
+        ("Ош шаарында төрөлгөн 25 жаштагы Сардарбек Маматиллаевди аскер комиссариатына чакырышкан.", "ky", "Сардарбек Маматиллаев"),
+        ("Бобоазиз Тӯйдиеви 22-сола дар зиндон буд ва дар ҷанг ҳалок шуд.", "tg", "Бобоазиз Тӯйдиев"),
+    ],
+)
+def test_uzbek_kyrgyz_and_tajik_case_endings_come_off_a_surname(text, lang, name):
+    assert name in victim_values(text, lang)
+
+
+def test_an_uzbek_lawyer_is_not_a_victim():
+    text = "Advokat Dilnoza Yusupova 29 yoshli mijozi majburan shartnoma imzolaganini aytdi."
+    assert "Dilnoza Yusupova" not in victim_values(text, "uz")
+
+
+def test_names_listed_with_a_victim_are_victims_too():
+    text = (
+        "Four Nepali men appear in the video: Sanjay, Ram, Santosh and Bikash Thapa. "
+        "“We were told we would cook, but they sent us to the front,” said the man identified as Sanjay."
+    )
+    assert victim_values(text, "en") == {"Sanjay", "Ram", "Santosh", "Bikash Thapa"}
+
+
+def test_a_relative_who_tells_the_story_is_not_its_victim():
+    text = (
+        "Toshkentda yashovchi Jamshidning aytishicha, akasi Ulug'bek koloniyada kaltaklangan va "
+        "shartnoma imzolashga majburlangan."
+    )
+    assert "Jamshid" not in victim_values(text, "uz")
+
+
+def test_a_title_with_a_possessive_ending_marks_an_official():
+    text = "Tashkilot rahbari Olga Romanova mahkumlar «Vagner» safiga majburan yollanayotganini aytdi."
+    assert victim_values(text, "uz") == set()
+
+
+def test_a_victim_who_speaks_of_himself_stays_a_victim():
+    text = (
+        "Mansur Ismailov, from Nukus, was held in a deportation centre near Moscow. "
+        "Ismailov says he signed a contract there and was captured in the Kursk region."
+    )
+    assert victim_values(text, "en") == {"Mansur Ismailov"}
+
+
+def test_places_and_continents_are_not_victims():
+    text = (
+        "Men from Punjab and Haryana say they were tricked into signing army contracts. "
+        "Recruiters in Central Asia and Africa promised them jobs; a Colombo agency sent them to the front."
+    )
+    assert victim_values(text, "en") == set()
+
+
+def test_the_only_person_a_story_about_one_man_names_is_its_victim():
+    text = (
+        "A 31-year-old man from Fergana is now held as a prisoner of war.\n"
+        "Odil Saidov, from Margilan, spent December in a centre for foreign nationals near Moscow. "
+        "Saidov says officers there visited him every week."
+    )
+    assert victim_values(text, "en") == {"Odil Saidov"}
+
+
+def test_a_story_naming_two_untied_people_leaves_both_out():
+    text = (
+        "A 31-year-old man from Fergana is now held as a prisoner of war.\n"
+        "Odil Saidov, from Margilan, spent December in a centre near Moscow. Saidov says officers visited. "
+        "Kamol Ergashev, who knows him, thinks so too. Ergashev says he will write."
+    )
+    assert victim_values(text, "en") == set()
