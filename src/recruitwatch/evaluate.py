@@ -97,6 +97,7 @@ def evaluate_corpus(corpus: Path) -> dict:
     detail_documents = 0
     rel = [0, 0, 0]
     incident_counts = {"gold": 0, "predicted": 0, "documents_with_equal_count": 0}
+    trend = {"texts": 0, "without_incident": 0}  # relevant texts whose gold has no incident
     brier = 0.0
     disagreements = []
     pairs = load_gold(Path(corpus))
@@ -116,6 +117,9 @@ def evaluate_corpus(corpus: Path) -> dict:
         incident_counts["gold"] += n_gold
         incident_counts["predicted"] += n_pred
         incident_counts["documents_with_equal_count"] += n_gold == n_pred
+        if g_rel and not n_gold:
+            trend["texts"] += 1
+            trend["without_incident"] += not n_pred
         for field in FIELDS:
             g = document_values(gold, field)
             p = document_values(record, field)
@@ -141,6 +145,7 @@ def evaluate_corpus(corpus: Path) -> dict:
         "fields": fields,
         "micro": micro,
         "incidents": incident_counts,
+        "trend": {**trend, "share": round(trend["without_incident"] / trend["texts"], 4) if trend["texts"] else None},
         # Present only where some gold incident carries victim_details; not part of `micro`.
         **({"victim_details": {"documents": detail_documents, **{k: _prf(*c) for k, c in details.items()}}} if detail_documents else {}),
         "disagreements": [
@@ -181,6 +186,9 @@ def print_scores(scores: dict, details: bool = False) -> None:
         f"incidents: gold {i['gold']}, predicted {i['predicted']}, "
         f"documents with the same number {i['documents_with_equal_count']}/{scores['documents']}"
     )
+    t = scores.get("trend") or {}
+    if t.get("texts"):
+        console.print(f"relevant texts with no incident in gold (trend): {t['without_incident']}/{t['texts']} given none")
     if details:
         for d in scores["disagreements"]:
             console.print(f"{d['document']}  {d['field']}: missed {d['missed']} spurious {d['spurious']}", markup=False)

@@ -96,6 +96,15 @@ def gate_features(ctx: DocContext) -> dict[str, float]:
     out["log_anchored_events"] = math.log1p(len(anchored_events))
     out["anchored_event_share"] = len(anchored_events) / n
     out["anchored_event_plain"] = 1.0 if any(s not in ctx.general and s not in ctx.hedged for s in anchored_events) else 0.0
+    event_clauses = {
+        ctx.clause(doc.sentence_of(m.start), m.start)
+        for group in ("methods", "outcomes") for m in doc.all_hits(group)
+    }
+    plain = ctx.anchor_clauses - ctx.general_clauses - ctx.hedged_clauses
+    out["victim_event_clause"] = 1.0 if plain & event_clauses else 0.0
+    out["log_victim_event_clauses"] = math.log1p(len(plain & event_clauses))
+    out["named_victim"] = 1.0 if ctx.named else 0.0
+    out["named_event"] = 1.0 if ctx.named & events else 0.0
     out["headline_anchor"] = 1.0 if ctx.anchors and ctx.anchors[0] <= 1 else 0.0
     out["tally_share"] = sum(1 for s in range(len(doc.sentences)) if _has_tally(ctx, s)) / n
     return out

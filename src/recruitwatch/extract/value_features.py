@@ -27,11 +27,21 @@ CLOSED_FIELDS = {"methods", "outcomes", "perpetrators", "victim_status"}
 
 
 @cache
-def _marker_keys(kind: str, lang: str) -> frozenset[str]:
-    """Keys of the scope.yaml words of one kind ("general", "hedge") for a language; phrases by their words."""
+def _marker_keys(kind: str, lang: str) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The scope.yaml words of one kind ("general", "hedge") for a language, as key sequences
+    indexed by their first key: a phrase ("this year") counts only whole, never word by word."""
     words = (extract_data("scope.yaml").get(kind) or {}).get(lang) or ()
     k = keyer(lang)
-    return frozenset(k.key(part) for w in words for part in str(w).split())
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for w in words:
+        phrase = tuple(k.key(part) for part in str(w).split())
+        if phrase:
+            index.setdefault(phrase[0], []).append(phrase)
+    return {first: tuple(phrases) for first, phrases in index.items()}
+
+
+def _marker_at(keys: list[str], i: int, stop: int, markers: dict[str, tuple[tuple[str, ...], ...]]) -> bool:
+    return any(tuple(keys[i : i + len(p)]) == p and i + len(p) <= stop for p in markers.get(keys[i], ()))
 
 
 @cache
@@ -134,6 +144,7 @@ class DocContext:
     anchor_clauses: set[tuple[int, int]]  # (sentence, clause) pairs naming a particular victim
     general_clauses: set[tuple[int, int]]
     hedged_clauses: set[tuple[int, int]]
+    named: set[int]  # sentences naming a victim
 
     def clause(self, sentence: int, offset: int) -> tuple[int, int]:
         return sentence, clause_of(self.clauses[sentence], offset)
@@ -149,17 +160,18 @@ def doc_context(doc: Analysis, names: list[Mention], nationalities: list[Mention
     general, hedged = set(), set()
     general_clauses, hedged_clauses = set(), set()
     for s in range(len(doc.sentences)):
+        stop = doc.token_range(s).stop
         for i in doc.token_range(s):
-            if keys[i] in general_keys:
+            if _marker_at(keys, i, stop, general_keys):
                 general.add(s)
                 general_clauses.add((s, clause_of(clauses[s], doc.tokens[i].start)))
-            if keys[i] in hedge_keys:
+            if _marker_at(keys, i, stop, hedge_keys):
                 hedged.add(s)
                 hedged_clauses.add((s, clause_of(clauses[s], doc.tokens[i].start)))
     anchor_clauses = {(s, clause_of(clauses[s], start)) for s, start in anchor_mentions}
     return DocContext(
         doc, keys, [t.start for t in doc.tokens], anchors, general, hedged, owner, n_drafts, relevance,
-        clauses, anchor_clauses, general_clauses, hedged_clauses,
+        clauses, anchor_clauses, general_clauses, hedged_clauses, {m.sentence for m in names},
     )
 
 
