@@ -127,6 +127,18 @@ def is_tally(doc: Analysis, count: Mention) -> bool:
     return any(head == w or head.endswith(" " + w) for w in before) or any(tail.startswith(w) for w in after)
 
 
+class _LazyClauses(dict):
+    """Clause starts of a sentence, cut the first time a stage asks for that sentence."""
+
+    def __init__(self, doc: Analysis):
+        super().__init__()
+        self.doc = doc
+
+    def __missing__(self, sentence: int) -> list[int]:
+        starts = self[sentence] = clause_starts(self.doc, sentence)
+        return starts
+
+
 @dataclass
 class DocContext:
     """Per-document facts every candidate's features read (computed once)."""
@@ -155,7 +167,7 @@ def doc_context(doc: Analysis, names: list[Mention], nationalities: list[Mention
     keys = [k.key(t.text) for t in doc.tokens]
     anchor_mentions = victim_anchors(doc, names, nationalities)
     anchors = sorted({s for s, _ in anchor_mentions})
-    clauses = {s: clause_starts(doc, s) for s in range(len(doc.sentences))}
+    clauses = _LazyClauses(doc)
     general_keys, hedge_keys = _marker_keys("general", doc.lang), _marker_keys("hedge", doc.lang)
     general, hedged = set(), set()
     general_clauses, hedged_clauses = set(), set()

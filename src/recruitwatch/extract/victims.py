@@ -204,6 +204,14 @@ def _keyed_words(section: str, lang: str) -> frozenset[str]:
 
 
 def count_mentions(doc: Analysis, sentence: int) -> list[Mention]:
+    """'three Uzbek migrants', 'трое граждан', '5 nafar' (computed once per sentence: several stages ask)."""
+    memo = doc.memo.setdefault("count_mentions", {})
+    if sentence not in memo:
+        memo[sentence] = _count_mentions(doc, sentence)
+    return memo[sentence]
+
+
+def _count_mentions(doc: Analysis, sentence: int) -> list[Mention]:
     """'three Uzbek migrants', 'трое граждан', '5 nafar': a number before a person word."""
     start, end = doc.sentences[sentence]
     k = keyer(doc.lang)
