@@ -240,6 +240,9 @@ def _count_mentions(doc: Analysis, sentence: int) -> list[Mention]:
         token = doc.tokens[i]
         if doc.text[token.start - 1 : token.start] in "-–./" and token.start or doc.text[token.end : token.end + 1] in ("-", ".", "/"):
             continue  # part of "154-1", "18.8", "12-oktyabr": a code or a date, not people
+        after = doc.text[token.end : token.end + 5]
+        if re.match(r"(?:,|\s)\d{3}(?!\d)", after):
+            continue  # "40,000" or "40 000": the first group of a larger number
         if doc.text[token.start - 2 : token.start] == ", " and doc.text[token.end : token.end + 1] == ",":
             continue  # "Almazbek, 38, a Kyrgyz national": an age
         following = tokens[pos + 1 : pos + 3]
