@@ -39,13 +39,9 @@ from recruitwatch.evaluate import (
     document_values,
     load_gold,
 )
-from recruitwatch.extract.analysis import analyse
 from recruitwatch.extract.decide import LinearModel, Models
 from recruitwatch.extract.incidents import Prepared, decide_incidents, prepare
-from recruitwatch.extract.pipeline import page_dates, places_in
-from recruitwatch.extract.relevance import score_relevance
-from recruitwatch.legal.citations import find_citations
-from recruitwatch.text.langid import detect_language
+from recruitwatch.extract.pipeline import extract_text
 from recruitwatch.text.reader import read_input
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,23 +79,17 @@ def load_examples(corpora: list[Path]) -> list[Example]:
 
 
 def _analysed(text: str, published: dt.date | None) -> tuple[dict, Prepared | None]:
-    """What extract_text computes before the decisions, for one ordinary (single-window) text."""
-    lang = detect_language(text)
-    base = {"language": lang, "relevant": False, "relevance_score": 0.0, "incidents": [], "legal_refs": [], "organisations": []}
-    if lang == "und":
-        return base, None
-    doc = analyse(text, lang)
-    relevance = score_relevance(doc)
-    doc.memo["citations"] = find_citations(text, lang, doc.tokens, doc.sentences, 0, len(text), places_in(doc))
-    base.update(
-        relevant=relevance.relevant,
-        relevance_score=relevance.score,
-        legal_refs=sorted({c.code for c in doc.memo["citations"]}),
-        organisations=sorted({m.concept for m in doc.all_hits("organisations")}),
-    )
-    if not relevance.relevant:
-        return base, None
-    return base, prepare(doc, published, page_dates(text, published), relevance.score)
+    """The record extract_text gives before the decisions, and what the decisions see."""
+    states: list[Prepared] = []
+
+    def capture(doc, published, metadata, relevance) -> list[dict]:
+        states.append(prepare(doc, published, metadata, relevance))
+        return []
+
+    base = extract_text(text, published=published, incidents_of=capture)
+    if len(states) > 1:
+        raise SystemExit("a text long enough to be analysed in several windows: not a fitting example")
+    return base, (states[0] if states else None)
 
 
 # ---- logistic regression over sparse named features (numpy, full-batch, L2) ----
@@ -148,7 +138,7 @@ def fit_linear(
 
 
 def fit_models(
-    examples: list[Example], l2: float, value_threshold: float = 0.5, gate_threshold: float = 0.5, per_field: dict | None = None
+    examples: list[Example], l2: float, value_threshold: float = 0.5, gate_threshold: float = 0.5
 ) -> Models:
     rows, y, docs, weights = [], [], [], []
     g_rows, g_y, g_docs, g_weights = [], [], [], []
@@ -167,9 +157,7 @@ def fit_models(
     values = fit_linear(rows, y, docs, l2, weights)
     gate = fit_linear(g_rows, g_y, g_docs, l2, g_weights)
     return Models(
-        LinearModel(values.weights, values.bias, value_threshold),
-        LinearModel(gate.weights, gate.bias, gate_threshold),
-        dict(per_field or {}),
+        LinearModel(values.weights, values.bias, value_threshold), LinearModel(gate.weights, gate.bias, gate_threshold)
     )
 
 
@@ -213,7 +201,7 @@ VALUE_GRID = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 GATE_GRID = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 
 
-def choose_thresholds(examples: list[Example], l2: float, inner: int, seed: int) -> tuple[float, float, dict[str, float]]:
+def choose_thresholds(examples: list[Example], l2: float, inner: int, seed: int) -> tuple[float, float]:
     """Thresholds of the value model and the gate that maximise the micro F1 of out-of-fold
     predictions, real reports weighted as in the fit."""
     value_p: dict[int, list[float]] = {}
@@ -228,7 +216,7 @@ def choose_thresholds(examples: list[Example], l2: float, inner: int, seed: int)
                 gate_p[i] = models.gate.probability(ex.state.gate_features) if ex.state.context.anchors else 0.0
     gold_totals = [sum(len(document_values(ex.gold, f)) for f in INCIDENT_SET_FIELDS) for ex in examples]
 
-    def f1(vt: float, gt: float, per_field: dict[str, float]) -> float:
+    def f1(vt: float, gt: float) -> float:
         tp = fp = fn = 0.0
         for i, ex in enumerate(examples):
             weight = CORPUS_WEIGHT.get(ex.corpus, 1.0)
@@ -236,8 +224,8 @@ def choose_thresholds(examples: list[Example], l2: float, inner: int, seed: int)
                 fn += weight * gold_totals[i]
                 continue
             hit = kept = 0
-            for cand, p, label in zip(ex.state.candidates, value_p[i], ex.labels, strict=True):
-                if p >= per_field.get(cand.field, vt):
+            for p, label in zip(value_p[i], ex.labels, strict=True):
+                if p >= vt:
                     kept += 1
                     hit += label
             tp += weight * hit
@@ -249,12 +237,12 @@ def choose_thresholds(examples: list[Example], l2: float, inner: int, seed: int)
     # grid on this little data (recall bought with precision), with no gain in cross-validation.
     # Among thresholds within TIE of the best F1, the highest: a wrong value costs an analyst more
     # than a missed one, and the choice no longer flips between near-equal points from fit to fit.
-    scored = [(f1(v, g, {}), v, g) for v in VALUE_GRID for g in GATE_GRID]
+    scored = [(f1(v, g), v, g) for v in VALUE_GRID for g in GATE_GRID]
     best = max(f for f, _, _ in scored)
     _, vt, gt = max(
         ((f, v, g) for f, v, g in scored if f >= best - TIE), key=lambda item: (item[1], item[2])
     )
-    return vt, gt, {}
+    return vt, gt
 
 
 def cross_validate(examples: list[Example], k: int, l2: float, seed: int) -> list[dict]:
@@ -262,8 +250,7 @@ def cross_validate(examples: list[Example], k: int, l2: float, seed: int) -> lis
     for fold in _folds(len(examples), k, seed):
         held = set(fold)
         train = [ex for i, ex in enumerate(examples) if i not in held]
-        vt, gt, per_field = choose_thresholds(train, l2, 3, seed)
-        models = fit_models(train, l2, vt, gt, per_field)
+        models = fit_models(train, l2, *choose_thresholds(train, l2, 3, seed))
         for i in fold:
             records[i] = record_of(examples[i], models)
     return records
@@ -294,8 +281,8 @@ def main() -> int:
         idx = [i for i, e in enumerate(examples) if e.corpus == corpus]
         cv[corpus] = score([examples[i] for i in idx], [records[i] for i in idx])
         report(f"{args.folds}-fold CV, {corpus}", cv[corpus])
-    vt, gt, per_field = choose_thresholds(examples, args.l2, args.folds, args.seed)
-    models = fit_models(examples, args.l2, vt, gt, per_field)
+    vt, gt = choose_thresholds(examples, args.l2, args.folds, args.seed)
+    models = fit_models(examples, args.l2, vt, gt)
     fitted = {}
     for corpus in sorted({e.corpus for e in examples}):
         subset = [e for e in examples if e.corpus == corpus]
@@ -320,7 +307,6 @@ def main() -> int:
             "cross_validated": {"folds": args.folds, **summary},
             "values": {"bias": models.values.bias, "threshold": vt, "weights": models.values.weights},
             "gate": {"bias": models.gate.bias, "threshold": gt, "weights": models.gate.weights},
-            "field_thresholds": per_field,
         }
         MODEL.write_text(json.dumps(data, ensure_ascii=False, indent=0, sort_keys=False) + "\n", encoding="utf-8")
         print(f"wrote {MODEL.relative_to(ROOT)} (value threshold {vt}, gate threshold {gt})", file=sys.stderr)

@@ -68,7 +68,7 @@ def test_every_kept_value_is_quoted_from_the_text():
 
 
 def _models(value_bias: float, gate_bias: float) -> Models:
-    return Models(LinearModel({}, value_bias, 0.5), LinearModel({}, gate_bias, 0.5), {})
+    return Models(LinearModel({}, value_bias, 0.5), LinearModel({}, gate_bias, 0.5))
 
 
 def test_the_gate_and_the_value_model_decide_what_stands():

@@ -13,10 +13,8 @@ from dataclasses import dataclass, field
 
 from .analysis import Analysis
 from .dates import DateMention
-from .segment import Draft
+from .segment import EVENT_GROUPS, Draft
 from .victims import Mention, count_mentions
-
-EVENT_GROUPS = ("methods", "outcomes", "perpetrators")
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from importlib import resources
 
 from ..errors import DataError
 from .analysis import Analysis
-from .value_features import DocContext, _bucket
+from .segment import EVENT_GROUPS
+from .value_features import DocContext, bucket
 
 MODEL_FILE = "value_model.json"
 
@@ -39,10 +40,6 @@ class LinearModel:
 class Models:
     values: LinearModel
     gate: LinearModel
-    field_thresholds: dict[str, float]
-
-    def value_threshold(self, field_name: str) -> float:
-        return self.field_thresholds.get(field_name, self.values.threshold)
 
 
 def _linear(block: dict, where: str) -> LinearModel:
@@ -58,7 +55,6 @@ def models_from(data: dict) -> Models:
     return Models(
         _linear(data.get("values") or {}, "values"),
         _linear(data.get("gate") or {}, "gate"),
-        {str(k): float(v) for k, v in (data.get("field_thresholds") or {}).items()},
     )
 
 
@@ -80,8 +76,8 @@ def gate_features(ctx: DocContext) -> dict[str, float]:
     n = max(1, len(doc.sentences))
     out = {
         "relevance": ctx.relevance,
-        f"drafts={_bucket(ctx.n_drafts, (0, 1, 2))}": 1.0,
-        f"anchors={_bucket(len(ctx.anchors), (0, 1, 3, 8))}": 1.0,
+        f"drafts={bucket(ctx.n_drafts, (0, 1, 2))}": 1.0,
+        f"anchors={bucket(len(ctx.anchors), (0, 1, 3, 8))}": 1.0,
         "anchor_share": len(ctx.anchors) / n,
         "general_share": len(ctx.general) / n,
         "hedged_share": len(ctx.hedged) / n,
@@ -91,7 +87,7 @@ def gate_features(ctx: DocContext) -> dict[str, float]:
     for group in ("cues", "statuses", "outcomes", "methods", "perpetrators"):
         for concept in {m.concept for m in doc.all_hits(group)}:
             out[f"has:{group}:{concept}"] = 1.0
-    events = {s for group in ("methods", "outcomes", "perpetrators") for s in doc.hits.get(group, {})}
+    events = {s for group in EVENT_GROUPS for s in doc.hits.get(group, {})}
     anchored_events = [s for s in ctx.anchors if s in events]
     out["log_anchored_events"] = math.log1p(len(anchored_events))
     out["anchored_event_share"] = len(anchored_events) / n

@@ -83,7 +83,7 @@ def decide_incidents(state: Prepared, models: Models) -> list[dict]:
     if models.gate.probability(state.gate_features) < models.gate.threshold:
         return []  # a trend, a statistic, a statement: relevant with no concrete incident
     scored = [(c, models.values.probability(f)) for c, f in zip(state.candidates, state.value_features, strict=True)]
-    kept = [(c, p) for c, p in scored if p >= models.value_threshold(c.field)]
+    kept = [(c, p) for c, p in scored if p >= models.values.threshold]
     if not kept:
         return []
     slots = max(1, len(state.drafts))

@@ -23,8 +23,13 @@ from .screen import screen
 CHUNK_CHARS = 200_000  # longer texts are analysed in pieces to bound memory
 
 
-def extract_text(text: str, *, source: str = "-", published: dt.date | None = None) -> dict:
-    """The extraction contract's record for one text (already decoded and HTML-free)."""
+def extract_text(
+    text: str, *, source: str = "-", published: dt.date | None = None, incidents_of=build_incidents
+) -> dict:
+    """The extraction contract's record for one text (already decoded and HTML-free).
+
+    `incidents_of(doc, published, metadata, relevance_score)` gives the incidents of each relevant
+    window; scripts/fit_values.py passes its own to see what the decisions see."""
     lang = detect_language(text)
     record = {
         "source": source,
@@ -55,7 +60,7 @@ def extract_text(text: str, *, source: str = "-", published: dt.date | None = No
         record["relevant"] = record["relevant"] or relevance.relevant
         refs_orgs(doc, start, end, refs, orgs)
         if relevance.relevant:
-            record["incidents"].extend(build_incidents(doc, published, metadata, relevance.score))
+            record["incidents"].extend(incidents_of(doc, published, metadata, relevance.score))
     record["legal_refs"], record["organisations"] = sorted(refs), sorted(orgs)
     return record
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from ..text.keys import keyer
+from ..text.keys import PLURAL_ENDINGS, keyer
 from .analysis import Analysis
 from .identity import age_beside
 from .names import NameSpan, keyed_words, name_spans, plain_list, ru_parses
@@ -210,12 +210,9 @@ def _possessor(doc: Analysis, m: NameSpan) -> bool:
     return False
 
 
-_PLURAL = {
-    "uz": re.compile(r"(?:lar|лар)\w{0,6}$"),
-    "ky": re.compile(r"(?:лар|лер|тар|тер|дар|дер|лор|лөр|тор|төр|дор|дөр)\w{0,4}$"),
-    "kk": re.compile(r"(?:лар|лер|тар|тер|дар|дер)\w{0,4}$"),
-    "tg": re.compile(r"(?:ҳо|он|ён|гон)(?:и|ро|ба)?$"),
-}
+# Uzbek marks the plural anywhere before a case or possessive ending (qarindoshlari);
+# the other languages' endings are text/keys.py's.
+_PLURAL = {**PLURAL_ENDINGS, "uz": re.compile(r"(?:lar|лар)\w{0,6}$")}
 
 
 def _plural(doc: Analysis, i: int, *, noun: bool = False) -> bool:

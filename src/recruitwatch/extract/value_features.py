@@ -15,11 +15,12 @@ import math
 from dataclasses import dataclass
 from functools import cache
 
-from ..text.keys import keyer
+from ..text.keys import keyer, ru_parse
 from .analysis import Analysis
 from .candidates import Candidate
 from .clauses import clause_of, clause_starts
 from .data_files import extract_data
+from .segment import EVENT_GROUPS
 from .victims import Mention, count_mentions, person_mentions
 
 WINDOW = 5  # words either side of a mention whose keys are features
@@ -57,8 +58,6 @@ def _place_roles(lang: str) -> tuple[dict[str, str], tuple[tuple[str, str], ...]
 
 def place_role(doc: Analysis, start: int, end: int) -> str:
     """"in", "from", "to", "via" or "other": what a place mention is to its sentence."""
-    from ..text.keys import ru_parse
-
     before, suffixes = _place_roles(doc.lang)
     token = doc.text[start:end].split()[-1].lower() if doc.text[start:end].strip() else ""
     for ending, role in suffixes:
@@ -187,7 +186,8 @@ def doc_context(doc: Analysis, names: list[Mention], nationalities: list[Mention
     )
 
 
-def _bucket(n: float, edges: tuple[int, ...]) -> str:
+def bucket(n: float, edges: tuple[int, ...]) -> str:
+    """A count as a readable feature value: the first edge it does not pass ("0", "3", ">8")."""
     for edge in edges:
         if n <= edge:
             return str(edge)
@@ -211,7 +211,7 @@ def _value_feature(cand: Candidate) -> str | None:
     if cand.field == "location_regions":
         return str(cand.value)[:2]
     if cand.field == "victim_count":
-        return _bucket(int(cand.value), (1, 2, 9, 99))
+        return bucket(int(cand.value), (1, 2, 9, 99))
     if cand.field == "date":
         return ("day", "month", "year")[{10: 0, 7: 1}.get(len(str(cand.value)), 2)]
     if cand.field == "victim_names":
@@ -236,8 +236,8 @@ def features(ctx: DocContext, cand: Candidate) -> dict[str, float]:
     in_draft = [s for s in sentences if s in ctx.owner]
     out[f"{f}|in_draft"] = 1.0 if in_draft else 0.0
     distance = min(_anchor_distance(ctx, s) for s in sentences)
-    out[f"{f}|anchor_dist={_bucket(distance, (0, 1, 3))}"] = 1.0
-    out[f"{f}|first_sentence={_bucket(sentences[0], (0, 2, 8))}"] = 1.0
+    out[f"{f}|anchor_dist={bucket(distance, (0, 1, 3))}"] = 1.0
+    out[f"{f}|first_sentence={bucket(sentences[0], (0, 2, 8))}"] = 1.0
     only_general = all(s in ctx.general for s in sentences)
     only_hedged = all(s in ctx.hedged for s in sentences)
     out[f"{f}|only_general"] = 1.0 if only_general else 0.0
@@ -253,17 +253,18 @@ def features(ctx: DocContext, cand: Candidate) -> dict[str, float]:
         if any(c in ctx.anchor_clauses and c not in ctx.general_clauses and c not in ctx.hedged_clauses for c in where)
         else 0.0
     )
-    out[f"{f}|drafts={_bucket(ctx.n_drafts, (0, 1, 2))}"] = 1.0
+    out[f"{f}|drafts={bucket(ctx.n_drafts, (0, 1, 2))}"] = 1.0
     out["relevance"] = ctx.relevance
     out[f"{f}|relevance"] = ctx.relevance
-    out[f"{f}|anchors={_bucket(len(ctx.anchors), (0, 1, 3, 8))}"] = 1.0
+    out[f"{f}|anchors={bucket(len(ctx.anchors), (0, 1, 3, 8))}"] = 1.0
     doc = ctx.doc
     words: set[str] = set()
     hits: set[str] = set()
     for o in occurrences[:8]:
         first = bisect.bisect_left(ctx.token_starts, o.start)
         last = max(first, bisect.bisect_left(ctx.token_starts, o.end) - 1)
-        lo, hi = doc.token_range(o.sentence).start, doc.token_range(o.sentence).stop
+        sentence_tokens = doc.token_range(o.sentence)
+        lo, hi = sentence_tokens.start, sentence_tokens.stop
         for i in range(max(lo, first - WINDOW), min(hi, last + WINDOW + 1)):
             if i < first or i > last:
                 words.add(ctx.keys[i])
@@ -284,7 +285,7 @@ def features(ctx: DocContext, cand: Candidate) -> dict[str, float]:
 
 def _family(field_name: str) -> str:
     """Fields that share what their context words mean: events, who the victims are, where and when."""
-    if field_name in ("methods", "outcomes", "perpetrators"):
+    if field_name in EVENT_GROUPS:
         return field_name
     if field_name in ("location_country", "location_regions"):
         return "place"

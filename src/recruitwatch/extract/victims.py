@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..text.keys import keyer, ru_parse
+from ..text.keys import PLURAL_ENDINGS, keyer, ru_parse
 from .analysis import Analysis
 from .data_files import extract_data
 from .dates import find_dates
@@ -103,16 +103,10 @@ def is_specific(doc: Analysis, word: str) -> bool:
         return "lar" not in word.lower()[-8:] and "лар" not in word.lower()[-8:]
     if lang == "en":
         return keyer("en").key(word) == word.lower() or not word.lower().endswith("s")
-    plural = _PLURAL.get(lang)
+    plural = PLURAL_ENDINGS.get(lang)
     return not (plural and plural.search(word.lower()))
 
 
-# Plural endings, possibly followed by a case ending: муҳоҷирон, муҳоҷирҳо; мигранттар, жарандардын.
-_PLURAL = {
-    "tg": re.compile(r"(?:ҳо|он|ён|гон)(?:и|ро|ба)?$"),
-    "ky": re.compile(r"(?:лар|лер|тар|тер|дар|дер|лор|лөр|тор|төр|дор|дөр)\w{0,4}$"),
-    "kk": re.compile(r"(?:лар|лер|тар|тер|дар|дер)\w{0,4}$"),
-}
 
 
 def person_mentions(doc: Analysis, sentence: int) -> list[Mention]:

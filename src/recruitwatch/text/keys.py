@@ -158,3 +158,11 @@ class Keyer:
 @cache
 def keyer(lang: str) -> Keyer:
     return Keyer(lang)
+
+
+# Plural endings, possibly followed by a case ending: муҳоҷирон, муҳоҷирҳо; мигранттар, жарандардын.
+PLURAL_ENDINGS = {
+    "tg": re.compile(r"(?:ҳо|он|ён|гон)(?:и|ро|ба)?$"),
+    "ky": re.compile(r"(?:лар|лер|тар|тер|дар|дер|лор|лөр|тор|төр|дор|дөр)\w{0,4}$"),
+    "kk": re.compile(r"(?:лар|лер|тар|тер|дар|дер)\w{0,4}$"),
+}
