@@ -62,25 +62,31 @@ def test_a_stopped_text_keeps_what_full_analysis_finds_besides_relevance(corpus)
 def test_ordinary_news_stops_without_full_analysis():
     text = "The central bank kept its key rate on Friday. Heavy rain is expected in the region on Wednesday."
     decision = triage(text, "en")
-    assert not decision.likely_relevant and decision.reason == "no_sign"
+    assert not decision.likely_relevant and decision.reason == "screened_out"
     record = extract_text(text)
     assert record["language"] == "en" and record["relevant"] is False and record["relevance_score"] == STOP_SCORE
 
 
+def test_news_without_a_military_or_a_target_word_stops_at_the_screen():
+    raid = "Police in Kazan checked the papers of twenty migrants at a market on Tuesday. Three were fined and let go."
+    assert triage(raid, "en").reason == "screened_out"  # no military word
+    assert triage("Заключённого колонии в Ростове завербовали в ЧВК.", "ru").reason != "screened_out"
+
+
 def test_a_migrant_raid_without_recruitment_stops():
     text = "Police in Kazan checked the papers of twenty migrants at a market on Tuesday. Three were fined and let go."
-    assert triage(text, "en").reason == "no_sign"
+    assert triage(text, "en", screened=True).reason == "no_sign"
 
 
 def test_recruitment_without_a_foreign_or_imprisoned_person_stops():
     text = "The defence ministry said volunteers signed contracts and went to the front this spring. Officials praised them."
-    assert triage(text, "en").reason == "no_target"
+    assert triage(text, "en", screened=True).reason == "no_target"
 
 
 def test_recruitment_and_a_migrant_far_apart_stop():
     text = ("Migrants from Uzbekistan queued for work permits in Moscow. The queue moved slowly. Officials blamed "
             "a computer fault. Lunch was served at noon. The defence ministry said volunteers went to the front.")
-    assert triage(text, "en").reason == "apart"
+    assert triage(text, "en", screened=True).reason == "apart"
 
 
 def test_a_coerced_migrant_goes_on_to_full_analysis():

@@ -32,7 +32,7 @@ from .sources import SourceError, SourceItem
 from .store import repository as repo
 from .store.database import retried_transaction, sessions
 from .store.models import Document, Mention, Report
-from .text.langid import detect_language
+from .text.langid import SHORT_SAMPLE, detect_language
 from .text.reader import text_from_bytes
 from .text.search_keys import index_text
 from .vocab import contract_fields
@@ -124,7 +124,7 @@ def prepare(item: SourceItem, sha: str) -> Prepared:
     passed = bool(text) and screen(text).passed
     record = extract_text(text, source=item.locator, published=item.published) if passed else None
     # Screened-out news only needs its language as metadata: a short sample is enough and fast.
-    language = record["language"] if record else (detect_language(text[:400]) if text else None)
+    language = record["language"] if record else (detect_language(text, sample=SHORT_SAMPLE) if text else None)
     relevant = bool(record and record["relevant"])
     return Prepared(
         item, sha, text, encoding, language, passed, record, title,

@@ -2,8 +2,12 @@
 
 Full analysis costs 3-10 ms a text; most near-topic news (migration, raids,
 the army, prisons) is settled here for a fraction of that, without changing
-any decision full analysis would make:
+any decision full analysis would make on the annotated corpora:
 
+0. The keyword screen (screen.py, one Aho-Corasick pass) stops a text with no
+   military stem or no target stem: most news, for ~0.03 ms. Its stems are a
+   wide net, not derived from relevance.py, so tests/test_cascade.py checks on
+   every corpus that it stops no text full analysis calls relevant.
 1. The text is cut into words and sentences and keyed exactly as full analysis
    does, then matched against a small index: the forms of recruitment signs,
    of foreign or imprisoned persons, of person words (data/cascade.yaml), and
@@ -15,8 +19,9 @@ any decision full analysis would make:
    relevant: it stops here. Hits are taken before negation (which only removes
    hits), so this passes at least every text full analysis would accept.
 3. A stopped text still gets the organisations and legal references full
-   analysis would find (pipeline.py): found the same way when this index saw an
-   organisation or the text mentions an article, otherwise there are none.
+   analysis would find (pipeline.py): found the same way when this index (or,
+   for a screened-out text, org_screen.py) saw a possible organisation or the
+   text mentions an article, otherwise there are none.
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ from .lexicons import (
     form_languages,
 )
 from .matcher import Match, PhraseIndex
+from .org_screen import may_name_organisation
+from .screen import screen
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,8 @@ class Triage:
     likely_relevant: bool  # full analysis needed to decide
     score: float  # relevance_score of a text that stops here
     organisations: bool  # an organisation's name may be in the text
-    reason: str  # "long", "many" or "near" (full analysis follows), "no_sign", "no_target", "apart"
+    # "long", "many" or "near" (full analysis follows), "screened_out", "no_sign", "no_target", "apart"
+    reason: str
     # The words and sentences of the whole text, as analysis.py cuts them: full analysis reuses them.
     tokens: list[Token] | None = field(default=None, repr=False, compare=False)
     sentences: list[tuple[int, int]] | None = field(default=None, repr=False, compare=False)
@@ -138,12 +146,16 @@ def _sentences_with(matches: list[Match], sentence_of, pairs: Pairs) -> set[int]
     return found
 
 
-def triage(text: str, lang: str) -> Triage:
+def triage(text: str, lang: str, screened: bool | None = None) -> Triage:
     """Does this text need full analysis to be judged? Cheap, and never says no to a text
-    that full analysis would call relevant (tests/test_cascade.py checks every corpus)."""
+    that full analysis would call relevant (tests/test_cascade.py checks every corpus).
+
+    `screened`: the keyword screen's verdict on the text, if the caller has it."""
     c = config()
     if len(text) > c.longest:
         return Triage(True, c.stop_score, True, "long")  # analysed in several windows: no shortcut
+    if not (screen(text).passed if screened is None else screened):
+        return Triage(False, c.stop_score, may_name_organisation(text, lang), "screened_out")
     sentences = split_sentences(text, abbreviations(lang)) or [(0, len(text))]
     starts = [a for a, _ in sentences]
 

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 
 from ..legal.citations import find_citations, mentions_article
-from ..text.langid import detect_language
+from ..text.langid import LANGID_SAMPLE, SHORT_SAMPLE, detect_language
 from .analysis import analyse_window
 from .cascade import triage
 from .dates import find_dates
@@ -30,7 +30,9 @@ def extract_text(
 
     `incidents_of(doc, published, metadata, relevance_score)` gives the incidents of each relevant
     window; scripts/fit_values.py passes its own to see what the decisions see."""
-    lang = detect_language(text)
+    screened = screen(text).passed
+    # Screened-out news only needs its language as metadata: a short sample is enough and fast.
+    lang = detect_language(text, sample=LANGID_SAMPLE if screened else SHORT_SAMPLE)
     record = {
         "source": source,
         "language": lang,
@@ -42,9 +44,9 @@ def extract_text(
     }
     if lang == "und":
         return record
-    if len(text) > CHUNK_CHARS and not screen(text).passed:
+    if len(text) > CHUNK_CHARS and not screened:
         return record  # a huge input (a dump, a book) is only analysed if the screen keeps it
-    decision = triage(text, lang)
+    decision = triage(text, lang, screened)
     if not decision.likely_relevant:
         record["relevance_score"] = decision.score
         if decision.organisations or mentions_article(text):
