@@ -88,4 +88,19 @@ def test_linking_set_precision_and_recall():
     spec.loader.exec_module(module)
     scores = module.evaluate(ROOT / "tests" / "linking" / "reports.jsonl")
     assert scores["precision"] >= 0.98, scores["wrongly_linked"]
-    assert scores["recall"] >= 0.70  # the target is 0.85: see the README's limits
+    assert scores["recall"] >= 0.75  # 0.766 on 2026-12-06; the target is 0.90: see the README's limits
+
+
+REAL_LINKING = ROOT.parent / "shared" / "corpus" / "real-linking" / "reports.jsonl"
+
+
+def test_real_linking_set_precision_and_recall():
+    """../shared/corpus/real-linking: 67 real reports of 31 incidents in 21 languages, with look-alikes."""
+    if not REAL_LINKING.exists():
+        pytest.skip(f"{REAL_LINKING} is absent: the shared real corpus is only on the team's machines")
+    spec = importlib.util.spec_from_file_location("evaluate_linking", ROOT / "scripts" / "evaluate_linking.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    scores = module.evaluate(REAL_LINKING)
+    assert scores["precision"] >= 0.95, scores["wrongly_linked"]
+    assert scores["recall"] >= 0.24  # 0.255 on 2026-12-06; the target is 0.80 (issue 13)

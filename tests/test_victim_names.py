@@ -133,3 +133,39 @@ def test_a_story_naming_two_untied_people_leaves_both_out():
         "Kamol Ergashev, who knows him, thinks so too. Ergashev says he will write."
     )
     assert victim_values(text, "en") == set()
+
+
+def test_another_case_named_once_beside_the_victim_is_context():
+    text = (
+        "Accra — Kwame Boateng, a 31-year-old Ghanaian student, died fighting for Russia, his family said.\n"
+        "Boateng had been jailed in Moscow on drug charges and was offered his freedom to join Wagner.\n"
+        "Boateng's death recalled the case of Ivorian student Yao Kouassi, who was also recruited in prison.\n"
+        "Boateng's body is expected home next month."
+    )
+    assert victim_values(text, "en") == {"Kwame Boateng"}
+
+
+def test_a_second_victim_with_a_story_of_his_own_stays():
+    text = (
+        "Kwame Boateng, a 31-year-old Ghanaian student, was recruited from a Moscow prison. "
+        "Boateng signed a contract in March. Boateng was sent to the front in April.\n"
+        "Another student at the same university, who gave his name only as Kofi Mensah, said he had signed too."
+    )
+    assert victim_values(text, "en") == {"Kwame Boateng", "Kofi Mensah"}
+
+
+def test_one_mention_read_as_another_role_does_not_undo_the_victim():
+    text = (
+        "Kwame Boateng, a 31-year-old Ghanaian, was killed in Ukraine after Wagner recruited him in prison.\n"
+        "According to the minister, Boateng, sentenced in 2021, had been promised his freedom.\n"
+        "Boateng's family is waiting for his body."
+    )
+    assert "Kwame Boateng" in victim_values(text, "en")
+
+
+def test_a_public_figure_in_another_spelling_is_not_a_victim():
+    text = (
+        "Prisoners in a colony near Ufa were told by Yevgeniy Prigojin that they would be freed after six months. "
+        "One of them, Jamshid Tursunov, a citizen of Uzbekistan, signed a contract and was sent to the front."
+    )
+    assert victim_values(text, "en") == {"Jamshid Tursunov"}

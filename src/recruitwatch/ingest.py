@@ -24,14 +24,15 @@ from sqlalchemy.orm import Session
 
 from . import __version__
 from .errors import InputError
-from .extract.pipeline import extract_text
+from .extract.pipeline import extract_text, main_victim_of
 from .extract.screen import screen
 from .link.duplicates import DuplicateIndex, from_bytes, signature, to_bytes
 from .link.incidents import decide, merge_fields
+from .link.names import name_match
 from .sources import SourceError, SourceItem
 from .store import repository as repo
 from .store.database import retried_transaction, sessions
-from .store.models import Document, Mention, Report
+from .store.models import Document, Incident, Mention, Report
 from .text.langid import SHORT_SAMPLE, detect_language
 from .text.reader import text_from_bytes
 from .text.search_keys import index_text
@@ -40,6 +41,10 @@ from .vocab import contract_fields
 logger = logging.getLogger(__name__)
 EXTRACTOR_VERSION = f"extract-{__version__}"
 BATCH = 200
+# A report not judged relevant that names an incident's victim joins it with this score and
+# reason, so analysts see such links apart (they never create or change an incident).
+LOW_RELEVANCE_SCORE = 0.5
+LOW_RELEVANCE_REASON = "low relevance: the report's main victim has this incident's victim's full name"
 MAX_REPORTED = 1000  # messages kept per run of errors, and of warnings: the rest are only counted
 # What no database stores: lone surrogates (no UTF-8 for them) and NUL (PostgreSQL refuses it in text).
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -99,6 +104,7 @@ class Prepared:
     title: str | None
     search_text: str = ""
     minhash: bytes | None = None  # relevant documents only
+    candidate: str | None = None  # main victim of a screened-in report not judged relevant (link/identity.py)
     raw_compressed: bytes = b""
 
 
@@ -131,6 +137,7 @@ def prepare(item: SourceItem, sha: str) -> Prepared:
         search_text=index_text(text, language, keyed=relevant),
         minhash=to_bytes(signature(text)) if relevant else None,
         raw_compressed=repo.compress(item.raw),
+        candidate=main_victim_of(text, language) if record and not relevant else None,
     )
 
 
@@ -338,6 +345,8 @@ class Ingestor:
         self.stats.screened_in += 1
         report = repo.add_report(session, document, record, EXTRACTOR_VERSION)
         if not relevant:
+            if p.candidate:
+                self.link_candidate(session, report, p.candidate)
             return
         self.stats.relevant += 1
         repo.add_organisations(session, document, record["organisations"])
@@ -345,6 +354,26 @@ class Ingestor:
         document.cluster_id = self._duplicates.add(document.id, from_bytes(p.minhash))
         self._indexed.append(document.id)
         self.link_report(session, report, document)
+
+    def link_candidate(self, session: Session, report, name: str) -> None:
+        """Keep a non-relevant report's main victim, and attach the report to the one incident
+        whose victim has that full name (relevance decides publication, not linkage)."""
+        if not repo.add_candidate_victim(session, report, name):
+            return
+        matches = [i for i in repo.incidents_by_name_words(session, name)
+                   if name_match([name], i.fields.get("victim_names") or []) == "full"]
+        if len(matches) == 1:
+            repo.add_mention(session, report, 0, matches[0], LOW_RELEVANCE_SCORE, LOW_RELEVANCE_REASON)
+            self.stats.incidents_linked += 1
+
+    def _attach_candidates(self, session: Session, incident: Incident) -> None:
+        """Kept non-relevant reports whose main victim is this incident's victim join it."""
+        names = incident.fields.get("victim_names") or []
+        for candidate, name in repo.candidate_reports(session, names):
+            if candidate.mentions or name_match([name], names) != "full":
+                continue
+            repo.add_mention(session, candidate, 0, incident, LOW_RELEVANCE_SCORE, LOW_RELEVANCE_REASON)
+            self.stats.incidents_linked += 1
 
     def link_report(self, session: Session, report, document: Document) -> None:
         """Attach each incident of a report to the incident it reports, or to a new one."""
@@ -377,6 +406,7 @@ class Ingestor:
                 incident = best
                 self.stats.incidents_linked += 1
             used.add(incident.id)
+            self._attach_candidates(session, incident)
 
 
 def _incidents_of_cluster(session: Session, cluster_id: int) -> set[int]:

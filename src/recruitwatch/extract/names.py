@@ -173,7 +173,7 @@ def _find(doc: Analysis) -> list[NameSpan]:
     given_forms = {m.concept.casefold() for m in doc.all_hits("names") if m.entry.role == "given_name"}
     lower_seen = {t.text.casefold() for t in doc.tokens if t.text[:1].islower()}
     initial_tokens = _opening_tokens(doc)
-    capital_inside = {t.text.casefold() for i, t in enumerate(doc.tokens) if t.capitalised and i not in initial_tokens}
+    capital_inside = {_bare(t.text) for i, t in enumerate(doc.tokens) if t.capitalised and i not in initial_tokens}
     not_names = _not_name_keys(doc.lang)
     english = _not_name_keys("en") if doc.lang != "en" else frozenset()
     blocked |= _title_case_lines(doc)
@@ -283,6 +283,11 @@ def _joined(doc: Analysis, a: int, b: int) -> bool:
     return _is_initial(doc, a) and gap in (". ", ".")
 
 
+def _bare(word: str) -> str:
+    """A word without an English possessive, case-folded: "Boateng's" opening a sentence is the Boateng of elsewhere."""
+    return re.sub(r"['’]s$", "", word.casefold())
+
+
 def _span(doc: Analysis, run: list[int], s: int, initial_tokens, capital_inside, given_at, given_forms) -> NameSpan | None:
     given = given_at.keys()
     words = _words(doc, run)
@@ -292,7 +297,7 @@ def _span(doc: Analysis, run: list[int], s: int, initial_tokens, capital_inside,
     known = given_at.get(run[0], "").casefold()
     if run[0] in initial_tokens and len(words) == 1 and run[0] in given and word.casefold() not in given_forms and known not in capital_inside:
         return None  # "Тилекке каршы" (unfortunately): a given name with a case ending, opening a sentence, never a name elsewhere
-    if run[0] in initial_tokens and run[0] not in given and word.casefold() not in capital_inside and not _person_form(doc, word):
+    if run[0] in initial_tokens and run[0] not in given and _bare(word) not in capital_inside and not _person_form(doc, word):
         # "Instead", "Эми" (now): a capital only because a sentence starts there. English
         # openers are listed (not_names); elsewhere the first of several words goes.
         if len(words) == 1 and not _apposition_follows(doc, run[-1]):

@@ -12,12 +12,14 @@ import datetime as dt
 import re
 
 from ..legal.citations import find_citations, mentions_article
+from ..link.identity import main_victim
 from ..text.langid import LANGID_SAMPLE, SHORT_SAMPLE, detect_language
 from .analysis import analyse_window
 from .cascade import triage
 from .dates import find_dates
 from .incidents import build_incidents
 from .relevance import score_relevance
+from .roles import named_people
 from .screen import screen
 
 CHUNK_CHARS = 200_000  # longer texts are analysed in pieces to bound memory
@@ -65,6 +67,14 @@ def extract_text(
             record["incidents"].extend(incidents_of(doc, published, metadata, relevance.score))
     record["legal_refs"], record["organisations"] = sorted(refs), sorted(orgs)
     return record
+
+
+def main_victim_of(text: str, lang: str | None) -> str | None:
+    """The full name a text is most about (link/identity.py), from the person names analysis finds."""
+    if not lang or lang == "und" or len(text) > CHUNK_CHARS:
+        return None
+    doc = analyse_window(text, lang, 0, len(text))
+    return main_victim([(text[m.start : m.end], m.sentence) for p in named_people(doc) for m in p.mentions])
 
 
 def judged_relevant(text: str, lang: str) -> bool:

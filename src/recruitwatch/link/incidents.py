@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .names import name_match, same_person
+from .names import common_name, name_match, same_person
 
 DATE_WINDOW_DAYS = 90  # reports of one incident date it within this of each other (raid, signing, death)
 LINK_AT = 0.6
@@ -112,6 +112,11 @@ def decide(new: dict, known: dict, *, same_text: bool = False) -> LinkDecision:
     if names == "full":
         if regions is False and dates is False:
             return LinkDecision(0.0, (), "same name, but another place and another time")
+        common = any(common_name(n) for n in (new.get("victim_names") or []) + (known.get("victim_names") or []))
+        if regions is False and common and not (nat_a & nat_b and dates):
+            # Common names recur (two men called Yusuf Karimov): another region needs the same
+            # nationality and a date that agrees to outweigh it.
+            return LinkDecision(0.0, (), "same name, but another place, and neither nationality nor date confirm it")
         return LinkDecision(1.0, ("same victim full name", *reasons))
     if same_text:
         if regions is False or dates is False:

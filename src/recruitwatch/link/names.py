@@ -8,6 +8,8 @@ from functools import lru_cache
 from anyascii import anyascii
 from rapidfuzz.distance import JaroWinkler
 
+from ..text.namekeys import compare_names, parse_name, skeleton, words_agree
+
 # Spellings that the same sound gets in Uzbek, Tajik, Russian and English romanisations.
 _FOLDS = (
     ("'", ""),
@@ -52,34 +54,30 @@ def name_similarity(a: str, b: str) -> float:
 
 
 def name_match(names_a: list[str], names_b: list[str]) -> str | None:
-    """'full' when given name and surname agree, 'given' when only given names can be
-    compared and agree, 'different' when both are named and no name agrees, None when
-    either is unnamed. A lone word equal to the other's surname is neither ('Юсуп' in
-    'Бобур Юсупов' may be a clipped surname)."""
+    """'full' when two words of a name agree (given name and surname, any order, any script:
+    namekeys.py), 'given' when one word agrees and one side has no other, 'different' when both
+    are named and no pair of names agrees so, None when either is unnamed. One agreeing word with
+    another word that differs on both sides is different people (brothers: Mandeep and Jagdeep Kumar)."""
     if not names_a or not names_b:
         return None
-    best = None
+    best = "different"
     for a in names_a:
         for b in names_b:
-            fa, fb = fold_name(a).split(), fold_name(b).split()
-            if not fa or not fb:
-                continue
-            given = JaroWinkler.similarity(fa[0], fb[0])
-            if len(fa) > 1 and len(fb) > 1:
-                surname = JaroWinkler.similarity(fa[-1], fb[-1])
-                if given >= SAME_NAME and surname >= SAME_SURNAME:
-                    return "full"
-                if given >= SAME_NAME and surname >= CLOSE_SURNAME:
+            na, nb = parse_name(a), parse_name(b)
+            agreement = compare_names(na, nb)
+            if agreement.level == "full":
+                return "full"
+            if agreement.level == "partial" and (agreement.unmatched_a == 0 or agreement.unmatched_b == 0):
+                if _first_words_agree(na, nb):
                     best = "given"
-            elif given >= SAME_NAME:
-                best = "given"
-            elif len(fa) == 1 and len(fb) > 1 and fb[-1].startswith(fa[0]) or (
-                len(fb) == 1 and len(fa) > 1 and fa[-1].startswith(fb[0])
-            ):
-                best = best or "unclear"
-    if best == "unclear":
-        return None
-    return best or "different"
+                elif best == "different":
+                    best = "unclear"  # 'Karimov' beside 'Yusuf Karimov': a clipped surname, or his brother
+    return None if best == "unclear" else best
+
+
+def _first_words_agree(a, b) -> bool:
+    fa, fb = a.full_words, b.full_words
+    return bool(fa and fb) and words_agree(fa[0], fb[0])
 
 
 def same_person(names_a: list[str], names_b: list[str]) -> bool | None:
@@ -87,4 +85,29 @@ def same_person(names_a: list[str], names_b: list[str]) -> bool | None:
     and none matches; None when either is unnamed (names cannot tell)."""
     if not names_a or not names_b:
         return None
-    return any(name_similarity(a, b) >= SAME_NAME for a in names_a for b in names_b)
+    return name_match(names_a, names_b) in ("full", "given")
+
+
+# Surnames made from a given name: Karimov, Karimova, Karimzoda, Каримов.
+_SURNAME_ENDINGS = re.compile(r"(?:ovich|evich|ovna|evna|ova|eva|ov|ev|zoda|zade|zod|iy|uly|ulu|kyzy|qizi)$")
+
+
+@lru_cache(maxsize=1)
+def _given_skeletons() -> frozenset[str]:
+    from ..extract.data_files import extract_data
+
+    names = extract_data("given_names.yaml").get("names") or {}
+    return frozenset(
+        word.skeleton for region in names.values() for script in region.values() for raw in script or ()
+        for word in parse_name(str(raw)).full_words
+    )
+
+
+def common_name(name: str) -> bool:
+    """Is every word of the name a common given name, or a surname made from one (Yusuf Karimov)?
+    Such names recur among different people, so agreeing on one proves less (data/given_names.yaml)."""
+    words = parse_name(name).full_words
+    given = _given_skeletons()
+    return bool(words) and all(
+        w.skeleton in given or skeleton(_SURNAME_ENDINGS.sub("", w.text)) in given for w in words
+    )

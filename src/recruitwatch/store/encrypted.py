@@ -8,8 +8,8 @@ missing or lacks their key.
 Rotation: `security.crypto.add_current_key` puts a new key first in the key
 file; `rotate` then re-seals every value still under an older key, batch by
 batch (each batch committed, so an interrupted run resumes where it stopped),
-and rebuilds the blind-index keys of victims' names, which depend on the
-current key. Only after it finishes may the old keys leave the file.
+and rebuilds the blind-index keys of victims' and candidate victims' names,
+which depend on the current key. Only after it finishes may the old keys leave the file.
 """
 
 from __future__ import annotations
@@ -30,7 +30,17 @@ from ..security.crypto import (
     load_key_ring,
 )
 from . import repository as repo
-from .models import NAMES_CONTEXT, AuditEntry, Case, CaseEvent, CaseFile, Incident, User
+from .models import (
+    CANDIDATE_CONTEXT,
+    NAMES_CONTEXT,
+    AuditEntry,
+    CandidateVictim,
+    Case,
+    CaseEvent,
+    CaseFile,
+    Incident,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,7 @@ class EncryptedColumn:
 
 ENCRYPTED_COLUMNS = (
     EncryptedColumn(Incident, "victim_names_enc", NAMES_CONTEXT),
+    EncryptedColumn(CandidateVictim, "name_enc", CANDIDATE_CONTEXT),
     EncryptedColumn(User, "totp_secret_enc", "user.totp"),
     EncryptedColumn(Case, "name_enc", "case.name"),
     EncryptedColumn(Case, "contact_enc", "case.contact"),
@@ -165,7 +176,25 @@ def rotate(sessions: Callable[[], Session]) -> dict[str, int]:
                         counts[name] += 1
                 last_id = rows[-1].id
     counts["incidents.names_indexed"] = _reindex_names(sessions)
+    counts["candidate_victims.reindexed"] = _reindex_candidates(sessions)
     return counts
+
+
+def _reindex_candidates(sessions: Callable[[], Session]) -> int:
+    """Candidate victims' blocking keys under the current key (a report's rows made again from its name)."""
+    done, last_report = 0, 0
+    while True:
+        with sessions() as session, session.begin():
+            report_ids = list(session.scalars(
+                select(CandidateVictim.report_id).where(CandidateVictim.report_id > last_report)
+                .group_by(CandidateVictim.report_id).order_by(CandidateVictim.report_id).limit(BATCH)
+            ))
+            if not report_ids:
+                return done
+            for report_id in report_ids:
+                repo.rekey_candidate_victim(session, report_id)
+                done += 1
+            last_report = report_ids[-1]
 
 
 def _reindex_names(sessions: Callable[[], Session]) -> int:

@@ -34,6 +34,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from ..security.crypto import key_ring
 
 NAMES_CONTEXT = "incident.victim_names"
+CANDIDATE_CONTEXT = "candidate_victim.name"
 
 
 def utcnow() -> dt.datetime:
@@ -199,6 +200,18 @@ class Mention(Base):
 
     report: Mapped[Report] = relationship(back_populates="mentions")
     incident: Mapped[Incident] = relationship(back_populates="mentions")
+
+
+class CandidateVictim(Base):
+    """The main victim of a report not judged relevant, kept so it can join a known incident
+    (link/identity.py): one row per blocking key of the name, the name itself sealed."""
+
+    __tablename__ = "candidate_victims"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    key: Mapped[str] = mapped_column(String(64), index=True)  # blind index of a pair of name-word skeletons
+    name_enc: Mapped[str] = mapped_column(Text)
 
 
 class IncidentChange(Base):

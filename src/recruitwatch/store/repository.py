@@ -8,11 +8,14 @@ from collections.abc import Iterable
 from sqlalchemy import delete, or_, select, text
 from sqlalchemy.orm import Session
 
+from ..link.identity import pair_keys
 from ..link.names import fold_name
 from ..security.crypto import key_ring
 from ..text.search_keys import index_text
 from .models import (
+    CANDIDATE_CONTEXT,
     NAMES_CONTEXT,
+    CandidateVictim,
     Document,
     DocumentOrganisation,
     Incident,
@@ -90,6 +93,7 @@ def add_report(session: Session, document: Document, record: dict, version: str)
 def replace_report(session: Session, report: Report, record: dict) -> Report:
     """The same extractor version run again: new record, its old incident links dropped (to be linked anew)."""
     session.execute(delete(Mention).where(Mention.report_id == report.id))
+    session.execute(delete(CandidateVictim).where(CandidateVictim.report_id == report.id))
     report.record = record
     report.relevant = bool(record["relevant"])
     report.relevance_score = float(record["relevance_score"])
@@ -195,6 +199,58 @@ def without_names(detail: dict) -> dict:
         else:
             out[key] = value
     return out
+
+
+def add_candidate_victim(session: Session, report: Report, name: str) -> bool:
+    """Keep a non-relevant report's main victim under its blocking keys (name sealed); False when the
+    name has no two words to key it by."""
+    ring = key_ring()
+    keys = {ring.blind_index(k, CANDIDATE_CONTEXT) for k in pair_keys(name)}
+    if not keys:
+        return False
+    sealed = ring.encrypt(name, CANDIDATE_CONTEXT)
+    session.add_all(CandidateVictim(report_id=report.id, key=k, name_enc=sealed) for k in sorted(keys))
+    session.flush()
+    return True
+
+
+def rekey_candidate_victim(session: Session, report_id: int) -> None:
+    """A report's candidate rows made again under the current key (after a key rotation)."""
+    row = session.scalar(select(CandidateVictim).where(CandidateVictim.report_id == report_id).limit(1))
+    if row is None:
+        return
+    name = key_ring().decrypt_text(row.name_enc, CANDIDATE_CONTEXT)
+    session.execute(delete(CandidateVictim).where(CandidateVictim.report_id == report_id))
+    add_candidate_victim(session, session.get(Report, report_id), name)
+
+
+def candidate_reports(session: Session, names: Iterable[str]) -> list[tuple[Report, str]]:
+    """Current reports whose kept main victim shares a blocking key with one of `names`, with that name."""
+    ring = key_ring()
+    keys = {ring.blind_index(k, CANDIDATE_CONTEXT) for name in names for k in pair_keys(name)}
+    if not keys:
+        return []
+    rows = session.execute(
+        select(Report, CandidateVictim.name_enc)
+        .join(CandidateVictim, CandidateVictim.report_id == Report.id)
+        .where(CandidateVictim.key.in_(sorted(keys)), Report.current.is_(True))
+        .order_by(Report.id)
+    )
+    found: dict[int, tuple[Report, str]] = {}
+    for report, sealed in rows:
+        found.setdefault(report.id, (report, ring.decrypt_text(sealed, CANDIDATE_CONTEXT)))
+    return list(found.values())
+
+
+def incidents_by_name_words(session: Session, name: str) -> list[Incident]:
+    """Incidents (not rejected or merged away) with a victim name sharing a word with `name`
+    (through the names' blind-index keys, so names stay sealed)."""
+    keys = {key for part in fold_name(name).split() for key in name_keys(part)}
+    if not keys:
+        return []
+    ids = select(IncidentValue.incident_id).where(IncidentValue.field == "victim_names", IncidentValue.value.in_(sorted(keys)))
+    query = select(Incident).where(Incident.id.in_(ids), Incident.merged_into.is_(None), Incident.review_state != "rejected")
+    return list(session.scalars(query.order_by(Incident.id)))
 
 
 def add_mention(session: Session, report: Report, position: int, incident: Incident, score: float, reason: str) -> Mention:

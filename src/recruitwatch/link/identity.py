@@ -1,0 +1,56 @@
+"""Whom a report is about, when its relevance is too low to give it incidents.
+
+Relevance decides publication, not linkage: a report judged not relevant
+(another language's wording, a short wire, a family's appeal) may still be
+about the victim of a known incident, and analysts want it among that
+incident's sources. Such a report offers one candidate: its *main victim*, the
+full name it is most about. A name counts its own mentions and those of its
+words alone ("Tarimo" after "Nemes Tarimo"), and a name in the headline or the
+first sentence counts double; a main victim must have two words and lead
+clearly, so a report about no one in particular offers no one.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+from ..text.namekeys import Name, compare_names, parse_name
+
+HEADLINE_SENTENCES = 2  # the headline and the first sentence
+HEADLINE_BONUS = 1
+
+
+def main_victim(mentions: list[tuple[str, int]]) -> str | None:
+    """The full name a report is most about, from its person-name mentions (text, sentence index)."""
+    full = [(text, sentence, parse_name(text)) for text, sentence in mentions]
+    people: list[tuple[Name, list[int]]] = []  # a full name and the sentences crediting it
+    for _, sentence, name in full:
+        if len(name.full_words) < 2:
+            continue
+        for known, sentences in people:
+            if compare_names(known, name).level == "full":
+                sentences.append(sentence)
+                break
+        else:
+            people.append((name, [sentence]))
+    if not people:
+        return None
+    for _, sentence, name in full:
+        if len(name.full_words) == 1:
+            owners = [s for known, s in people if compare_names(known, name).matched]
+            if len(owners) == 1:  # a word of exactly one person's name
+                owners[0].append(sentence)
+    scored = sorted(
+        ((sum(1 + HEADLINE_BONUS * (s < HEADLINE_SENTENCES) for s in sentences), name) for name, sentences in people),
+        key=lambda item: -item[0],
+    )
+    if len(scored) > 1 and scored[1][0] >= scored[0][0]:
+        return None  # two people as much as each other: the report is not about one of them
+    return scored[0][1].raw
+
+
+def pair_keys(name: str) -> set[str]:
+    """Every pair of the skeletons of a name's full words, ordered: two names share a key when two of
+    their words agree exactly (a blocking key for names in any script and word order)."""
+    words = sorted({w.skeleton for w in parse_name(name).full_words if len(w.skeleton) >= 2})
+    return {f"{a} {b}" for a, b in combinations(words, 2)}

@@ -1,0 +1,154 @@
+"""Person names as keys that survive scripts and spellings, and how two names compare.
+
+One outlet writes Sandeep Chandran, another സന്ദീപ് ചന്ദ്രൻ, a third संदीप
+चंद्रन; Lemekhani, Лемехани; Tojiboyev, Тожибоев, Sh. Tojiboyev. anyascii
+gives every script Latin letters; what stays different is vowels (Brahmic
+scripts write the inherent a not at all: "sndip"), aspiration and digraphs
+(kh/x/h, ch/c, sh/ş), the anusvara ("smdip"), doubled letters. So each name
+word gets a *skeleton*: its consonants after those spellings are folded, which
+Brahmic, Cyrillic and Latin spellings of one name share. Words compare by
+skeleton (and, for long ones, a small edit distance), initials compare with any
+word of that first letter, and word order is free.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from anyascii import anyascii
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+# Spellings of one sound, folded before vowels are dropped (longest first).
+_DIGRAPHS = (
+    ("dzh", "j"), ("tch", "c"), ("sch", "s"), ("kh", "h"), ("gh", "g"), ("ch", "c"), ("sh", "s"),
+    ("zh", "j"), ("th", "t"), ("dh", "d"), ("ph", "f"), ("bh", "b"), ("jh", "j"), ("ts", "s"),
+    ("dj", "j"), ("ck", "k"),
+)
+# x is Uzbek's kh (Xurshid, Хуршид, Khurshid, Hurshid): with kh and h it is dropped, as Cyrillic х
+# stands for h in Sahil / Сахіл.
+_LETTERS = str.maketrans({"q": "k", "x": "", "c": "k", "w": "v", "z": "s", "h": ""})
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_VOWELS = re.compile(r"[aeiouy]+")
+# A nasal before a consonant made at another place is written m by anyascii for the anusvara
+# (संदीप -> smdip) and n in Latin spellings (Sandeep): one letter for both.
+_NASAL = re.compile(r"m(?=[^aeiouybpmv\W])")
+_WORD = re.compile(r"[a-z]+")
+_ABUGIDA = re.compile(r"[\u0900-\u0DFF\u0F00-\u0FFF\u1000-\u109F]")  # Devanagari to Sinhala, Tibetan, Myanmar
+CLOSE_SPELLING = 0.88  # Jaro-Winkler of two spellings of one short word (lemekhani / lemekhandi: 0.95)
+
+
+@dataclass(frozen=True)
+class NameWord:
+    text: str  # folded Latin spelling, lower case: "sandeep"
+    skeleton: str  # consonants: "sndp"
+    initial: bool  # written as an initial ("Sh.", "Б.")
+    vowels_written: bool = True  # False for Brahmic scripts, which leave the inherent vowel out
+
+
+@dataclass(frozen=True)
+class Name:
+    raw: str
+    words: tuple[NameWord, ...]
+
+    @property
+    def full_words(self) -> tuple[NameWord, ...]:
+        return tuple(w for w in self.words if not w.initial)
+
+
+@lru_cache(maxsize=65_536)
+def latin(text: str) -> str:
+    """Lower-case Latin letters of any script, apostrophes and marks dropped."""
+    return anyascii(text).lower().replace("'", "")
+
+
+@lru_cache(maxsize=65_536)
+def spelling(word: str) -> str:
+    """A (Latin, lower-case) word with its consonants' spelling variants folded, vowels kept:
+    Prigozhin and Prigojin are one spelling, Mirzoev and Mirziyoev are not."""
+    w = _NASAL.sub("n", word)
+    w = _SOFT_C.sub("s", w)  # Yancel / Yansiel
+    for old, new in _DIGRAPHS:
+        w = w.replace(old, new)
+    w = re.sub(r"ng$", "n", w).translate(_LETTERS)  # Singh / सिंह (simh)
+    return re.sub(r"(.)\1+", r"\1", w)
+
+
+@lru_cache(maxsize=65_536)
+def skeleton(word: str) -> str:
+    """The consonants of a (Latin, lower-case) word after spelling variants are folded."""
+    return re.sub(r"(.)\1+", r"\1", _VOWELS.sub("", spelling(word)))
+
+
+@lru_cache(maxsize=65_536)
+def parse_name(raw: str) -> Name:
+    """A name as written, in any script, as comparable words. "Sh. Tojiboyev" has an initial."""
+    words = []
+    for part in re.split(r"[\s\-‐]+", raw.strip()):
+        initial = bool(re.fullmatch(r"\w{1,3}\.", part)) or (len(part) == 1 and part.isalpha())
+        text = "".join(_WORD.findall(latin(part)))
+        if not text:
+            continue
+        words.append(NameWord(text, skeleton(text) or text[:1], initial, not _ABUGIDA.search(part)))
+    return Name(raw, tuple(words))
+
+
+def words_agree(a: NameWord, b: NameWord) -> bool:
+    """One word in two spellings: Chandran / ചന്ദ്രൻ / Чандран, Morejón / Morezon (one consonant apart in long words)."""
+    if a.initial or b.initial:
+        return a.text[:1] == b.text[:1] or a.skeleton[:1] == b.skeleton[:1]
+    if a.skeleton == b.skeleton:
+        if len(a.skeleton) < 2:
+            return a.text == b.text
+        # Where both scripts write vowels, they must not differ wholesale (Mirzoev / Mirziyoyev).
+        return not (a.vowels_written and b.vowels_written) or abs(len(spelling(a.text)) - len(spelling(b.text))) <= 2
+    if min(len(a.skeleton), len(b.skeleton)) < 3 or Levenshtein.distance(a.skeleton, b.skeleton) > 1:
+        return False
+    # Lemekhani / Lemekhandi, Morejón / Morezon: one consonant apart in words of about one length,
+    # spelt alike; not Nazarov / Nazarbayev, Mirzoev / Mirziyoyev.
+    return abs(len(a.text) - len(b.text)) <= 1 and JaroWinkler.similarity(a.text, b.text) >= CLOSE_SPELLING
+
+
+@dataclass(frozen=True)
+class NameAgreement:
+    """How two names compare: words of each that the other spells too."""
+
+    matched: tuple[str, ...]  # skeletons of the full words both have
+    initials: int  # initials of one that agree with a word of the other
+    unmatched_a: int  # full words of a with no counterpart in b
+    unmatched_b: int
+
+    @property
+    def level(self) -> str:
+        """full: two or more words agree (given name and surname, in any order); partial: one;
+        conflict: both have two or more full words and at most one agrees, none: nothing agrees."""
+        if len(self.matched) >= 2:
+            return "full"
+        if len(self.matched) == 1:
+            if self.initials:
+                return "full"
+            return "partial"
+        return "none"
+
+
+def compare_names(a: Name, b: Name) -> NameAgreement:
+    """Greedy one-to-one agreement of the words of two names (order free)."""
+    used: set[int] = set()
+    matched: list[str] = []
+    initials = 0
+    for wa in a.full_words:
+        for j, wb in enumerate(b.words):
+            if j not in used and not wb.initial and words_agree(wa, wb):
+                used.add(j)
+                matched.append(wa.skeleton)
+                break
+    for i, wb in enumerate(b.words):
+        if wb.initial and i not in used and any(words_agree(wa, wb) for wa in a.full_words):
+            initials += 1
+    for wa in a.words:
+        if wa.initial and any(words_agree(wa, wb) for j, wb in enumerate(b.words) if j not in used and not wb.initial):
+            initials += 1
+    unmatched_a = len(a.full_words) - len(matched)
+    unmatched_b = len(b.full_words) - len(matched)
+    return NameAgreement(tuple(matched), initials, unmatched_a, unmatched_b)

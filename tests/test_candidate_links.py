@@ -1,0 +1,70 @@
+"""Relevance decides publication, not linkage: a screened-in report judged not relevant joins the
+incident whose victim it is about, in either order of arrival, marked as a low-relevance link, and
+never makes an incident of its own. The names it is kept by are sealed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from recruitwatch.extract.pipeline import extract_text, main_victim_of
+from recruitwatch.ingest import LOW_RELEVANCE_REASON, Ingestor
+from recruitwatch.sources.base import SourceItem
+
+# Invented reports. The first tells what was done to the runner; the second, a union's question,
+# is too thin to be judged relevant, but is about the same man.
+INCIDENT = (
+    "Kenyan runner forced to sign Russian army contract\n\n"
+    "Joseph Mwangi, a 29-year-old Kenyan athlete, was invited to a race in Russia in March 2025. "
+    "After he arrived in Moscow, recruiters took his passport and made him sign a contract with the "
+    "Russian army, his brother said. Mwangi was sent to the front near Vovchansk two weeks later. "
+    "Mwangi told his family by phone that he had been deceived."
+)
+QUESTION = (
+    "Athletes' union asks about Joseph Mwangi\n\n"
+    "The athletes' union in Nairobi asked the foreign ministry on Monday for news of Joseph Mwangi. "
+    "Mwangi, who won a marathon in Eldoret last year, has not called his coach since spring. "
+    "The union said Mwangi's family had heard he was with the army. The ministry did not reply."
+)
+OTHER = QUESTION.replace("Joseph Mwangi", "Peter Otieno").replace("Mwangi", "Otieno")
+
+
+def _item(name: str, text: str) -> SourceItem:
+    return SourceItem("jsonl", f"https://outlet.test/{name}", text.encode(), dt.datetime(2025, 5, 1, tzinfo=dt.UTC), text=text)
+
+
+def _mentions(url: str) -> list[tuple[str, int, str]]:
+    from recruitwatch.store.database import sessions
+    from recruitwatch.store.models import Document, Mention, Report
+
+    with sessions(url)() as session:
+        rows = session.query(Document.locator, Mention.incident_id, Mention.link_reason).join(
+            Report, Report.document_id == Document.id).join(Mention, Mention.report_id == Report.id)
+        return sorted((locator.rsplit("/", 1)[1], incident, reason) for locator, incident, reason in rows)
+
+
+def test_the_reports_are_what_the_test_needs():
+    assert extract_text(INCIDENT)["relevant"] and not extract_text(QUESTION)["relevant"]
+    assert main_victim_of(QUESTION, "en") == "Joseph Mwangi"
+
+
+@pytest.mark.parametrize("order", [("incident", "question"), ("question", "incident")])
+def test_a_report_not_judged_relevant_joins_its_victims_incident(db_url, order):
+    texts = {"incident": INCIDENT, "question": QUESTION, "other": OTHER}
+    Ingestor(db_url).run([_item(name, texts[name]) for name in (*order, "other")])
+    found = _mentions(db_url)
+    assert [name for name, _, _ in found] == ["incident", "question"]  # "other" names someone else
+    (_, incident, _), (_, joined, reason) = found
+    assert joined == incident and reason == LOW_RELEVANCE_REASON
+
+
+def test_candidate_names_are_sealed(db_url):
+    from recruitwatch.store.database import sessions
+    from recruitwatch.store.models import CandidateVictim
+
+    Ingestor(db_url).run([_item("question", QUESTION)])
+    with sessions(db_url)() as session:
+        rows = session.query(CandidateVictim).all()
+    assert rows and all("Mwangi" not in r.name_enc and "mwangi" not in r.key.lower() for r in rows)
+    assert _mentions(db_url) == []  # kept, but no incident is made from it

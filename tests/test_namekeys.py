@@ -1,0 +1,75 @@
+"""Names across scripts and spellings: the words that decide whether two reports are about one person.
+
+Every name here is invented for the test (none comes from a corpus)."""
+
+from __future__ import annotations
+
+import pytest
+
+from recruitwatch.link.identity import main_victim, pair_keys
+from recruitwatch.link.names import common_name, name_match
+from recruitwatch.text.namekeys import compare_names, parse_name
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("Suresh Kumar", "सुरेश कुमार"),  # Devanagari
+        ("Suresh Kumar", "സുരേഷ് കുമാർ"),  # Malayalam: no written inherent vowel
+        ("Anand Chandran", "आनंद चंद्रन"),  # the anusvara, which anyascii writes m
+        ("Gurpreet Singh", "गुरप्रीत सिंह"),
+        ("Bakhtiyor Rahimov", "Бахтиёр Рахимов"),
+        ("Bakhtiyor Rahimov", "Baxtiyor Rahimov"),  # Uzbek x for kh
+        ("Rahimov Bakhtiyor", "Bakhtiyor Rahimov"),  # word order is free
+        ("B. Rahimov", "Bakhtiyor Rahimov"),  # an initial
+        ("Ernesto Valcárcel", "Ernesto Valcarsel"),  # one consonant apart, spelt alike
+        ("Joseph Mwangi", "Джозеф Мванги"),
+    ],
+)
+def test_one_person_in_two_scripts_or_spellings(a, b):
+    assert compare_names(parse_name(a), parse_name(b)).level == "full"
+    assert name_match([a], [b]) == "full"
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("Manpreet Kaur", "Harpreet Kaur"),  # sisters: one word agrees, the other differs
+        ("Dilshod Nazarov", "Dilshod Nazarbayev"),  # similar consonants, another surname
+        ("Dilshod Mirzoev", "Dilshod Mirziyoyev"),
+        ("Suresh Kumar", "Ramesh Pillai"),
+    ],
+)
+def test_two_people_are_not_one(a, b):
+    assert name_match([a], [b]) == "different"
+
+
+def test_a_lone_surname_beside_a_full_name_decides_nothing():
+    assert name_match(["Rahimov"], ["Bakhtiyor Rahimov"]) is None  # a clipped surname, or his brother
+    assert name_match(["Bakhtiyor"], ["Bakhtiyor Rahimov"]) == "given"
+
+
+def test_names_made_of_common_given_names_are_common():
+    assert common_name("Yusuf Karimov") and common_name("Юсуф Каримов")
+    assert not common_name("Ernesto Valcarsel Mwangi")
+
+
+def test_pair_keys_meet_across_scripts_and_order():
+    assert pair_keys("Suresh Kumar") & pair_keys("सुरेश कुमार")
+    assert pair_keys("Kumar Suresh") == pair_keys("Suresh Kumar")
+    assert not pair_keys("Suresh")  # one word keys nothing
+
+
+def test_the_main_victim_is_the_name_a_report_is_most_about():
+    mentions = [("Joseph Mwangi", 0), ("Mwangi", 2), ("Peter Otieno", 3), ("Mwangi", 4), ("Mwangi", 6)]
+    assert main_victim(mentions) == "Joseph Mwangi"
+
+
+def test_two_people_named_as_often_give_no_main_victim():
+    assert main_victim([("Joseph Mwangi", 3), ("Peter Otieno", 4)]) is None
+    assert main_victim([("Mwangi", 0), ("Mwangi", 1)]) is None  # no full name to stand for
+
+
+def test_the_headline_counts_double():
+    assert main_victim([("Peter Otieno", 0), ("Joseph Mwangi", 5), ("Mwangi", 6)]) is None
+    assert main_victim([("Peter Otieno", 0), ("Otieno", 1), ("Joseph Mwangi", 5), ("Mwangi", 6)]) == "Peter Otieno"
