@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from recruitwatch.extract.pipeline import extract_text, main_victim_of
+from recruitwatch.extract.pipeline import candidate_names, extract_text
 from recruitwatch.ingest import LOW_RELEVANCE_REASON, Ingestor
 from recruitwatch.sources.base import SourceItem
 
@@ -46,7 +46,7 @@ def _mentions(url: str) -> list[tuple[str, int, str]]:
 
 def test_the_reports_are_what_the_test_needs():
     assert extract_text(INCIDENT)["relevant"] and not extract_text(QUESTION)["relevant"]
-    assert main_victim_of(QUESTION, "en") == "Joseph Mwangi"
+    assert candidate_names(QUESTION, "en") == ["Joseph Mwangi"]
 
 
 @pytest.mark.parametrize("order", [("incident", "question"), ("question", "incident")])

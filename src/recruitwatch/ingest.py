@@ -24,11 +24,11 @@ from sqlalchemy.orm import Session
 
 from . import __version__
 from .errors import InputError
-from .extract.pipeline import extract_text, main_victim_of
+from .extract.pipeline import candidate_names, extract_text
 from .extract.screen import screen
 from .link.duplicates import DuplicateIndex, from_bytes, signature, to_bytes
 from .link.incidents import decide, merge_fields
-from .link.names import name_match
+from .link.names import common_name, name_match
 from .sources import SourceError, SourceItem
 from .store import repository as repo
 from .store.database import retried_transaction, sessions
@@ -104,7 +104,7 @@ class Prepared:
     title: str | None
     search_text: str = ""
     minhash: bytes | None = None  # relevant documents only
-    candidate: str | None = None  # main victim of a screened-in report not judged relevant (link/identity.py)
+    candidates: tuple[str, ...] = ()  # whom a screened-in report not judged relevant may be about (link/identity.py)
     raw_compressed: bytes = b""
 
 
@@ -137,7 +137,7 @@ def prepare(item: SourceItem, sha: str) -> Prepared:
         search_text=index_text(text, language, keyed=relevant),
         minhash=to_bytes(signature(text)) if relevant else None,
         raw_compressed=repo.compress(item.raw),
-        candidate=main_victim_of(text, language) if record and not relevant else None,
+        candidates=tuple(candidate_names(text, language)) if record and not relevant else (),
     )
 
 
@@ -345,8 +345,8 @@ class Ingestor:
         self.stats.screened_in += 1
         report = repo.add_report(session, document, record, EXTRACTOR_VERSION)
         if not relevant:
-            if p.candidate:
-                self.link_candidate(session, report, p.candidate)
+            if p.candidates:
+                self.link_candidate(session, report, p.candidates)
             return
         self.stats.relevant += 1
         repo.add_organisations(session, document, record["organisations"])
@@ -355,22 +355,25 @@ class Ingestor:
         self._indexed.append(document.id)
         self.link_report(session, report, document)
 
-    def link_candidate(self, session: Session, report, name: str) -> None:
-        """Keep a non-relevant report's main victim, and attach the report to the one incident
-        whose victim has that full name (relevance decides publication, not linkage)."""
-        if not repo.add_candidate_victim(session, report, name):
+    def link_candidate(self, session: Session, report, names) -> None:
+        """Keep the names a non-relevant report may be about, and attach the report to the one
+        incident whose victim has one of those full names (relevance decides publication, not linkage)."""
+        names = [n for n in names if not common_name(n)]  # Yusuf Karimov could be anyone
+        if not repo.add_candidate_victims(session, report, names):
             return
-        matches = [i for i in repo.incidents_by_name_words(session, name)
-                   if name_match([name], i.fields.get("victim_names") or []) == "full"]
+        matches = {
+            incident.id: incident for incident in repo.incidents_for_names(session, names)
+            if name_match(names, incident.fields.get("victim_names") or []) == "full"
+        }
         if len(matches) == 1:
-            repo.add_mention(session, report, 0, matches[0], LOW_RELEVANCE_SCORE, LOW_RELEVANCE_REASON)
+            repo.add_mention(session, report, 0, next(iter(matches.values())), LOW_RELEVANCE_SCORE, LOW_RELEVANCE_REASON)
             self.stats.incidents_linked += 1
 
     def _attach_candidates(self, session: Session, incident: Incident) -> None:
-        """Kept non-relevant reports whose main victim is this incident's victim join it."""
+        """Kept non-relevant reports with a candidate name that is this incident's victim's join it."""
         names = incident.fields.get("victim_names") or []
-        for candidate, name in repo.candidate_reports(session, names):
-            if candidate.mentions or name_match([name], names) != "full":
+        for candidate, kept in repo.candidate_reports(session, names):
+            if candidate.mentions or name_match(kept, names) != "full":
                 continue
             repo.add_mention(session, candidate, 0, incident, LOW_RELEVANCE_SCORE, LOW_RELEVANCE_REASON)
             self.stats.incidents_linked += 1

@@ -117,7 +117,7 @@ def watch(*, url: str | None = None, interval: float = 900, once: bool = False, 
 
 def reprocess(*, url: str | None = None, force: bool = False, progress: Callable[[int], None] | None = None) -> int:
     """Extract again every screened document whose report is from another extractor version."""
-    from .extract.pipeline import extract_text, main_victim_of
+    from .extract.pipeline import candidate_names, extract_text
 
     upgrade(url)
     ingestor = Ingestor(url)
@@ -140,9 +140,9 @@ def reprocess(*, url: str | None = None, force: bool = False, progress: Callable
             if record["relevant"]:
                 ingestor.link_report(session, report, document)
             else:
-                candidate = main_victim_of(document.text, document.language)
-                if candidate:
-                    ingestor.link_candidate(session, report, candidate)
+                names = candidate_names(document.text, document.language)
+                if names:
+                    ingestor.link_candidate(session, report, names)
             done += 1
         if progress:
             progress(1)

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 
 from ..legal.citations import find_citations, mentions_article
-from ..link.identity import main_victim
+from ..link.identity import caseless, main_victim, word_pairs
 from ..text.langid import LANGID_SAMPLE, SHORT_SAMPLE, detect_language
 from .analysis import analyse_window
 from .cascade import triage
@@ -69,12 +69,17 @@ def extract_text(
     return record
 
 
-def main_victim_of(text: str, lang: str | None) -> str | None:
-    """The full name a text is most about (link/identity.py), from the person names analysis finds."""
+def candidate_names(text: str, lang: str | None) -> list[str]:
+    """Whom a text not judged relevant may be about, for linking (link/identity.py): the full name
+    it is most about where names are capitalised; in scripts with no capitals (Devanagari,
+    Malayalam...), every pair of neighbouring words, to be matched with known victims' names."""
     if not lang or lang == "und" or len(text) > CHUNK_CHARS:
-        return None
+        return []
+    if caseless(text):
+        return word_pairs(text)
     doc = analyse_window(text, lang, 0, len(text))
-    return main_victim([(text[m.start : m.end], m.sentence) for p in named_people(doc) for m in p.mentions])
+    found = main_victim([(text[m.start : m.end], m.sentence) for p in named_people(doc) for m in p.mentions])
+    return [found] if found else []
 
 
 def judged_relevant(text: str, lang: str) -> bool:

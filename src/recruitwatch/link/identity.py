@@ -12,6 +12,7 @@ clearly, so a report about no one in particular offers no one.
 
 from __future__ import annotations
 
+import re
 from itertools import combinations
 
 from ..text.namekeys import Name, compare_names, parse_name
@@ -54,3 +55,26 @@ def pair_keys(name: str) -> set[str]:
     their words agree exactly (a blocking key for names in any script and word order)."""
     words = sorted({w.skeleton for w in parse_name(name).full_words if len(w.skeleton) >= 2})
     return {f"{a} {b}" for a, b in combinations(words, 2)}
+
+
+# Scripts with no capital letters, where a name cannot be told from other words by its shape.
+_CASELESS = re.compile(r"[\u0900-\u0DFF\u0E00-\u0EFF\u1000-\u109F\u0600-\u06FF\u0590-\u05FF\u4E00-\u9FFF]")
+_LETTER = re.compile(r"[^\W\d_]")
+# Words of those scripts: letters with their vowel signs and joiners (Python's \w leaves the signs out).
+_CASELESS_WORD = re.compile(r"[\w\u0900-\u0DFF\u200c\u200d]+")
+MAX_PAIRS = 2000  # a long text keeps its first pairs (names come early in news)
+
+
+def caseless(text: str) -> bool:
+    """Is most of the text's writing in a script without capitals?"""
+    sample = text[:3000]
+    letters = len(_LETTER.findall(sample))
+    return letters > 0 and len(_CASELESS.findall(sample)) * 2 > letters
+
+
+def word_pairs(text: str) -> list[str]:
+    """Every pair of neighbouring words of two letters or more, in text order (a caseless text's
+    possible names: only a pair that agrees with a known victim's full name links anything)."""
+    words = [w for w in _CASELESS_WORD.findall(text) if len(w) >= 2 and not w.isdigit()]
+    pairs = dict.fromkeys(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    return list(pairs)[:MAX_PAIRS]

@@ -201,33 +201,44 @@ def without_names(detail: dict) -> dict:
     return out
 
 
-def add_candidate_victim(session: Session, report: Report, name: str) -> bool:
-    """Keep a non-relevant report's main victim under its blocking keys (name sealed); False when the
-    name has no two words to key it by."""
+PAIR_CONTEXT = "victim_name.pair"  # blind-index keys of pairs of name-word skeletons (candidates and incidents)
+
+
+def pair_index_keys(names: Iterable[str]) -> set[str]:
+    """Blind-index keys of every pair of word skeletons of the names (link/identity.pair_keys)."""
     ring = key_ring()
-    keys = {ring.blind_index(k, CANDIDATE_CONTEXT) for k in pair_keys(name)}
-    if not keys:
-        return False
-    sealed = ring.encrypt(name, CANDIDATE_CONTEXT)
-    session.add_all(CandidateVictim(report_id=report.id, key=k, name_enc=sealed) for k in sorted(keys))
+    return {ring.blind_index(k, PAIR_CONTEXT) for name in names for k in pair_keys(name)}
+
+
+def add_candidate_victims(session: Session, report: Report, names: Iterable[str]) -> int:
+    """Keep the names a report not judged relevant may be about, each sealed under its blocking keys;
+    how many names had two words to key them by."""
+    ring = key_ring()
+    kept = 0
+    for name in dict.fromkeys(names):
+        keys = pair_index_keys([name])
+        if not keys:
+            continue
+        sealed = ring.encrypt(name, CANDIDATE_CONTEXT)
+        session.add_all(CandidateVictim(report_id=report.id, key=k, name_enc=sealed) for k in sorted(keys))
+        kept += 1
     session.flush()
-    return True
+    return kept
 
 
 def rekey_candidate_victim(session: Session, report_id: int) -> None:
     """A report's candidate rows made again under the current key (after a key rotation)."""
-    row = session.scalar(select(CandidateVictim).where(CandidateVictim.report_id == report_id).limit(1))
-    if row is None:
-        return
-    name = key_ring().decrypt_text(row.name_enc, CANDIDATE_CONTEXT)
-    session.execute(delete(CandidateVictim).where(CandidateVictim.report_id == report_id))
-    add_candidate_victim(session, session.get(Report, report_id), name)
-
-
-def candidate_reports(session: Session, names: Iterable[str]) -> list[tuple[Report, str]]:
-    """Current reports whose kept main victim shares a blocking key with one of `names`, with that name."""
     ring = key_ring()
-    keys = {ring.blind_index(k, CANDIDATE_CONTEXT) for name in names for k in pair_keys(name)}
+    rows = list(session.scalars(select(CandidateVictim).where(CandidateVictim.report_id == report_id)))
+    names = list(dict.fromkeys(ring.decrypt_text(r.name_enc, CANDIDATE_CONTEXT) for r in rows))
+    session.execute(delete(CandidateVictim).where(CandidateVictim.report_id == report_id))
+    add_candidate_victims(session, session.get(Report, report_id), names)
+
+
+def candidate_reports(session: Session, names: Iterable[str]) -> list[tuple[Report, list[str]]]:
+    """Current reports with a kept candidate name sharing a blocking key with one of `names`, and those names."""
+    ring = key_ring()
+    keys = pair_index_keys(names)
     if not keys:
         return []
     rows = session.execute(
@@ -236,19 +247,27 @@ def candidate_reports(session: Session, names: Iterable[str]) -> list[tuple[Repo
         .where(CandidateVictim.key.in_(sorted(keys)), Report.current.is_(True))
         .order_by(Report.id)
     )
-    found: dict[int, tuple[Report, str]] = {}
+    found: dict[int, tuple[Report, list[str]]] = {}
     for report, sealed in rows:
-        found.setdefault(report.id, (report, ring.decrypt_text(sealed, CANDIDATE_CONTEXT)))
+        name = ring.decrypt_text(sealed, CANDIDATE_CONTEXT)
+        entry = found.setdefault(report.id, (report, []))
+        if name not in entry[1]:
+            entry[1].append(name)
     return list(found.values())
 
 
-def incidents_by_name_words(session: Session, name: str) -> list[Incident]:
-    """Incidents (not rejected or merged away) with a victim name sharing a word with `name`
-    (through the names' blind-index keys, so names stay sealed)."""
-    keys = {key for part in fold_name(name).split() for key in name_keys(part)}
-    if not keys:
+def incidents_for_names(session: Session, names: Iterable[str]) -> list[Incident]:
+    """Incidents (not rejected or merged away) whose victim names share a blocking key with `names`:
+    a pair of word skeletons, or (stores indexed before those keys) a folded word."""
+    names = list(names)
+    pairs = pair_index_keys(names)
+    words = {key for name in names for part in fold_name(name).split() for key in name_keys(part)}
+    if not pairs and not words:
         return []
-    ids = select(IncidentValue.incident_id).where(IncidentValue.field == "victim_names", IncidentValue.value.in_(sorted(keys)))
+    ids = select(IncidentValue.incident_id).where(or_(
+        (IncidentValue.field == "victim_name_pairs") & IncidentValue.value.in_(sorted(pairs)),
+        (IncidentValue.field == "victim_names") & IncidentValue.value.in_(sorted(words)),
+    ))
     query = select(Incident).where(Incident.id.in_(ids), Incident.merged_into.is_(None), Incident.review_state != "rejected")
     return list(session.scalars(query.order_by(Incident.id)))
 
@@ -282,6 +301,7 @@ def _set_values(session: Session, incident: Incident) -> None:
     for field in LIST_FIELDS:
         if field == "victim_names":
             values.update((field, key) for name in fields.get(field) or () for key in name_keys(name))
+            values.update(("victim_name_pairs", key) for key in pair_index_keys(fields.get(field) or ()))
             continue
         values.update((field, str(v)) for v in fields.get(field) or ())
     for field in SCALAR_FIELDS:
