@@ -123,6 +123,14 @@ def test_the_cheap_stage_looks_for_every_recruitment_sign_relevance_uses():
     )["signs"]
     listed = {(group, concept) for group, concepts in signs.items() for concept in concepts}
     assert set(RECRUITMENT_SIGNS) <= listed
+    # A concept that implies a sign (killed at the front -> deployed) makes that sign in analysis.
+    implying = {
+        (group, concept)
+        for group in {g for g, _ in RECRUITMENT_SIGNS}
+        for concept, spec in (extract_data(f"{group}.yaml").get("concepts") or {}).items()
+        if any((group, implied) in RECRUITMENT_SIGNS for implied in (spec or {}).get("implies") or ())
+    }
+    assert implying and implying <= listed
 
 
 def test_the_cheap_stage_is_at_least_as_wide_as_relevance_passages_and_counts():
