@@ -24,7 +24,7 @@ RESULTS = HERE / "results.json"
 
 
 BENCHMARKS = ("bench_screen.py", "bench_extract.py", "bench_stream.py", "bench_big_input.py", "bench_ingest.py", "bench_search.py", "bench_web.py")
-BENCHMARKS += ("bench_backfill.py",)
+BENCHMARKS += ("bench_backfill.py", "bench_link.py")
 PINS_ITSELF = ("bench_web.py",)  # server workers and wrk on both CPUs
 PINS_ITSELF += ("bench_backfill.py",)  # Dask workers and the driver: both CPUs, not pinned
 
@@ -61,6 +61,8 @@ LABELS = {
     "cold_start_no_cache_s_median": ("The same, first run after installing (lexicons compiled, no cache)", "s", ""),
     "ingest_docs_per_s": ("Ingest of local JSON Lines into SQLite, ~1% relevant, end to end", "docs/s", ">= 1,000"),
     "ingest_peak_rss_mb": ("Ingest, peak memory", "MB", ""),
+    "link_ms_per_report_median": ("Linking one relevant report into a store of 20,000 incidents, median, one core", "ms", "<= 5"),
+    "link_ms_per_report_p95": ("The same, p95", "ms", ""),
     "search_documents_p95_ms": ("Full-text search over documents, p95 (store size below)", "ms", "< 50"),
     "search_incident_list_p95_ms": ("Incident list with a text query and a filter, p95", "ms", "< 50"),
     "search_docs": ("Search: documents in the store", "docs", "1,000,000"),

@@ -176,7 +176,10 @@ def test_the_command_resumes_after_a_kill(tmp_path, db_url):
         for article in demo_articles():
             fh.write(json.dumps({"text": article["text"], "url": f"https://demo.test/{article['id']}"}) + "\n")
         for i in range(1500):
-            fh.write(json.dumps({"text": f"Weather report {i}: sunny and calm across the region."}) + "\n")
+            # Screened in (army, migrant), so each costs an extraction: the run cannot finish
+            # between two looks at the store (screened-out news is stored faster than that).
+            fh.write(json.dumps({"text": f"Weather report {i}: the army band played for migrant workers "
+                                         "in the park; sunny and calm across the region."}) + "\n")
     env = {**os.environ, "RECRUITWATCH_DATABASE_URL": db_url}
     args = [sys.executable, "-m", "recruitwatch", "backfill", str(source), "--workers", "1", "--batch", "50"]
     process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -68,3 +68,33 @@ def test_candidate_names_are_sealed(db_url):
         rows = session.query(CandidateVictim).all()
     assert rows and all("Mwangi" not in r.name_enc and "mwangi" not in r.key.lower() for r in rows)
     assert _mentions(db_url) == []  # kept, but no incident is made from it
+
+
+SECOND_QUESTION = (
+    "Coach worried about Joseph Mwangi\n\n"
+    "Joseph Mwangi's coach in Iten said on Tuesday that he had lost touch with the runner in April. "
+    "Mwangi had told friends that he was offered work in Russia and that the army was mentioned. "
+    "The coach has written to the foreign ministry about Mwangi."
+)
+
+
+def test_reports_not_judged_relevant_about_one_victim_make_an_unpublished_incident_together(db_url):
+    from recruitwatch.ingest import LOW_RELEVANCE_GROUP_REASON
+    from recruitwatch.store.database import sessions
+    from recruitwatch.store.models import Incident
+
+    assert not extract_text(SECOND_QUESTION)["relevant"] and candidate_names(SECOND_QUESTION, "en") == ["Joseph Mwangi"]
+    Ingestor(db_url).run([_item("question", QUESTION), _item("coach", SECOND_QUESTION), _item("other", OTHER)])
+    found = _mentions(db_url)
+    assert [(name, reason) for name, _, reason in found] == [
+        ("coach", LOW_RELEVANCE_GROUP_REASON), ("question", LOW_RELEVANCE_GROUP_REASON)]
+    with sessions(db_url)() as session:
+        incident = session.get(Incident, found[0][1])
+        assert incident.review_state == "machine"  # the staff's to judge; the public sees verified incidents only
+        assert incident.fields["victim_names"] == ["Joseph Mwangi"]
+    # The relevant report, arriving later, joins that incident and brings what happened.
+    Ingestor(db_url).run([_item("incident", INCIDENT)])
+    found = _mentions(db_url)
+    assert len({incident for _, incident, _ in found}) == 1 and [n for n, _, _ in found] == ["coach", "incident", "question"]
+    with sessions(db_url)() as session:
+        assert "signed_contract" in session.get(Incident, found[0][1]).fields["outcomes"]

@@ -44,6 +44,14 @@ def test_ingest_jsonl_then_list_incidents_with_their_sources(tmp_path, db_url):
     assert all(d["url"].startswith("https://demo.test/") for r in rows for d in r["documents"])
     found = run_cli("search", "Москва", env={"RECRUITWATCH_DATABASE_URL": db_url})
     assert "https://demo.test/ru_" in found.stdout.decode()
+    # JSON lists every match (more than a table's page); the table says what it left out.
+    every = records(run_cli("incidents", "--format", "json", env={"RECRUITWATCH_DATABASE_URL": db_url}))
+    with sessions(db_url)() as s:
+        stored = s.scalar(select(func.count()).select_from(Incident).where(Incident.merged_into.is_(None)))
+    assert len(every) == stored > 50 and len({r["id"] for r in every}) == stored
+    assert len(records(run_cli("incidents", "--format", "json", "--limit", "3", env={"RECRUITWATCH_DATABASE_URL": db_url}))) == 3
+    table = run_cli("incidents", env={"RECRUITWATCH_DATABASE_URL": db_url})
+    assert f"50 of {stored} matching incidents shown" in table.stderr.decode()
 
 
 def test_a_killed_ingest_loses_nothing_and_resumes(tmp_path, db_url):

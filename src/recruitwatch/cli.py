@@ -281,6 +281,9 @@ def reprocess(force: bool = typer.Option(False, "--force", help="Also documents 
     typer.echo(f"{run_reprocess(force=force)} documents extracted again")
 
 
+TABLE_ROWS = 50  # incidents the table shows unless --limit says otherwise
+
+
 @app.command()
 def incidents(
     query: str = typer.Option(None, "--query", "-q", help="Full-text search over incidents and their documents."),
@@ -295,24 +298,32 @@ def incidents(
     review_state: str = typer.Option(None, "--review-state", help="machine, verified or rejected."),
     date_from: str = typer.Option(None, "--from", help="YYYY[-MM[-DD]]"),
     date_to: str = typer.Option(None, "--to", help="YYYY[-MM[-DD]]"),
-    limit: int = typer.Option(50, "--limit"),
+    limit: int = typer.Option(None, "--limit", min=1, help="At most this many (default: every match for json, 50 for the table)."),
     output_format: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table or json (JSON Lines)."),
 ) -> None:
     """List stored incidents with their fields and every document that reports each."""
     from .report import print_incidents
     from .store.database import upgrade
     from .store.queries import IncidentQuery
-    from .workflows import incidents_with_documents
+    from .workflows import (
+        every_incident_with_documents,
+        incidents_with_documents,
+        matching_incidents,
+    )
 
     upgrade()
     q = IncidentQuery(query, nationality, status, region, country, perpetrator, method, outcome, None, language,
-                      review_state, date_from, date_to, limit)
-    rows = incidents_with_documents(q)
+                      review_state, date_from, date_to, limit=limit or TABLE_ROWS)
     if output_format is OutputFormat.json:
+        rows = every_incident_with_documents(q) if limit is None else incidents_with_documents(q)
         for row in rows:
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
-    else:
-        print_incidents(rows)
+        return
+    rows = incidents_with_documents(q)
+    print_incidents(rows)
+    total = matching_incidents(q)
+    if total > len(rows):
+        sys.stderr.write(f"{len(rows)} of {total} matching incidents shown: --limit N for more, --format json for all\n")
 
 
 @app.command()

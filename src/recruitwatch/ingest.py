@@ -27,7 +27,8 @@ from .errors import InputError
 from .extract.pipeline import candidate_names, extract_text
 from .extract.screen import screen
 from .link.duplicates import DuplicateIndex, from_bytes, signature, to_bytes
-from .link.incidents import decide, merge_fields
+from .link.identity import caseless
+from .link.incidents import date_window, decide, merge_fields, nearby_regions
 from .link.names import common_name, name_match
 from .sources import SourceError, SourceItem
 from .store import repository as repo
@@ -36,7 +37,7 @@ from .store.models import Document, Incident, Mention, Report
 from .text.langid import SHORT_SAMPLE, detect_language
 from .text.reader import text_from_bytes
 from .text.search_keys import index_text
-from .vocab import contract_fields
+from .vocab import INCIDENT_FIELDS, contract_fields
 
 logger = logging.getLogger(__name__)
 EXTRACTOR_VERSION = f"extract-{__version__}"
@@ -45,6 +46,7 @@ BATCH = 200
 # reason, so analysts see such links apart (they never create or change an incident).
 LOW_RELEVANCE_SCORE = 0.5
 LOW_RELEVANCE_REASON = "low relevance: the report's main victim has this incident's victim's full name"
+LOW_RELEVANCE_GROUP_REASON = "low relevance: reports not judged relevant about one named victim"
 MAX_REPORTED = 1000  # messages kept per run of errors, and of warnings: the rest are only counted
 # What no database stores: lone surrogates (no UTF-8 for them) and NUL (PostgreSQL refuses it in text).
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -346,7 +348,7 @@ class Ingestor:
         report = repo.add_report(session, document, record, EXTRACTOR_VERSION)
         if not relevant:
             if p.candidates:
-                self.link_candidate(session, report, p.candidates)
+                self.link_candidate(session, report, p.candidates, main=not caseless(p.text))
             return
         self.stats.relevant += 1
         repo.add_organisations(session, document, record["organisations"])
@@ -355,11 +357,13 @@ class Ingestor:
         self._indexed.append(document.id)
         self.link_report(session, report, document)
 
-    def link_candidate(self, session: Session, report, names) -> None:
-        """Keep the names a non-relevant report may be about, and attach the report to the one
-        incident whose victim has one of those full names (relevance decides publication, not linkage)."""
+    def link_candidate(self, session: Session, report, names, *, main: bool) -> None:
+        """Keep the names a non-relevant report may be about (`main`: its main victim, else pairs of
+        words of a caseless script), and attach the report to the one incident whose victim has one of
+        those full names; with none, to other such reports about that victim (relevance decides
+        publication, not linkage: such an incident is the staff's, never public until verified)."""
         names = [n for n in names if not common_name(n)]  # Yusuf Karimov could be anyone
-        if not repo.add_candidate_victims(session, report, names):
+        if not repo.add_candidate_victims(session, report, names, main=main):
             return
         matches = {
             incident.id: incident for incident in repo.incidents_for_names(session, names)
@@ -368,11 +372,33 @@ class Ingestor:
         if len(matches) == 1:
             repo.add_mention(session, report, 0, next(iter(matches.values())), LOW_RELEVANCE_SCORE, LOW_RELEVANCE_REASON)
             self.stats.incidents_linked += 1
+        elif not matches:
+            self._group_candidates(session, report, names, main)
+
+    def _group_candidates(self, session: Session, report, names: list[str], main: bool) -> None:
+        """Reports not judged relevant that are about one named victim (at least one of them naming
+        him as its main victim, not by a mere pair of words) make an incident of that name together."""
+        partners = []
+        for other, kept, other_main in repo.candidate_reports(session, names):
+            if other.id == report.id or other.mentions or not (main or other_main):
+                continue
+            if name_match(names, kept) == "full":
+                partners.append((other, kept, other_main))
+        if not partners:
+            return
+        name = names[0] if main else next(kept[0] for _, kept, other_main in partners if other_main)
+        fields = {field: ([] if is_list else None) for field, is_list in INCIDENT_FIELDS.items()}
+        fields["victim_names"] = [name]
+        incident = repo.create_incident(session, fields, repo.incident_search_text(fields))
+        self.stats.incidents_created += 1
+        for member in [report] + [other for other, _, _ in partners]:
+            repo.add_mention(session, member, 0, incident, LOW_RELEVANCE_SCORE, LOW_RELEVANCE_GROUP_REASON)
+            self.stats.incidents_linked += 1
 
     def _attach_candidates(self, session: Session, incident: Incident) -> None:
         """Kept non-relevant reports with a candidate name that is this incident's victim's join it."""
         names = incident.fields.get("victim_names") or []
-        for candidate, kept in repo.candidate_reports(session, names):
+        for candidate, kept, _ in repo.candidate_reports(session, names):
             if candidate.mentions or name_match(kept, names) != "full":
                 continue
             repo.add_mention(session, candidate, 0, incident, LOW_RELEVANCE_SCORE, LOW_RELEVANCE_REASON)
@@ -387,7 +413,10 @@ class Ingestor:
         for position, found in enumerate(report.record["incidents"]):
             fields = contract_fields(found)
             best, best_decision = None, None
-            for incident in repo.linkable_incidents(session, set(fields["victim_nationalities"])):
+            candidates = repo.blocked_incidents(
+                session, fields, nearby_regions(set(fields["location_regions"])), date_window(fields["date"]), copies
+            )
+            for incident in candidates:
                 if incident.id in used:
                     continue
                 decision = decide(fields, incident.fields, same_text=incident.id in copies)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -9,7 +10,7 @@ import shutil
 import sqlite3
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from .sources.fetch import Fetcher, fetcher_for
 from .store import repository as repo
 from .store.database import StoreError, engine_for, sessions, upgrade
 from .store.models import Document, Report
-from .store.queries import IncidentQuery, list_incidents
+from .store.queries import IncidentQuery, count_incidents, list_incidents
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +119,7 @@ def watch(*, url: str | None = None, interval: float = 900, once: bool = False, 
 def reprocess(*, url: str | None = None, force: bool = False, progress: Callable[[int], None] | None = None) -> int:
     """Extract again every screened document whose report is from another extractor version."""
     from .extract.pipeline import candidate_names, extract_text
+    from .link.identity import caseless
 
     upgrade(url)
     ingestor = Ingestor(url)
@@ -142,7 +144,7 @@ def reprocess(*, url: str | None = None, force: bool = False, progress: Callable
             else:
                 names = candidate_names(document.text, document.language)
                 if names:
-                    ingestor.link_candidate(session, report, names)
+                    ingestor.link_candidate(session, report, names, main=not caseless(document.text))
             done += 1
         if progress:
             progress(1)
@@ -179,6 +181,25 @@ def incidents_with_documents(query: IncidentQuery, url: str | None = None) -> li
                 }
             )
         return out
+
+
+PAGE = 500  # incidents read per query when every match is wanted
+
+
+def every_incident_with_documents(query: IncidentQuery, url: str | None = None) -> Iterator[dict]:
+    """incidents_with_documents for every match, page by page (memory stays one page's)."""
+    offset = 0
+    while True:
+        page = incidents_with_documents(dataclasses.replace(query, limit=PAGE, offset=offset), url)
+        yield from page
+        if len(page) < PAGE:
+            return
+        offset += PAGE
+
+
+def matching_incidents(query: IncidentQuery, url: str | None = None) -> int:
+    with sessions(url)() as session:
+        return count_incidents(session, query)
 
 
 def backup(target: Path, url: str | None = None) -> Path:

@@ -55,6 +55,15 @@ def dates_compatible(a: str | None, b: str | None) -> bool | None:
     return gap <= DATE_WINDOW_DAYS
 
 
+def date_window(value: str | None) -> tuple[str, str] | None:
+    """ISO dates between which another report's date of this incident may fall (DATE_WINDOW_DAYS)."""
+    span = _date_range(value)
+    if span is None:
+        return None
+    window = dt.timedelta(days=DATE_WINDOW_DAYS)
+    return (span[0] - window).isoformat(), (span[1] + window).isoformat()
+
+
 def _jaccard(a, b) -> float:
     a, b = set(a or ()), set(b or ())
     return len(a & b) / len(a | b) if a | b else 0.0
@@ -63,6 +72,15 @@ def _jaccard(a, b) -> float:
 # Regions that reports of one incident name interchangeably: Moscow and its oblast,
 # St Petersburg and Leningrad oblast.
 NEIGHBOURS = ({"RU-MOW", "RU-MOS"}, {"RU-SPE", "RU-LEN"}, {"UA-43", "UA-40"})
+
+
+def nearby_regions(regions: set[str]) -> set[str]:
+    """The regions and those reported interchangeably with them (NEIGHBOURS): where a matching incident may be."""
+    found = set(regions)
+    for pair in NEIGHBOURS:
+        if regions & pair:
+            found |= pair
+    return found
 
 
 def regions_compatible(a: set[str], b: set[str]) -> bool | None:

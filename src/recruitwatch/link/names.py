@@ -8,7 +8,7 @@ from functools import lru_cache
 from anyascii import anyascii
 from rapidfuzz.distance import JaroWinkler
 
-from ..text.namekeys import compare_names, parse_name, skeleton, words_agree
+from ..text.namekeys import compare_names, parse_name, skeleton, spelling, words_agree
 
 # Spellings that the same sound gets in Uzbek, Tajik, Russian and English romanisations.
 _FOLDS = (
@@ -93,21 +93,24 @@ _SURNAME_ENDINGS = re.compile(r"(?:ovich|evich|ovna|evna|ova|eva|ov|ev|zoda|zade
 
 
 @lru_cache(maxsize=1)
-def _given_skeletons() -> frozenset[str]:
+def _given_names() -> tuple[frozenset[str], frozenset[str]]:
+    """Skeletons (of three consonants or more) and spellings of the gazetteer's given names."""
     from ..extract.data_files import extract_data
 
     names = extract_data("given_names.yaml").get("names") or {}
-    return frozenset(
-        word.skeleton for region in names.values() for script in region.values() for raw in script or ()
-        for word in parse_name(str(raw)).full_words
-    )
+    words = [w for region in names.values() for script in region.values() for raw in script or ()
+             for w in parse_name(str(raw)).full_words]
+    return frozenset(w.skeleton for w in words if len(w.skeleton) >= 3), frozenset(spelling(w.text) for w in words)
+
+
+def _common_word(text: str) -> bool:
+    skeletons, spellings = _given_names()
+    return spelling(text) in spellings or (len(skeleton(text)) >= 3 and skeleton(text) in skeletons)
 
 
 def common_name(name: str) -> bool:
     """Is every word of the name a common given name, or a surname made from one (Yusuf Karimov)?
-    Such names recur among different people, so agreeing on one proves less (data/given_names.yaml)."""
+    Such names recur among different people, so agreeing on one proves less (data/given_names.yaml).
+    Short words count only when spelt as listed (Ravi is common; Moun, whose consonants are Amin's, is not)."""
     words = parse_name(name).full_words
-    given = _given_skeletons()
-    return bool(words) and all(
-        w.skeleton in given or skeleton(_SURNAME_ENDINGS.sub("", w.text)) in given for w in words
-    )
+    return bool(words) and all(_common_word(w.text) or _common_word(_SURNAME_ENDINGS.sub("", w.text)) for w in words)

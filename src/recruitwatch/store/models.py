@@ -212,6 +212,7 @@ class CandidateVictim(Base):
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
     key: Mapped[str] = mapped_column(String(64), index=True)  # blind index of a pair of name-word skeletons
     name_enc: Mapped[str] = mapped_column(Text)
+    main: Mapped[bool] = mapped_column(Boolean, default=False)  # the report's main victim, not a mere word pair
 
 
 class IncidentChange(Base):

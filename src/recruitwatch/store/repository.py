@@ -5,12 +5,13 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable
 
-from sqlalchemy import delete, or_, select, text
+from sqlalchemy import delete, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from ..link.identity import pair_keys
 from ..link.names import fold_name
 from ..security.crypto import key_ring
+from ..text.namekeys import parse_name
 from ..text.search_keys import index_text
 from .models import (
     CANDIDATE_CONTEXT,
@@ -210,9 +211,9 @@ def pair_index_keys(names: Iterable[str]) -> set[str]:
     return {ring.blind_index(k, PAIR_CONTEXT) for name in names for k in pair_keys(name)}
 
 
-def add_candidate_victims(session: Session, report: Report, names: Iterable[str]) -> int:
-    """Keep the names a report not judged relevant may be about, each sealed under its blocking keys;
-    how many names had two words to key them by."""
+def add_candidate_victims(session: Session, report: Report, names: Iterable[str], *, main: bool) -> int:
+    """Keep the names a report not judged relevant may be about, each sealed under its blocking keys
+    (`main`: the report's main victim, not pairs of words); how many names had two words to key them by."""
     ring = key_ring()
     kept = 0
     for name in dict.fromkeys(names):
@@ -220,7 +221,7 @@ def add_candidate_victims(session: Session, report: Report, names: Iterable[str]
         if not keys:
             continue
         sealed = ring.encrypt(name, CANDIDATE_CONTEXT)
-        session.add_all(CandidateVictim(report_id=report.id, key=k, name_enc=sealed) for k in sorted(keys))
+        session.add_all(CandidateVictim(report_id=report.id, key=k, name_enc=sealed, main=main) for k in sorted(keys))
         kept += 1
     session.flush()
     return kept
@@ -231,26 +232,28 @@ def rekey_candidate_victim(session: Session, report_id: int) -> None:
     ring = key_ring()
     rows = list(session.scalars(select(CandidateVictim).where(CandidateVictim.report_id == report_id)))
     names = list(dict.fromkeys(ring.decrypt_text(r.name_enc, CANDIDATE_CONTEXT) for r in rows))
+    main = any(r.main for r in rows)
     session.execute(delete(CandidateVictim).where(CandidateVictim.report_id == report_id))
-    add_candidate_victims(session, session.get(Report, report_id), names)
+    add_candidate_victims(session, session.get(Report, report_id), names, main=main)
 
 
-def candidate_reports(session: Session, names: Iterable[str]) -> list[tuple[Report, list[str]]]:
-    """Current reports with a kept candidate name sharing a blocking key with one of `names`, and those names."""
+def candidate_reports(session: Session, names: Iterable[str]) -> list[tuple[Report, list[str], bool]]:
+    """Current reports with a kept candidate name sharing a blocking key with one of `names`: those
+    names, and whether they are the report's main victim."""
     ring = key_ring()
     keys = pair_index_keys(names)
     if not keys:
         return []
     rows = session.execute(
-        select(Report, CandidateVictim.name_enc)
+        select(Report, CandidateVictim.name_enc, CandidateVictim.main)
         .join(CandidateVictim, CandidateVictim.report_id == Report.id)
         .where(CandidateVictim.key.in_(sorted(keys)), Report.current.is_(True))
         .order_by(Report.id)
     )
-    found: dict[int, tuple[Report, list[str]]] = {}
-    for report, sealed in rows:
+    found: dict[int, tuple[Report, list[str], bool]] = {}
+    for report, sealed, main in rows:
         name = ring.decrypt_text(sealed, CANDIDATE_CONTEXT)
-        entry = found.setdefault(report.id, (report, []))
+        entry = found.setdefault(report.id, (report, [], bool(main)))
         if name not in entry[1]:
             entry[1].append(name)
     return list(found.values())
@@ -302,6 +305,7 @@ def _set_values(session: Session, incident: Incident) -> None:
         if field == "victim_names":
             values.update((field, key) for name in fields.get(field) or () for key in name_keys(name))
             values.update(("victim_name_pairs", key) for key in pair_index_keys(fields.get(field) or ()))
+            values.update(("victim_name_skeletons", key) for key in skeleton_index_keys(fields.get(field) or ()))
             continue
         values.update((field, str(v)) for v in fields.get(field) or ())
     for field in SCALAR_FIELDS:
@@ -326,16 +330,53 @@ def incident_documents(session: Session, incident_ids: list[int]) -> dict[int, l
     return out
 
 
-def linkable_incidents(session: Session, nationalities: set[str]) -> list[Incident]:
-    """Candidate incidents for linking: share a nationality (or have none), not rejected or merged away."""
-    query = select(Incident).where(Incident.merged_into.is_(None), Incident.review_state != "rejected")
-    if nationalities:
-        with_nat = select(IncidentValue.incident_id).where(
-            IncidentValue.field == "victim_nationalities", IncidentValue.value.in_(sorted(nationalities))
+def blocked_incidents(
+    session: Session, fields: dict, nearby_regions: set[str], date_window: tuple[str, str] | None, also: set[int]
+) -> list[Incident]:
+    """The incidents a new incident could be linked to (blocking, so a store of any size answers
+    from its indexes): those sharing a victim name's word (folded or as a consonant skeleton) or a
+    pair of its words, those in one of `nearby_regions` dated within `date_window` (ISO dates), and
+    the incidents `also` (near-copies'), of a shared nationality or none; never rejected or merged
+    away. link/incidents.decide links nothing else: a name must agree, or region and date must,
+    or the text be a near-copy."""
+    names = fields.get("victim_names") or []
+    ids = set(also)
+    keyed = (
+        ("victim_names", {key for name in names for part in fold_name(name).split() for key in name_keys(part)}),
+        ("victim_name_pairs", pair_index_keys(names)),
+        ("victim_name_skeletons", skeleton_index_keys(names)),
+    )
+    for field, keys in keyed:  # one indexed lookup each: an OR of them makes SQLite scan
+        if keys:
+            ids.update(session.scalars(select(IncidentValue.incident_id).where(
+                IncidentValue.field == field, IncidentValue.value.in_(sorted(keys)))))
+    if nearby_regions and date_window:
+        # Without a name, a link needs the region and the date (decide): incidents in a nearby
+        # region, dated within the window (a year-only date within its years).
+        low, high = date_window
+        in_region = select(IncidentValue.incident_id).where(
+            IncidentValue.field == "location_regions", IncidentValue.value.in_(sorted(nearby_regions)))
+        dated = or_(
+            (func.length(Incident.date) > 4) & (Incident.date >= low[:7]) & (Incident.date <= high),
+            (func.length(Incident.date) == 4) & (Incident.date >= low[:4]) & (Incident.date <= high[:4]),
         )
-        any_nat = select(IncidentValue.incident_id).where(IncidentValue.field == "victim_nationalities")
-        query = query.where(or_(Incident.id.in_(with_nat), Incident.id.not_in(any_nat)))
-    return list(session.scalars(query.order_by(Incident.id)))
+        ids.update(session.scalars(select(Incident.id).where(Incident.id.in_(in_region), dated)))
+    if not ids:
+        return []
+    nationalities = set(fields.get("victim_nationalities") or ())
+    found = session.scalars(select(Incident).where(
+        Incident.id.in_(sorted(ids)), Incident.merged_into.is_(None), Incident.review_state != "rejected"
+    ).order_by(Incident.id))
+    return [i for i in found if not nationalities or not (known := set(i.stored_fields.get("victim_nationalities") or ()))
+            or known & nationalities]
+
+
+def skeleton_index_keys(names: Iterable[str]) -> set[str]:
+    """Blind-index keys of each word skeleton of the names (Morejón and Morezon share none of the
+    folded words, but Yansiel and Yancel share a skeleton)."""
+    ring = key_ring()
+    return {ring.blind_index(w.skeleton, PAIR_CONTEXT) for name in names for w in parse_name(name).full_words
+            if len(w.skeleton) >= 2}
 
 
 def tidy_incident_search(session: Session) -> None:

@@ -20,6 +20,7 @@ def upgrade() -> None:
         sa.Column("report_id", sa.Integer(), sa.ForeignKey("reports.id"), nullable=False),
         sa.Column("key", sa.String(length=64), nullable=False),
         sa.Column("name_enc", sa.Text(), nullable=False),
+        sa.Column("main", sa.Boolean(), nullable=False, server_default=sa.false()),
     )
     op.create_index("ix_candidate_victims_report_id", "candidate_victims", ["report_id"])
     op.create_index("ix_candidate_victims_key", "candidate_victims", ["key"])
