@@ -73,3 +73,7 @@ def test_two_people_named_as_often_give_no_main_victim():
 def test_the_headline_counts_double():
     assert main_victim([("Peter Otieno", 0), ("Joseph Mwangi", 5), ("Mwangi", 6)]) is None
     assert main_victim([("Peter Otieno", 0), ("Otieno", 1), ("Joseph Mwangi", 5), ("Mwangi", 6)]) == "Peter Otieno"
+
+
+def test_a_word_written_twice_is_no_person():
+    assert main_victim([("Би Би", 5), ("Джозеф Мванги", 7)]) == "Джозеф Мванги"  # "Би Би Си": the BBC

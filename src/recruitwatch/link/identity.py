@@ -26,8 +26,8 @@ def main_victim(mentions: list[tuple[str, int]]) -> str | None:
     full = [(text, sentence, parse_name(text)) for text, sentence in mentions]
     people: list[tuple[Name, list[int]]] = []  # a full name and the sentences crediting it
     for _, sentence, name in full:
-        if len(name.full_words) < 2:
-            continue
+        if len(name.full_words) < 2 or len({w.text for w in name.full_words}) < len(name.full_words):
+            continue  # one word, or a word twice ("Би Би Си": an acronym spelt out, not a person)
         for known, sentences in people:
             if compare_names(known, name).level == "full":
                 sentences.append(sentence)
