@@ -128,3 +128,24 @@ def test_identity_details_stay_out_of_stored_incident_fields_and_public_views():
     assert set(stored) == set(INCIDENT_FIELDS)  # the public search text is built from these
     public = public_fields({**stored, "victim_details": found["victim_details"]}, Policy())
     assert "victim_details" not in public and public["victim_names"] == []
+
+
+@pytest.mark.parametrize(
+    "text,nationality",
+    [
+        ("Ajith Menon, a native of Kerala, signed a contract with the Russian army in March.", "IN"),
+        ("Raul Pérez, a construction worker from Villa Clara, was sent to the front in Ukraine.", "CU"),
+        ("Peter Otieno, 29, a young man from Kakamega, was recruited by an agent and sent to Russia.", "KE"),
+    ],
+)
+def test_a_home_state_or_province_tells_the_nationality(text, nationality):
+    from recruitwatch.extract.victims import nationality_mentions
+
+    assert {m.value for m in nationality_mentions(analyse(text, "en"))} == {nationality}
+
+
+def test_a_division_name_that_is_a_word_or_a_name_tells_nothing():
+    from recruitwatch.extract.victims import nationality_mentions
+
+    text = "Mary, a migrant from the Delta, signed a contract with the Russian army in March."
+    assert nationality_mentions(analyse(text, "en")) == []

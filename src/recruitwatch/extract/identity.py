@@ -188,7 +188,8 @@ def _home_suffix(doc: Analysis, m: NameSpan) -> Found | None:
     if not endings and not phrases:
         return None
     start, end = doc.sentences[m.sentence]
-    countries = {j for x in doc.in_sentence("countries", m.sentence) for j in range(x.first, x.last + 1)}
+    # A country is a nationality, not a home town; a state or province of one (role home) is a home.
+    countries = {j for x in doc.in_sentence("countries", m.sentence) if x.entry.role != "home" for j in range(x.first, x.last + 1)}
     regions = {j for x in doc.in_sentence("regions", m.sentence) for j in range(x.first, x.last + 1)}
     for i in list(range(max(0, m.first - 4), m.first)) + list(range(m.last + 1, m.last + 5)):
         if i >= len(doc.tokens) or not (start <= doc.tokens[i].start < end) or i in countries:
@@ -207,7 +208,7 @@ def _home_suffix(doc: Analysis, m: NameSpan) -> Found | None:
 def _capitalised_run(doc: Analysis, i: int, sentence_end: int) -> Found | None:
     """The place after 'from': its capitalised words and a place word after them ('Syangja',
     'Vakhsh district', 'Свердловской области'); a country is a nationality, not a home."""
-    countries = {j for x in doc.all_hits("countries") for j in range(x.first, x.last + 1)}
+    countries = {j for x in doc.all_hits("countries") if x.entry.role != "home" for j in range(x.first, x.last + 1)}
     j = i
     while j < len(doc.tokens) and doc.tokens[j].start < sentence_end and doc.tokens[j].capitalised and j - i < 4:
         if j in countries or (j > i and doc.text[doc.tokens[j - 1].end : doc.tokens[j].start] not in (" ", "-")):

@@ -132,6 +132,16 @@ def _add_countries(index: PhraseIndex, langs) -> None:
                     if form.casefold() in skip:
                         continue
                     index.add(form, "countries", code, role, proper=form[:1].isupper())
+    _add_home_places(index, langs)
+
+
+def _add_home_places(index: PhraseIndex, langs) -> None:
+    """States and provinces of victims' countries (data/home_places.yaml): in the countries group,
+    role `home`, so "a Kerala native" names an Indian, but never where the recruitment happened."""
+    for entry in extract_data("home_places.yaml").get("places") or ():
+        for lang in langs:
+            for form in (entry.get("names") or {}).get(lang) or ():
+                index.add(form, "countries", entry["country"], "home", proper=form[:1].isupper())
 
 
 def _add_regions(index: PhraseIndex, langs) -> None:

@@ -478,7 +478,7 @@ def _kin_in_sentence(doc: Analysis, m: NameSpan) -> bool:
 def _origin(doc: Analysis, m: NameSpan) -> bool:
     """'Eric from Togo', 'Азиз из Таджикистана': a country named right after the name as where he is from."""
     origin = set(range(m.last + 1, m.last + 3))
-    return any(x.entry.role == "name" and x.first in origin for x in doc.in_sentence("countries", m.sentence))
+    return any(x.entry.role in ("name", "home") and x.first in origin for x in doc.in_sentence("countries", m.sentence))
 
 
 def _speaker(doc: Analysis, m: NameSpan) -> bool:
