@@ -85,7 +85,7 @@ def skeleton(word: str) -> str:
 def parse_name(raw: str) -> Name:
     """A name as written, in any script, as comparable words. "Sh. Tojiboyev" has an initial."""
     words = []
-    for part in re.split(r"[\s\-‐]+", raw.strip()):
+    for part in re.split(r"[\s\-‐]+", re.sub(r"['’]s$", "", raw.strip())):  # "Kumar's": an English possessive
         initial = bool(re.fullmatch(r"\w{1,3}\.", part)) or (len(part) == 1 and part.isalpha())
         text = "".join(_WORD.findall(latin(part)))
         if not text:
