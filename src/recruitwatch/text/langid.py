@@ -43,7 +43,7 @@ def _load_identifier():
 LANGID_SAMPLE = 2000
 # Enough for text the keyword screen stopped, where the language is only metadata: on the
 # annotated corpora it gives the same answer as LANGID_SAMPLE for every text.
-SHORT_SAMPLE = 300
+SHORT_SAMPLE = 200
 
 
 def detect_language(text: str, sample: int = LANGID_SAMPLE) -> str:
