@@ -87,3 +87,15 @@ def test_fast_uzbek_fold_agrees_with_alifbo_on_the_corpus():
     differ = [w for w in words if uz_fold(w) != alifbo.fold_search_key(w.translate(APOSTROPHE_TABLE))]
     assert len(words) > 1000
     assert not differ
+
+
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("Ал 2025-жылдын 14-августунда кармалган.", "2025-08-14"),  # Kyrgyz: possessive + locative
+        ("2024-жылдын январында келишимге кол койгон.", "2024-01"),
+        ("2025-yil 14-avgustda qo'lga olingan.", "2025-08-14"),
+    ],
+)
+def test_turkic_month_forms_with_a_possessive_and_a_case(text, value):
+    assert [d.value for d in find_dates(text, None, 0, len(text))] == [value]

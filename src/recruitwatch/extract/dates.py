@@ -16,7 +16,9 @@ from .data_files import extract_data
 
 _UZ_TAIL = (
     r"(?:['’‘ʻʼ]?(?:da|dan|ga|ning|dagi|gi|i|ida|idan|ining|idagi|oyida|oyi|oyining"
-    r"|да|дан|га|нинг|даги|ги|и|ида|идан|ининг|идаги))?"
+    r"|да|дан|га|нинг|даги|ги|и|ида|идан|ининг|идаги"
+    # Kyrgyz and Kazakh: a possessive then a locative (августунда, январында, мартында)
+    r"|ында|инде|унда|үндө|нда|нде|ынан|инен|унан|үнөн))?"
 )
 
 
