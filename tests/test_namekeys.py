@@ -77,3 +77,11 @@ def test_the_headline_counts_double():
 
 def test_a_word_written_twice_is_no_person():
     assert main_victim([("Би Би", 5), ("Джозеф Мванги", 7)]) == "Джозеф Мванги"  # "Би Би Си": the BBC
+
+
+def test_a_case_ending_joined_to_a_name_in_a_caseless_script_comes_off():
+    from recruitwatch.link.identity import word_pairs
+
+    pairs = word_pairs("હરિયાણાના સુરેશ કુમારનું મૃત્યુ થયું")  # Gujarati: "Suresh Kumar's death"
+    assert any(name_match([p], ["Suresh Kumar"]) == "full" for p in pairs)
+    assert "સુરેશ કુમાર" in pairs

@@ -13,6 +13,7 @@ clearly, so a report about no one in particular offers no one.
 from __future__ import annotations
 
 import re
+from functools import cache
 from itertools import combinations
 
 from ..text.namekeys import Name, compare_names, parse_name
@@ -73,8 +74,30 @@ def caseless(text: str) -> bool:
 
 
 def word_pairs(text: str) -> list[str]:
-    """Every pair of neighbouring words of two letters or more, in text order (a caseless text's
-    possible names: only a pair that agrees with a known victim's full name links anything)."""
+    """Every pair of neighbouring words of two letters or more, in text order, and the pair with a
+    case ending taken off its last word (a caseless text's possible names: only a pair that agrees
+    with a known victim's full name links anything)."""
     words = [w for w in _CASELESS_WORD.findall(text) if len(w) >= 2 and not w.isdigit()]
-    pairs = dict.fromkeys(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    pairs: dict[str, None] = {}
+    for a, b in zip(words, words[1:], strict=False):
+        pairs[f"{a} {b}"] = None
+        bare = without_case_ending(b)
+        if bare != b:
+            pairs[f"{a} {bare}"] = None
     return list(pairs)[:MAX_PAIRS]
+
+
+def without_case_ending(word: str) -> str:
+    """The word less the longest case ending of data/name_suffixes.yaml that leaves two letters."""
+    for suffix in _suffixes():
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            return word[: -len(suffix)]
+    return word
+
+
+@cache
+def _suffixes() -> tuple[str, ...]:
+    from ..extract.data_files import extract_data
+
+    found = {str(s) for forms in (extract_data("name_suffixes.yaml").get("suffixes") or {}).values() for s in forms or ()}
+    return tuple(sorted(found, key=len, reverse=True))
