@@ -85,3 +85,8 @@ def test_a_case_ending_joined_to_a_name_in_a_caseless_script_comes_off():
     pairs = word_pairs("હરિયાણાના સુરેશ કુમારનું મૃત્યુ થયું")  # Gujarati: "Suresh Kumar's death"
     assert any(name_match([p], ["Suresh Kumar"]) == "full" for p in pairs)
     assert "સુરેશ કુમાર" in pairs
+
+
+def test_a_possessor_is_not_part_of_the_name():
+    assert [w.text for w in parse_name("Amritsar’s Gurdeep").words] == ["gurdeep"]
+    assert [w.text for w in parse_name("Suresh Kumar's").words] == ["suresh", "kumar"]

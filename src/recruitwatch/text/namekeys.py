@@ -85,7 +85,11 @@ def skeleton(word: str) -> str:
 def parse_name(raw: str) -> Name:
     """A name as written, in any script, as comparable words. "Sh. Tojiboyev" has an initial."""
     words = []
-    for part in re.split(r"[\s\-‐]+", re.sub(r"['’]s$", "", raw.strip())):  # "Kumar's": an English possessive
+    parts = re.split(r"[\s\-‐]+", re.sub(r"['’]s$", "", raw.strip()))  # "Kumar's": an English possessive
+    owners = [i for i, part in enumerate(parts[:-1]) if re.search(r"['’]s$", part)]
+    if owners:  # "Amritsar's Tejpal": the possessor is not part of the name
+        parts = parts[owners[-1] + 1 :]
+    for part in parts:
         initial = bool(re.fullmatch(r"\w{1,3}\.", part)) or (len(part) == 1 and part.isalpha())
         text = "".join(_WORD.findall(latin(part)))
         if not text:
