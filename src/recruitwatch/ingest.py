@@ -379,7 +379,7 @@ class Ingestor:
         """Reports not judged relevant that are about one named victim (at least one of them naming
         him as its main victim, not by a mere pair of words) make an incident of that name together."""
         partners = []
-        for other, kept, other_main in repo.candidate_reports(session, names):
+        for other, kept, other_main in repo.candidate_reports(session, names, main_only=not main):
             if other.id == report.id or other.mentions or not (main or other_main):
                 continue
             if name_match(names, kept) == "full":

@@ -63,7 +63,7 @@ _CASELESS = re.compile(r"[\u0900-\u0DFF\u0E00-\u0EFF\u1000-\u109F\u0600-\u06FF\u
 _LETTER = re.compile(r"[^\W\d_]")
 # Words of those scripts: letters with their vowel signs and joiners (Python's \w leaves the signs out).
 _CASELESS_WORD = re.compile(r"[\w\u0900-\u0DFF\u200c\u200d]+")
-MAX_PAIRS = 2000  # a long text keeps its first pairs (names come early in news)
+MAX_PAIRS = 400  # a text keeps its first pairs: names come early in news, and each pair is a sealed row
 
 
 def caseless(text: str) -> bool:

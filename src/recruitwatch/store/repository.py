@@ -237,19 +237,21 @@ def rekey_candidate_victim(session: Session, report_id: int) -> None:
     add_candidate_victims(session, session.get(Report, report_id), names, main=main)
 
 
-def candidate_reports(session: Session, names: Iterable[str]) -> list[tuple[Report, list[str], bool]]:
+def candidate_reports(session: Session, names: Iterable[str], *, main_only: bool = False) -> list[tuple[Report, list[str], bool]]:
     """Current reports with a kept candidate name sharing a blocking key with one of `names`: those
-    names, and whether they are the report's main victim."""
+    names, and whether they are the report's main victim (`main_only`: only such; word pairs such as
+    "Russia Ukraine" are shared by every caseless report of the war)."""
     ring = key_ring()
     keys = pair_index_keys(names)
     if not keys:
         return []
-    rows = session.execute(
+    query = (
         select(Report, CandidateVictim.name_enc, CandidateVictim.main)
         .join(CandidateVictim, CandidateVictim.report_id == Report.id)
         .where(CandidateVictim.key.in_(sorted(keys)), Report.current.is_(True))
         .order_by(Report.id)
     )
+    rows = session.execute(query.where(CandidateVictim.main.is_(True)) if main_only else query)
     found: dict[int, tuple[Report, list[str], bool]] = {}
     for report, sealed, main in rows:
         name = ring.decrypt_text(sealed, CANDIDATE_CONTEXT)
