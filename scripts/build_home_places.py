@@ -1,7 +1,7 @@
 """Write extract/data/home_places.yaml: the first-level divisions of the countries whose citizens
 are recruited, from pycountry's ISO 3166-2 (a test extra; the data file ships, the package does not).
 
-Reports often say where a victim is from by his state or province alone ("a Kerala native",
+Reports often say where a victim is from by his state or province alone ("a native of Gujarat",
 "from Santiago de Cuba", "Kaithal, Haryana"): such a place tells his nationality. Names that are
 compass words or generic ("Western", "Far North", "Central"), or that a Russian or Ukrainian place
 (data/regions.yaml) or a country (data/countries.yaml) already uses, are left out.

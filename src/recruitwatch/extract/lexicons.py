@@ -137,7 +137,7 @@ def _add_countries(index: PhraseIndex, langs) -> None:
 
 def _add_home_places(index: PhraseIndex, langs) -> None:
     """States and provinces of victims' countries (data/home_places.yaml): in the countries group,
-    role `home`, so "a Kerala native" names an Indian, but never where the recruitment happened."""
+    role `home`, so "a native of Gujarat" names an Indian, but never where the recruitment happened."""
     for entry in extract_data("home_places.yaml").get("places") or ():
         for lang in langs:
             for form in (entry.get("names") or {}).get(lang) or ():

@@ -59,8 +59,8 @@ PASSING_AGAINST = 3  # mentions of the text's main victim beside which a name sa
 
 def _without_passing(doc: Analysis, people: list[Person], chosen: list[Person]) -> list[Person]:
     """A story told about one victim (named three times or more) that names another once, in a
-    sentence about the first and not listed with him, recalls another case ("Tarimo's death echoed
-    the case of Lemekhani Nyirenda"): that one is context, not this text's victim."""
+    sentence about the first and not listed with him, recalls another case ("Boateng's death recalled
+    the case of Yao Kouassi"): that one is context, not this text's victim."""
     if not chosen or max(len(p.mentions) for p in chosen) < PASSING_AGAINST:
         return chosen
     main = max(chosen, key=lambda p: len(p.mentions))
@@ -162,7 +162,7 @@ def _is_victim(doc: Analysis, person: Person) -> bool:
 def _marked_other(doc: Analysis, person: Person) -> bool:
     """Is the person someone other than a victim: so marked where the text introduces them, or in
     most mentions? One later mention read so is the reader's slip more often than the text's
-    ("According to the minister, Tarimo, sentenced last March, ...")."""
+    ("According to the minister, Boateng, sentenced last March, ...")."""
     marked = [_not_a_victim(doc, m) for m in person.mentions]
     return marked[0] or 2 * sum(marked) > len(marked)
 

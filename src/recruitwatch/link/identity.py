@@ -5,7 +5,7 @@ Relevance decides publication, not linkage: a report judged not relevant
 about the victim of a known incident, and analysts want it among that
 incident's sources. Such a report offers one candidate: its *main victim*, the
 full name it is most about. A name counts its own mentions and those of its
-words alone ("Tarimo" after "Nemes Tarimo"), and a name in the headline or the
+words alone ("Boateng" after "Kwame Boateng"), and a name in the headline or the
 first sentence counts double; a main victim must have two words and lead
 clearly, so a report about no one in particular offers no one.
 """

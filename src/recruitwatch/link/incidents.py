@@ -151,7 +151,7 @@ def decide(new: dict, known: dict, *, same_text: bool = False) -> LinkDecision:
             return LinkDecision(0.8, ("same victim given name", *reasons))
         names_a, names_b = new.get("victim_names") or [], known.get("victim_names") or []
         if nat_a & nat_b and happened >= 0.3 and not any(common_name(n) for n in names_a + names_b):
-            # "Эванс" beside "Evans Kibet": an uncommon given name, the same nationality and story.
+            # "Кипчумба" beside "Kipchumba Wanyonyi": an uncommon given name, the same nationality and story.
             return LinkDecision(0.7, ("same uncommon given name", *reasons))
         return LinkDecision(0.4, ("same given name, but neither place nor date to confirm it",))
     if regions and dates and nat_a & nat_b and happened >= 0.3:

@@ -57,7 +57,7 @@ def name_match(names_a: list[str], names_b: list[str]) -> str | None:
     """'full' when two words of a name agree (given name and surname, any order, any script:
     namekeys.py), 'given' when one word agrees and one side has no other, 'different' when both
     are named and no pair of names agrees so, None when either is unnamed. One agreeing word with
-    another word that differs on both sides is different people (brothers: Mandeep and Jagdeep Kumar)."""
+    another word that differs on both sides is different people (sisters: Manpreet and Harpreet Kaur)."""
     if not names_a or not names_b:
         return None
     best = "different"

@@ -374,8 +374,8 @@ def blocked_incidents(
 
 
 def skeleton_index_keys(names: Iterable[str]) -> set[str]:
-    """Blind-index keys of each word skeleton of the names (Morejón and Morezon share none of the
-    folded words, but Yansiel and Yancel share a skeleton)."""
+    """Blind-index keys of each word skeleton of the names (Valcárcel and Valcarsel share no
+    folded word, but one skeleton)."""
     ring = key_ring()
     return {ring.blind_index(w.skeleton, PAIR_CONTEXT) for name in names for w in parse_name(name).full_words
             if len(w.skeleton) >= 2}
