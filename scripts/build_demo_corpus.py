@@ -1,8 +1,11 @@
-"""Build src/recruitwatch/demo/articles.jsonl from the dev corpus (texts the team wrote).
+"""Build src/recruitwatch/demo/articles.jsonl from the dev corpus and the linking set (texts the team wrote).
 
 The demo ships inside the package so that `make run` works from an installed
-wheel; this script keeps it in step with tests/corpus. Run it after editing
-the corpus: python scripts/build_demo_corpus.py
+wheel; this script keeps it in step with tests/corpus and tests/linking. The
+linking set's reports come with their outlets' addresses and headlines, so the
+demo shows one story told by several outlets in two or three languages, and
+look-alike cases kept apart. Run it after editing either:
+python scripts/build_demo_corpus.py
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"
+LINKING = ROOT / "tests" / "linking" / "reports.jsonl"
 OUT = ROOT / "src" / "recruitwatch" / "demo" / "articles.jsonl"
 
 
@@ -31,6 +35,23 @@ def main() -> None:
                     "language": gold.get("language"),
                     "published": str(published) if published else None,
                     "text": path.read_text(encoding="utf-8"),
+                },
+                ensure_ascii=False,
+            )
+        )
+    for line in LINKING.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        report = json.loads(line)
+        lines.append(
+            json.dumps(
+                {
+                    "id": f"linking_{report['id']}",
+                    "language": report.get("language"),
+                    "published": report.get("published"),
+                    "url": report["url"],
+                    "title": report["text"].split("\n", 1)[0].strip(),
+                    "text": report["text"],
                 },
                 ensure_ascii=False,
             )

@@ -16,7 +16,8 @@ DEMO_SOURCE = "recruitwatch-demo"
 
 
 def demo_articles() -> list[dict]:
-    """The bundled articles: texts written by the team (see tests/corpus/README.md)."""
+    """The bundled articles: texts written by the team (tests/corpus/README.md), and the linking set's
+    reports with their (invented, .test) outlets' addresses and headlines (tests/linking/README.md)."""
     ref = resources.files("recruitwatch.demo").joinpath("articles.jsonl")
     with ref.open("r", encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
@@ -27,9 +28,9 @@ def demo_items() -> list[SourceItem]:
     for article in demo_articles():
         raw = json.dumps(article, ensure_ascii=False, sort_keys=True).encode("utf-8")
         published = dt.date.fromisoformat(article["published"]) if article.get("published") else None
-        items.append(
-            SourceItem("jsonl", f"{DEMO_SOURCE}#{article['id']}", raw, utcnow(), text=article["text"], published=published)
-        )
+        locator = article.get("url") or f"{DEMO_SOURCE}#{article['id']}"
+        items.append(SourceItem("jsonl", locator, raw, utcnow(), text=article["text"], title=article.get("title"),
+                                published=published))
     return items
 
 
