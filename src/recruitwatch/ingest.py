@@ -37,7 +37,7 @@ from .store.models import Document, Incident, Mention, Report
 from .text.langid import SHORT_SAMPLE, detect_language
 from .text.reader import text_from_bytes
 from .text.search_keys import index_text
-from .vocab import INCIDENT_FIELDS, contract_fields
+from .vocab import contract_fields, empty_incident
 
 logger = logging.getLogger(__name__)
 EXTRACTOR_VERSION = f"extract-{__version__}"
@@ -387,7 +387,7 @@ class Ingestor:
         if not partners:
             return
         name = names[0] if main else next(kept[0] for _, kept, other_main in partners if other_main)
-        fields = {field: ([] if is_list else None) for field, is_list in INCIDENT_FIELDS.items()}
+        fields = empty_incident()
         fields["victim_names"] = [name]
         incident = repo.create_incident(session, fields, repo.incident_search_text(fields))
         self.stats.incidents_created += 1

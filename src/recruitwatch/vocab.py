@@ -61,6 +61,11 @@ INCIDENT_FIELDS = {
 }
 
 
+def empty_incident() -> dict:
+    """An incident record with every contract field empty ([] for lists, None otherwise)."""
+    return {name: ([] if is_list else None) for name, is_list in INCIDENT_FIELDS.items()}
+
+
 def contract_fields(found: dict) -> dict:
     """An extracted incident's contract fields, as the store keeps them: no evidence, and no
     optional keys such as victim_details (ages, home towns, courts of named people). Those stay in

@@ -13,7 +13,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from ..vocab import INCIDENT_FIELDS
+from ..vocab import INCIDENT_FIELDS, empty_incident
 from .analysis import Analysis
 from .candidates import Candidate, collect, draft_of_sentence
 from .dates import find_dates
@@ -120,7 +120,7 @@ def _record(state: Prepared, index: int, by_field: dict[str, list[tuple[float, C
     proposal = state.proposals[index] if index < len(state.proposals) else None
     proposed_evidence = {(e["field"], e["value"]): e for e in (proposal["evidence"] if proposal else ())}
     draft_sentences = set(state.drafts[index].sentences) if index < len(state.drafts) else set()
-    incident: dict = {name: ([] if is_list else None) for name, is_list in INCIDENT_FIELDS.items()}
+    incident = empty_incident()
     for field_name, scored in by_field.items():
         scored = sorted(scored, key=lambda item: (-item[0], item[1].occurrences[0].start))
         if field_name in SINGLE_VALUED:
@@ -188,7 +188,7 @@ class _Evidence:
 def _assemble(doc, draft: Draft, names, nationalities, published, metadata) -> dict:
     sentences = set(draft.sentences)
     ev = _Evidence(doc)
-    incident: dict = {name: ([] if is_list else None) for name, is_list in INCIDENT_FIELDS.items()}
+    incident = empty_incident()
 
     for m in nationalities:
         if m.sentence in sentences and m.value not in incident["victim_nationalities"]:

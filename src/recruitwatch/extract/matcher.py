@@ -44,6 +44,16 @@ class Match:
 _WORD_MEMO = 50_000  # distinct words remembered per index (~15 MB at most; then it starts afresh)
 
 
+
+def form_words(form: str) -> list[tuple[str, bool]]:
+    """A lexicon form's words as matched: each printed word cut at its hyphens and apostrophes
+    (WORD_RE), and whether it is a prefix (a trailing * on the last part)."""
+    words = []
+    for raw in form.split():
+        parts = WORD_RE.findall(raw.rstrip("*"))
+        words += [(part, raw.endswith("*") and i == len(parts) - 1) for i, part in enumerate(parts)]
+    return words
+
 class PhraseIndex:
     """All compiled forms of one language, indexed by their first word."""
 
@@ -70,17 +80,10 @@ class PhraseIndex:
         self._prefix = defaultdict(list, self._prefix)
 
     def compile_form(self, form: str) -> tuple[tuple[bool, str], ...]:
-        words = []
-        for raw in str(form).split():
-            is_prefix = raw.endswith("*")
-            parts = WORD_RE.findall(raw.rstrip("*"))
-            for i, part in enumerate(parts):
-                last = i == len(parts) - 1
-                if is_prefix and last:
-                    words.append((True, self.keyer.fold(part)))
-                else:
-                    words.append((False, self.keyer.key(part)))
-        return tuple(words)
+        return tuple(
+            (True, self.keyer.fold(part)) if is_prefix else (False, self.keyer.key(part))
+            for part, is_prefix in form_words(str(form))
+        )
 
     def add(self, form: str, group: str, concept: str, role: str = "form", proper: bool = False):
         self._words.clear()

@@ -30,10 +30,10 @@ from functools import cache
 from typing import NamedTuple
 
 from ..text.keys import APOSTROPHE_TABLE, keyer, uz_fold
-from ..text.tokens import WORD_RE
 from .cache import cached
 from .data_files import extract_data
 from .lexicons import form_languages
+from .matcher import form_words
 
 _TELLING = 3  # a form needs its words with stems this long, or if it has none, those of _MIN_STEM
 _MIN_STEM = 2
@@ -122,17 +122,8 @@ def _build_plan(lang: str) -> _Plan:
 
 def _forms(lang: str) -> list[tuple[str, list[tuple[str, bool]]]]:
     entries = extract_data("organisations.yaml").get("organisations") or ()
-    return [(str(form), _words(str(form))) for form_lang in form_languages(lang) for entry in entries
+    return [(str(form), form_words(str(form))) for form_lang in form_languages(lang) for entry in entries
             for form in (entry.get("forms") or {}).get(form_lang) or ()]
-
-
-def _words(form: str) -> list[tuple[str, bool]]:
-    """The words of a form as the matcher cuts them (matcher.compile_form), and whether each is a prefix."""
-    words = []
-    for raw in form.split():
-        parts = WORD_RE.findall(raw.rstrip("*"))
-        words += [(part, raw.endswith("*") and i == len(parts) - 1) for i, part in enumerate(parts)]
-    return words
 
 
 def _word_stems(word: str, is_prefix: bool, lang: str) -> set[str]:

@@ -6,7 +6,6 @@ import re
 from functools import lru_cache
 
 from anyascii import anyascii
-from rapidfuzz.distance import JaroWinkler
 
 from ..text.namekeys import compare_names, parse_name, skeleton, spelling, words_agree
 
@@ -26,9 +25,6 @@ _FOLDS = (
     ("ee", "i"),
     ("oo", "u"),
 )
-SAME_NAME = 0.88  # Jaro-Winkler similarity of folded names above which two names are one
-SAME_SURNAME = 0.85  # surnames vary more across romanisations
-CLOSE_SURNAME = 0.75  # Otayev / Atayev: not proof of one person, not proof of two
 
 
 @lru_cache(maxsize=65_536)
@@ -40,17 +36,6 @@ def fold_name(name: str) -> str:
         text = text.replace(old, new)
     text = re.sub(r"(.)\1+", r"\1", text)  # doubled letters: Jamshiddin / Jamshidin
     return " ".join(text.split())
-
-
-def name_similarity(a: str, b: str) -> float:
-    """How alike two person names are, 0..1, comparing given names and, when both have one, surnames."""
-    fa, fb = fold_name(a).split(), fold_name(b).split()
-    if not fa or not fb:
-        return 0.0
-    first = JaroWinkler.similarity(fa[0], fb[0])
-    if len(fa) > 1 and len(fb) > 1:
-        return min(first, JaroWinkler.similarity(fa[-1], fb[-1]))
-    return first
 
 
 def name_match(names_a: list[str], names_b: list[str]) -> str | None:

@@ -264,17 +264,36 @@ def candidate_reports(session: Session, names: Iterable[str], *, main_only: bool
 def incidents_for_names(session: Session, names: Iterable[str]) -> list[Incident]:
     """Incidents (not rejected or merged away) whose victim names share a blocking key with `names`:
     a pair of word skeletons, or (stores indexed before those keys) a folded word."""
-    names = list(names)
-    pairs = pair_index_keys(names)
-    words = {key for name in names for part in fold_name(name).split() for key in name_keys(part)}
-    if not pairs and not words:
+    return _linkable(session, _ids_by_names(session, list(names), ("victim_names", "victim_name_pairs")))
+
+
+_NAME_KEYS = {  # incident_values field -> its blind-index keys of some names
+    "victim_names": lambda names: {key for name in names for part in fold_name(name).split() for key in name_keys(part)},
+    "victim_name_pairs": lambda names: pair_index_keys(names),
+    "victim_name_skeletons": lambda names: skeleton_index_keys(names),
+}
+
+
+def _ids_by_names(session: Session, names: list[str], fields: Iterable[str]) -> set[int]:
+    """Ids of incidents with a key of `names` in one of `fields`: one indexed lookup per field
+    (an OR of them makes SQLite scan)."""
+    ids: set[int] = set()
+    for field in fields:
+        keys = _NAME_KEYS[field](names)
+        if keys:
+            ids.update(session.scalars(select(IncidentValue.incident_id).where(
+                IncidentValue.field == field, IncidentValue.value.in_(sorted(keys)))))
+    return ids
+
+
+def _linkable(session: Session, ids: Iterable[int]) -> list[Incident]:
+    """These incidents, less the rejected and the merged away, by id."""
+    ids = sorted(set(ids))
+    if not ids:
         return []
-    ids = select(IncidentValue.incident_id).where(or_(
-        (IncidentValue.field == "victim_name_pairs") & IncidentValue.value.in_(sorted(pairs)),
-        (IncidentValue.field == "victim_names") & IncidentValue.value.in_(sorted(words)),
-    ))
-    query = select(Incident).where(Incident.id.in_(ids), Incident.merged_into.is_(None), Incident.review_state != "rejected")
-    return list(session.scalars(query.order_by(Incident.id)))
+    return list(session.scalars(select(Incident).where(
+        Incident.id.in_(ids), Incident.merged_into.is_(None), Incident.review_state != "rejected"
+    ).order_by(Incident.id)))
 
 
 def add_mention(session: Session, report: Report, position: int, incident: Incident, score: float, reason: str) -> Mention:
@@ -306,8 +325,8 @@ def _set_values(session: Session, incident: Incident) -> None:
     for field in LIST_FIELDS:
         if field == "victim_names":
             values.update((field, key) for name in fields.get(field) or () for key in name_keys(name))
-            values.update(("victim_name_pairs", key) for key in pair_index_keys(fields.get(field) or ()))
-            values.update(("victim_name_skeletons", key) for key in skeleton_index_keys(fields.get(field) or ()))
+            for keyed in ("victim_name_pairs", "victim_name_skeletons"):  # blocking keys for linking
+                values.update((keyed, key) for key in _NAME_KEYS[keyed](fields.get(field) or ()))
             continue
         values.update((field, str(v)) for v in fields.get(field) or ())
     for field in SCALAR_FIELDS:
@@ -341,17 +360,7 @@ def blocked_incidents(
     the incidents `also` (near-copies'), of a shared nationality or none; never rejected or merged
     away. link/incidents.decide links nothing else: a name must agree, or region and date must,
     or the text be a near-copy."""
-    names = fields.get("victim_names") or []
-    ids = set(also)
-    keyed = (
-        ("victim_names", {key for name in names for part in fold_name(name).split() for key in name_keys(part)}),
-        ("victim_name_pairs", pair_index_keys(names)),
-        ("victim_name_skeletons", skeleton_index_keys(names)),
-    )
-    for field, keys in keyed:  # one indexed lookup each: an OR of them makes SQLite scan
-        if keys:
-            ids.update(session.scalars(select(IncidentValue.incident_id).where(
-                IncidentValue.field == field, IncidentValue.value.in_(sorted(keys)))))
+    ids = set(also) | _ids_by_names(session, fields.get("victim_names") or [], _NAME_KEYS)
     if nearby_regions and date_window:
         # Without a name, a link needs the region and the date (decide): incidents in a nearby
         # region, dated within the window (a year-only date within its years).
@@ -363,13 +372,8 @@ def blocked_incidents(
             (func.length(Incident.date) == 4) & (Incident.date >= low[:4]) & (Incident.date <= high[:4]),
         )
         ids.update(session.scalars(select(Incident.id).where(Incident.id.in_(in_region), dated)))
-    if not ids:
-        return []
     nationalities = set(fields.get("victim_nationalities") or ())
-    found = session.scalars(select(Incident).where(
-        Incident.id.in_(sorted(ids)), Incident.merged_into.is_(None), Incident.review_state != "rejected"
-    ).order_by(Incident.id))
-    return [i for i in found if not nationalities or not (known := set(i.stored_fields.get("victim_nationalities") or ()))
+    return [i for i in _linkable(session, ids) if not nationalities or not (known := set(i.stored_fields.get("victim_nationalities") or ()))
             or known & nationalities]
 
 
