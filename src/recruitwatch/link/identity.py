@@ -51,11 +51,15 @@ def main_victim(mentions: list[tuple[str, int]]) -> str | None:
     return scored[0][1].raw
 
 
+PAIR_CONSONANTS = 4  # a pair with fewer consonants in all ("Ali Aliev": l, lv) blocks too many others
+
+
 def pair_keys(name: str) -> set[str]:
     """Every pair of the skeletons of a name's full words, ordered: two names share a key when two of
-    their words agree exactly (a blocking key for names in any script and word order)."""
-    words = sorted({w.skeleton for w in parse_name(name).full_words if len(w.skeleton) >= 2})
-    return {f"{a} {b}" for a, b in combinations(words, 2)}
+    their words agree exactly (a blocking key for names in any script and word order). A word of one
+    consonant counts ("Babu": b) beside a longer one ("Binil Babu": b bnl)."""
+    words = sorted({w.skeleton for w in parse_name(name).full_words})
+    return {f"{a} {b}" for a, b in combinations(words, 2) if len(a) + len(b) >= PAIR_CONSONANTS}
 
 
 # Scripts with no capital letters, where a name cannot be told from other words by its shape.
