@@ -26,10 +26,12 @@ from . import __version__
 from .errors import InputError
 from .extract.pipeline import candidate_names, extract_text
 from .extract.screen import screen
+from .link.compare import date_window, nearby_regions
 from .link.duplicates import DuplicateIndex, from_bytes, signature, to_bytes
 from .link.identity import caseless
-from .link.incidents import date_window, decide, merge_fields, nearby_regions
+from .link.incidents import decide_incident, merge_fields, ruled_out
 from .link.names import common_name, name_match
+from .link.weights import link_model
 from .sources import SourceError, SourceItem
 from .store import repository as repo
 from .store.database import retried_transaction, sessions
@@ -404,28 +406,32 @@ class Ingestor:
             repo.add_mention(session, candidate, 0, incident, LOW_RELEVANCE_SCORE, LOW_RELEVANCE_REASON)
             self.stats.incidents_linked += 1
 
-    def link_report(self, session: Session, report, document: Document) -> None:
-        """Attach each incident of a report to the incident it reports, or to a new one."""
+    def link_report(self, session: Session, report, document: Document,
+                    earlier: dict[int, tuple[int, bool]] | None = None) -> None:
+        """Attach each incident of a report to the incident it reports, or to a new one; a doubtful
+        match (link/weights.py: between review_at and link_at) becomes a possible duplicate for analysts.
+
+        A document extracted again keeps its incidents where its earlier report's were: always where
+        analysts vouched for the sources (verified, merged or split), else unless a must-not-link rule
+        now parts them;
+        incidents an analyst kept apart from those are never candidates. `earlier`: those incidents by position, when the
+        caller read them before replacing the report (repo.document_incidents)."""
         copies = set()
         if document.cluster_id and document.cluster_id != document.id:
             copies = _incidents_of_cluster(session, document.cluster_id)
+        earlier = repo.document_incidents(session, document.id) if earlier is None else earlier
+        apart = repo.kept_apart(session, (incident_id for incident_id, _ in earlier.values()))
         used: set[int] = set()  # two incidents of one report are two victims
         for position, found in enumerate(report.record["incidents"]):
             fields = contract_fields(found)
-            best, best_decision = None, None
-            candidates = repo.blocked_incidents(
-                session, fields, nearby_regions(set(fields["location_regions"])), date_window(fields["date"]), copies
-            )
-            for incident in candidates:
-                if incident.id in used:
-                    continue
-                decision = decide(fields, incident.fields, same_text=incident.id in copies)
-                if decision.linked and (best_decision is None or decision.score > best_decision.score):
-                    best, best_decision = incident, decision
+            mention = {**fields, "victim_details": found.get("victim_details") or []}
+            best, best_decision, doubtful = self._best_match(session, fields, mention, copies, used | apart, earlier.get(position))
             if best is None:
                 incident = repo.create_incident(session, fields, repo.incident_search_text(fields))
                 repo.add_mention(session, report, position, incident, 1.0, "new incident")
                 self.stats.incidents_created += 1
+                for other, decision in doubtful:
+                    repo.add_possible_duplicate(session, incident, other, decision.score, decision.as_dict())
             else:
                 # Lock the row (PostgreSQL) and read it afresh, so an analyst's correction made meanwhile is kept.
                 session.refresh(best, with_for_update=True)
@@ -434,11 +440,42 @@ class Ingestor:
                     session, best, merged, repo.incident_search_text(merged), actor="machine", action="linked",
                     detail={"report_id": report.id, "score": best_decision.score, "why": best_decision.explain()},
                 )
-                repo.add_mention(session, report, position, best, best_decision.score, best_decision.explain())
+                probability = 1.0 if best_decision.because else link_model().probability(best_decision.score)
+                repo.add_mention(session, report, position, best, probability, best_decision.explain(), best_decision.as_dict())
                 incident = best
                 self.stats.incidents_linked += 1
             used.add(incident.id)
             self._attach_candidates(session, incident)
+
+    def _best_match(self, session: Session, fields: dict, mention: dict, copies: set[int], excluded: set[int],
+                    placed: tuple[int, bool] | None):
+        """The incident this mention is (or None), its decision, and the doubtful ones for analysts.
+        `placed`: the incident this document's earlier report put it in, and whether analysts vouched for it."""
+        earlier, by_analyst = placed or (None, False)
+        if by_analyst:
+            incident = session.get(Incident, earlier)
+            said = repo.mention_records(session, [earlier])[earlier]
+            decision = decide_incident(mention, said, incident.fields, incident.reviewed_fields or ())
+            return incident, dataclasses.replace(decision, conflict=None).where(
+                "analysts vouched for this incident's sources, this document's earlier report among them"), []
+        candidates = [
+            incident for incident in repo.blocked_incidents(
+                session, fields, nearby_regions(set(fields["location_regions"])), date_window(fields["date"]),
+                copies | ({earlier} if earlier else set()))
+            if incident.id not in excluded and not ruled_out(fields, incident.fields)
+        ]
+        said = repo.mention_records(session, [incident.id for incident in candidates])
+        best, best_decision, doubtful = None, None, []
+        for incident in candidates:
+            decision = decide_incident(mention, said[incident.id], incident.fields, incident.reviewed_fields or (),
+                                       same_text=incident.id in copies)
+            if incident.id == earlier and decision.conflict is None:
+                return incident, decision.where("the document's earlier report was linked here"), []
+            if decision.linked and (best_decision is None or decision.score > best_decision.score):
+                best, best_decision = incident, decision
+            elif decision.to_review:
+                doubtful.append((incident, decision))
+        return best, best_decision, doubtful
 
 
 def _incidents_of_cluster(session: Session, cluster_id: int) -> set[int]:

@@ -135,12 +135,13 @@ def reprocess(*, url: str | None = None, force: bool = False, progress: Callable
             if current is not None and current.extractor_version == EXTRACTOR_VERSION and not force:
                 continue
             record = extract_text(document.text, source=document.locator, published=document.published)
+            earlier = repo.document_incidents(session, document_id)  # read before --force drops the links
             if current is not None and current.extractor_version == EXTRACTOR_VERSION:
                 report = repo.replace_report(session, current, record)  # --force with the same version
             else:
                 report = repo.add_report(session, document, record, EXTRACTOR_VERSION)
             if record["relevant"]:
-                ingestor.link_report(session, report, document)
+                ingestor.link_report(session, report, document, earlier)
             else:
                 names = candidate_names(document.text, document.language)
                 if names:

@@ -1,167 +1,140 @@
-"""Which stored Incident a newly extracted incident mention is, if any: a pure scoring of two records.
+"""Which stored Incident a newly extracted incident mention is, if any: pure decisions on records.
 
-Precision first: two different victims must never be merged. A link needs a
-positive reason (the same name across scripts, a near-copy of the same text,
-or place, date and what happened all agreeing) and no contradiction (other
-names, other nationalities, another region, dates too far apart).
+Precision first: two different victims must never be merged. Must-not-link
+rules (other names, nationalities or ages; without a name, another region or
+time) come first, and no weight outvotes them; then each comparison of
+link/compare.py weighs for or against (Fellegi-Sunter, link/weights.py), and
+the sum decides: one incident, a possible duplicate for an analyst, or two.
+A new mention is compared with each mention of a stored incident, never with
+the merged record, which drifts as reports are added.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .compare import AGE_VETO, age_gap, compare, dates_compatible, regions_compatible
 from .names import common_name, name_match, same_person
+from .weights import Comparison, LinkModel, link_model
 
-DATE_WINDOW_DAYS = 90  # reports of one incident date it within this of each other (raid, signing, death)
-LINK_AT = 0.6
+
+def must_not_link(a: dict, b: dict) -> str | None:
+    """What makes two mentions two incidents whatever else agrees: another victim (names,
+    nationalities, ages), or the same common name in another place at another time."""
+    nat_a, nat_b = set(a.get("victim_nationalities") or ()), set(b.get("victim_nationalities") or ())
+    if nat_a and nat_b and not nat_a & nat_b:
+        return "different nationalities"
+    names = name_match(a.get("victim_names") or [], b.get("victim_names") or [])
+    if names == "different":
+        return "different victim names"
+    gap = age_gap(a, b)
+    if gap is not None and gap > AGE_VETO:
+        return f"ages {gap} years apart"
+    regions = regions_compatible(set(a.get("location_regions") or ()), set(b.get("location_regions") or ()))
+    dates = dates_compatible(a.get("date"), b.get("date"))
+    if names == "full" and regions is False and dates is False:
+        return "same name, but another place and another time"
+    if names not in ("full", "given"):
+        # Without the victim's name, place and time are what tell two raids or two deaths apart.
+        if regions is False:
+            return "different regions, and no name to say it is one victim"
+        if dates is False:
+            return "dates too far apart, and no name to say it is one victim"
+    common = any(common_name(n) for n in (a.get("victim_names") or []) + (b.get("victim_names") or []))
+    if names == "full" and regions is False and not (nat_a & nat_b and dates) and common:
+        # Common names recur (two men called Yusuf Karimov): another region needs the same
+        # nationality and a date that agrees to outweigh it.
+        return "same name, but another place, and neither nationality nor date confirm it"
+    return None
 
 
 @dataclass(frozen=True)
-class LinkDecision:
-    score: float
-    reasons: tuple[str, ...]
+class MatchDecision:
+    """The Fellegi-Sunter verdict on two mentions, with the comparisons that made it."""
+
+    score: float  # bits: the sum of the comparisons' weights
+    comparisons: tuple[Comparison, ...]
     conflict: str | None = None
+    link_at: float = 0.0
+    review_at: float = 0.0
+    because: str | None = None  # a reason that links whatever the score (the document's earlier link)
 
     @property
     def linked(self) -> bool:
-        return self.conflict is None and self.score >= LINK_AT
+        return self.conflict is None and (self.score >= self.link_at or self.because is not None)
+
+    @property
+    def to_review(self) -> bool:
+        """Neither clearly one incident nor clearly two: a possible duplicate for an analyst."""
+        return not self.linked and self.conflict is None and self.review_at <= self.score
+
+    def where(self, because: str) -> MatchDecision:
+        """The same comparisons, linked for `because`."""
+        return dataclasses.replace(self, because=because)
 
     def explain(self) -> str:
         if self.conflict:
             return f"not linked: {self.conflict}"
-        return "; ".join(self.reasons)
+        telling = sorted((c for c in self.comparisons if abs(c.weight) >= 0.05), key=lambda c: -abs(c.weight))
+        parts = "; ".join(f"{c.label} {c.weight:+.1f}" for c in telling)
+        head = f"{self.because}; " if self.because else ""
+        return f"{head}match score {self.score:+.1f} (links at {self.link_at:+.1f}): {parts}"
+
+    def as_dict(self) -> dict:
+        return {"score": self.score, "link_at": self.link_at, "review_at": self.review_at,
+                "conflict": self.conflict, "because": self.because, "comparisons": [c.as_dict() for c in self.comparisons]}
 
 
-def _date_range(value: str | None) -> tuple[dt.date, dt.date] | None:
-    if not value:
-        return None
-    parts = [int(p) for p in value.split("-")]
-    if len(parts) == 3:
-        day = dt.date(*parts)
-        return day, day
-    if len(parts) == 2:
-        start = dt.date(parts[0], parts[1], 1)
-        end = (dt.date(parts[0] + (parts[1] == 12), parts[1] % 12 + 1, 1)) - dt.timedelta(days=1)
-        return start, end
-    return dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
+def decide(new: dict, known: dict, *, same_text: bool = False, model: LinkModel | None = None,
+           only: Iterable[str] | None = None) -> MatchDecision:
+    """Are two mentions (contract records, with victim_details) one incident? Must-not-link rules
+    first, then the weighed comparisons (link/compare.py, link/weights.py); `only`: weigh just those."""
+    model = model or link_model()
+    levels = compare(new, known, same_text=same_text)
+    if only is not None:
+        levels = {field: level for field, level in levels.items() if field in set(only)}
+    comparisons = tuple(model.weigh(levels))
+    score = round(sum(c.weight for c in comparisons), 3)
+    return MatchDecision(score, comparisons, must_not_link(new, known), model.link_at, model.review_at)
 
 
-def dates_compatible(a: str | None, b: str | None) -> bool | None:
-    ra, rb = _date_range(a), _date_range(b)
-    if ra is None or rb is None:
-        return None
-    gap = max((rb[0] - ra[1]).days, (ra[0] - rb[1]).days, 0)
-    return gap <= DATE_WINDOW_DAYS
-
-
-def date_window(value: str | None) -> tuple[str, str] | None:
-    """ISO dates between which another report's date of this incident may fall (DATE_WINDOW_DAYS)."""
-    span = _date_range(value)
-    if span is None:
-        return None
-    window = dt.timedelta(days=DATE_WINDOW_DAYS)
-    return (span[0] - window).isoformat(), (span[1] + window).isoformat()
-
-
-def _jaccard(a, b) -> float:
-    a, b = set(a or ()), set(b or ())
-    return len(a & b) / len(a | b) if a | b else 0.0
-
-
-# Regions that reports of one incident name interchangeably: Moscow and its oblast,
-# St Petersburg and Leningrad oblast.
-NEIGHBOURS = ({"RU-MOW", "RU-MOS"}, {"RU-SPE", "RU-LEN"}, {"UA-43", "UA-40"})
-
-
-def nearby_regions(regions: set[str]) -> set[str]:
-    """The regions and those reported interchangeably with them (NEIGHBOURS): where a matching incident may be."""
-    found = set(regions)
-    for pair in NEIGHBOURS:
-        if regions & pair:
-            found |= pair
-    return found
-
-
-def regions_compatible(a: set[str], b: set[str]) -> bool | None:
-    if not a or not b:
-        return None
-    if a & b:
-        return True
-    if any(a & pair and b & pair for pair in NEIGHBOURS):
-        return True
-    # Where he was recruited and where he fought: one says Russia, the other the front.
-    if {r[:2] for r in a} != {r[:2] for r in b}:
-        return None
-    return False
-
-
-def decide(new: dict, known: dict, *, same_text: bool = False) -> LinkDecision:
-    """Is `new` (an incident of a fresh report) the same incident as `known` (stored fields)?
-
-    The stronger the evidence of the person, the more disagreement of extracted
-    details it outweighs: a full name agreeing across scripts survives one of
-    date or place disagreeing; a given name needs both to agree or be unknown
-    and one to agree; without a name, place, date and what happened must all agree.
-    """
-    nat_a, nat_b = set(new.get("victim_nationalities") or ()), set(known.get("victim_nationalities") or ())
+def ruled_out(new: dict, merged: dict) -> bool:
+    """Cheap test against an incident's merged record, before its mentions are read: no name of
+    the incident agrees with the new victim's, or no nationality does. The merged record holds
+    every mention's names and nationalities, so each mention would be ruled out as well."""
+    nat_a, nat_b = set(new.get("victim_nationalities") or ()), set(merged.get("victim_nationalities") or ())
     if nat_a and nat_b and not nat_a & nat_b:
-        return LinkDecision(0.0, (), "different nationalities")
-    names = name_match(new.get("victim_names") or [], known.get("victim_names") or [])
-    if names == "different":
-        return LinkDecision(0.0, (), "different victim names")
-    regions = regions_compatible(set(new.get("location_regions") or ()), set(known.get("location_regions") or ()))
-    dates = dates_compatible(new.get("date"), known.get("date"))
-    status_a, status_b = new.get("victim_status"), known.get("victim_status")
-    status_differs = status_a not in (None, "unknown") and status_b not in (None, "unknown") and status_a != status_b
-    happened = _jaccard(
-        (new.get("methods") or []) + (new.get("outcomes") or []),
-        (known.get("methods") or []) + (known.get("outcomes") or []),
-    )
-    reasons = []
-    if nat_a & nat_b:
-        reasons.append("same nationality")
-    if regions:
-        reasons.append("same region")
-    if dates:
-        reasons.append("dates agree")
-    if happened >= 0.3:
-        reasons.append(f"same methods and outcomes ({happened:.2f})")
-    if names == "full":
-        if regions is False and dates is False:
-            return LinkDecision(0.0, (), "same name, but another place and another time")
-        common = any(common_name(n) for n in (new.get("victim_names") or []) + (known.get("victim_names") or []))
-        if regions is False and common and not (nat_a & nat_b and dates):
-            # Common names recur (two men called Yusuf Karimov): another region needs the same
-            # nationality and a date that agrees to outweigh it.
-            return LinkDecision(0.0, (), "same name, but another place, and neither nationality nor date confirm it")
-        return LinkDecision(1.0, ("same victim full name", *reasons))
-    if same_text:
-        if regions is False or dates is False:
-            return LinkDecision(0.0, (), "near-copies that disagree on place or date")
-        return LinkDecision(0.9, ("near-copy of the same text", *reasons))
-    if regions is False:
-        return LinkDecision(0.0, (), "different regions")
-    if dates is False:
-        return LinkDecision(0.0, (), "dates too far apart")
-    if status_differs:
-        return LinkDecision(0.0, (), "different victim status")
-    if names == "given":
-        if regions or dates:
-            return LinkDecision(0.8, ("same victim given name", *reasons))
-        names_a, names_b = new.get("victim_names") or [], known.get("victim_names") or []
-        if nat_a & nat_b and happened >= 0.3 and not any(common_name(n) for n in names_a + names_b):
-            # "Кипчумба" beside "Kipchumba Wanyonyi": an uncommon given name, the same nationality and story.
-            return LinkDecision(0.7, ("same uncommon given name", *reasons))
-        return LinkDecision(0.4, ("same given name, but neither place nor date to confirm it",))
-    if regions and dates and nat_a & nat_b and happened >= 0.3:
-        # No name on one side: the same place, time, nationality and story.
-        return LinkDecision(0.7, tuple(reasons))
-    same_status = status_a == status_b and status_a not in (None, "unknown")
-    if regions and dates and not (nat_a and nat_b) and same_status and happened >= 0.5:
-        # One report does not say where the victim is from: everything else must agree, status included.
-        return LinkDecision(0.65, ("nationality unknown on one side", "same victim status", *reasons))
-    return LinkDecision(0.3, tuple(reasons) or ("too little in common",))
+        return True
+    return name_match(new.get("victim_names") or [], merged.get("victim_names") or []) == "different"
+
+
+# The comparison (link/compare.py) that weighs each contract field.
+FIELD_COMPARISON = {
+    "victim_names": "name", "victim_nationalities": "nationality", "location_regions": "region", "date": "date",
+    "victim_status": "status", "methods": "story", "outcomes": "story", "victim_count": "count",
+}
+
+
+def decide_incident(new: dict, said: list[dict], fields: dict, reviewed: Iterable[str] = (), *,
+                    same_text: bool = False, model: LinkModel | None = None) -> MatchDecision:
+    """Is `new` a mention of this stored incident? It is compared with each mention the incident's
+    reports made (`said`), an analyst's corrected fields (`reviewed`, from `fields`) standing in for
+    what the reports said of them; a must-not-link rule against any mention keeps it out, else the
+    best-scoring mention decides. An incident with no relevant report's mention (one grouped from
+    reports not judged relevant about one named victim) knows only its victim's name, by
+    construction, not for want of extraction: the name alone is weighed."""
+    corrected = {f: fields.get(f) for f in reviewed}
+    if not said:
+        known = {"name", "text"} | {FIELD_COMPARISON[f] for f in reviewed if f in FIELD_COMPARISON}
+        return decide(new, fields, same_text=same_text, model=model, only=known)
+    records = [{**m, **corrected} for m in said]
+    decisions = [decide(new, record, same_text=same_text, model=model) for record in records]
+    vetoed = [d for d in decisions if d.conflict]
+    if vetoed:
+        return vetoed[0]
+    return max(decisions, key=lambda d: d.score)
 
 
 def merge_fields(known: dict, new: dict) -> dict:

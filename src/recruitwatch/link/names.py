@@ -93,6 +93,7 @@ def _common_word(text: str) -> bool:
     return spelling(text) in spellings or (len(skeleton(text)) >= 3 and skeleton(text) in skeletons)
 
 
+@lru_cache(maxsize=65_536)
 def common_name(name: str) -> bool:
     """Is every word of the name a common given name, or a surname made from one (Yusuf Karimov)?
     Such names recur among different people, so agreeing on one proves less (data/given_names.yaml).

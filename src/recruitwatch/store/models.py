@@ -197,6 +197,7 @@ class Mention(Base):
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
     link_score: Mapped[float] = mapped_column(Float, default=1.0)
     link_reason: Mapped[str] = mapped_column(Text, default="new incident")
+    comparisons: Mapped[dict | None] = mapped_column(JSON)  # the weighed comparisons that linked it (link/incidents.py)
 
     report: Mapped[Report] = relationship(back_populates="mentions")
     incident: Mapped[Incident] = relationship(back_populates="mentions")
@@ -408,6 +409,28 @@ class Suggestion(Base):
     reported_month: Mapped[str | None] = mapped_column(String(7))  # YYYY-MM the appeal came in
     state: Mapped[str] = mapped_column(String(16), default="pending")  # pending | accepted | dismissed
     created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PossibleDuplicate(Base):
+    """Two incidents the linker could not call one or two (a score between review_at and link_at):
+    an analyst merges them or keeps them apart, and linking respects that decision afterwards.
+    `incident_id` is the later incident. Only ids, a score and closed-list levels: no personal data."""
+
+    __tablename__ = "possible_duplicates"
+    __table_args__ = (
+        UniqueConstraint("incident_id", "other_id", name="uq_possible_duplicates_pair"),
+        Index("ix_possible_duplicates_state", "state", "score"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    other_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    comparisons: Mapped[dict] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(16), default="open")  # open | merged | apart
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     decided_by: Mapped[str | None] = mapped_column(String(64))
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -665,7 +665,8 @@ def incident_detail(session: Session, incident_id: int) -> dict | None:
 
     {"incident": Incident, "history": [{"id", "at", "actor", "action", "reason", "summary", "detail"}],
      "documents": [{"id", "url", "locator", "title", "published", "language", "outlet", "grade", "grade_note",
-                    "mention_id", "score", "reason", "evidence": [{"field", "value", "start", "end", "quote",
+                    "mention_id", "score", "reason", "comparisons" (link/incidents.MatchDecision.as_dict, or None),
+                    "evidence": [{"field", "value", "start", "end", "quote",
                     "document_id", "outlet"}]}]}
     A merged-away incident is returned too (its merged_into says where it went).
     """
@@ -687,6 +688,7 @@ def incident_detail(session: Session, incident_id: int) -> dict | None:
             "published": document.published, "language": document.language, "outlet": outlet,
             "grade": grade.grade if grade else None, "grade_note": grade.note if grade else None,
             "mention_id": mention.id, "score": mention.link_score, "reason": mention.link_reason, "evidence": evidence,
+            "comparisons": mention.comparisons,
         })
     changes = session.scalars(select(IncidentChange).where(IncidentChange.incident_id == incident.id).order_by(IncidentChange.id))
     return {"incident": incident, "history": [_history_entry(c) for c in changes], "documents": documents}
@@ -711,6 +713,8 @@ def change_summary(action: str, detail: dict) -> str:
         parts.append(f"split off from #{detail['split_from']}")
     if detail.get("split_into"):
         parts.append(f"sources moved to #{detail['split_into']}")
+    if action == "kept apart" and detail.get("other"):
+        parts.append(f"kept apart from #{detail['other']} (possible duplicate {detail.get('possible_duplicate')})")
     state = detail.get("review_state")
     if isinstance(state, dict):
         parts.append(f"{state.get('before')} → {state.get('after')}")

@@ -24,6 +24,7 @@ from .models import (
     IncidentValue,
     Mention,
     Organisation,
+    PossibleDuplicate,
     Report,
     Source,
     utcnow,
@@ -296,8 +297,10 @@ def _linkable(session: Session, ids: Iterable[int]) -> list[Incident]:
     ).order_by(Incident.id)))
 
 
-def add_mention(session: Session, report: Report, position: int, incident: Incident, score: float, reason: str) -> Mention:
-    mention = Mention(report_id=report.id, position=position, incident_id=incident.id, link_score=score, link_reason=reason)
+def add_mention(session: Session, report: Report, position: int, incident: Incident, score: float, reason: str,
+                comparisons: dict | None = None) -> Mention:
+    mention = Mention(report_id=report.id, position=position, incident_id=incident.id, link_score=score,
+                      link_reason=reason, comparisons=comparisons)
     session.add(mention)
     session.flush()
     return mention
@@ -375,6 +378,92 @@ def blocked_incidents(
     nationalities = set(fields.get("victim_nationalities") or ())
     return [i for i in _linkable(session, ids) if not nationalities or not (known := set(i.stored_fields.get("victim_nationalities") or ()))
             or known & nationalities]
+
+
+def mention_records(session: Session, incident_ids: Iterable[int]) -> dict[int, list[dict]]:
+    """Per incident, what each of its relevant reports said of it (the record's incident: contract
+    fields and victim details, no evidence): linking compares mention with mention, never with the
+    merged record, which drifts as reports are added. Earlier extractor versions' reports count too:
+    a document extracted again meets what its own earlier report said."""
+    ids = sorted(set(incident_ids))
+    found: dict[int, list[dict]] = {i: [] for i in ids}
+    if not ids:
+        return found
+    rows = session.execute(
+        select(Mention.incident_id, Mention.position, Report.record)
+        .join(Report, Mention.report_id == Report.id)
+        .where(Mention.incident_id.in_(ids), Report.relevant.is_(True))
+        .order_by(Mention.id)
+    )
+    for incident_id, position, record in rows:
+        incidents = record.get("incidents") or []
+        if position < len(incidents):
+            found[incident_id].append({k: v for k, v in incidents[position].items() if k != "evidence"})
+    return found
+
+
+def add_possible_duplicate(session: Session, incident: Incident, other: Incident, score: float, comparisons: dict) -> bool:
+    """Ask an analyst whether two incidents are one, unless that pair was asked before (either way round)."""
+    asked = session.scalar(select(PossibleDuplicate.id).where(or_(
+        (PossibleDuplicate.incident_id == incident.id) & (PossibleDuplicate.other_id == other.id),
+        (PossibleDuplicate.incident_id == other.id) & (PossibleDuplicate.other_id == incident.id),
+    )))
+    if asked is not None:
+        return False
+    session.add(PossibleDuplicate(incident_id=incident.id, other_id=other.id, score=score, comparisons=comparisons))
+    session.flush()
+    return True
+
+
+def kept_apart(session: Session, incident_ids: Iterable[int]) -> set[int]:
+    """Incidents an analyst said are not the same as any of these: linking never joins them."""
+    ids = sorted(set(incident_ids))
+    if not ids:
+        return set()
+    rows = session.execute(select(PossibleDuplicate.incident_id, PossibleDuplicate.other_id).where(
+        PossibleDuplicate.state == "apart",
+        or_(PossibleDuplicate.incident_id.in_(ids), PossibleDuplicate.other_id.in_(ids)),
+    ))
+    return {x for pair in rows for x in pair} - set(ids)
+
+
+ANALYSTS_LINKS = ("merged from incident ", "split off from incident ")  # link reasons review.py writes
+
+
+def document_incidents(session: Session, document_id: int) -> dict[int, tuple[int, bool]]:
+    """Where this document's earlier reports put each of their incidents: position -> the live incident
+    it is in now (after analysts' merges), and whether analysts vouched for its sources (it was
+    verified, or they merged or split sources into it), the latest report's link winning. Rejected
+    ones are left out."""
+    rows = session.execute(
+        select(Mention.position, Incident.id, Incident.merged_into, Incident.review_state, Mention.link_reason)
+        .join(Report, Mention.report_id == Report.id).join(Incident, Incident.id == Mention.incident_id)
+        .where(Report.document_id == document_id).order_by(Report.id, Mention.id)
+    )
+    placed: dict[int, int] = {}
+    for position, incident_id, merged_into, state, _reason in rows:
+        live = _live_incident(session, incident_id) if merged_into is not None else (incident_id if state != "rejected" else None)
+        if live is not None:
+            placed[position] = live
+    vouched = set(session.scalars(select(Incident.id).where(Incident.id.in_(sorted(set(placed.values()))), or_(
+        Incident.review_state == "verified",
+        Incident.id.in_(select(Mention.incident_id).where(or_(*(Mention.link_reason.startswith(r) for r in ANALYSTS_LINKS)))),
+    )))) if placed else set()
+    return {position: (incident_id, incident_id in vouched) for position, incident_id in placed.items()}
+
+
+def _live_incident(session: Session, incident_id: int) -> int | None:
+    """The incident a merged-away one ended in (merges chain), unless that one is rejected."""
+    seen = set()
+    while incident_id not in seen:
+        seen.add(incident_id)
+        incident = session.get(Incident, incident_id)
+        if incident is None or incident.review_state == "rejected":
+            return None
+        if incident.merged_into is None:
+            return incident.id
+        incident_id = incident.merged_into
+    return None
 
 
 def skeleton_index_keys(names: Iterable[str]) -> set[str]:

@@ -17,8 +17,8 @@ from functools import cache
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, aliased
 
 from ..errors import RecruitWatchError
 from ..extract.data_files import extract_data
@@ -32,7 +32,7 @@ from ..vocab import (
     contract_fields,
 )
 from . import repository as repo
-from .models import Incident, Mention, OutletGrade, Report, Suggestion, utcnow
+from .models import Incident, Mention, OutletGrade, PossibleDuplicate, Report, Suggestion, utcnow
 
 # The source-reliability half of the Admiralty (NATO) scale, as used by HURIDOCS-style tools
 # and intelligence analysis; the information-credibility half (1-6) is not graded here.
@@ -452,3 +452,52 @@ def outlet_grades(session: Session, outlets) -> dict[str, OutletGrade]:
     for i in range(0, len(names), 500):
         found.update((g.outlet, g) for g in session.scalars(select(OutletGrade).where(OutletGrade.outlet.in_(names[i : i + 500]))))
     return found
+
+
+# -- possible duplicates: pairs the linker could not call, decided by an analyst
+
+DUPLICATE_DECISIONS = {"merge": "merged", "apart": "apart"}
+
+
+def open_duplicates(session: Session, limit: int = 50) -> tuple[list[tuple[PossibleDuplicate, Incident, Incident]], int]:
+    """Undecided pairs whose incidents are both still live (neither rejected nor merged away),
+    the most likely first, with how many there are in all."""
+    later, earlier = aliased(Incident), aliased(Incident)
+    live = (
+        select(PossibleDuplicate, later, earlier)
+        .join(later, later.id == PossibleDuplicate.incident_id)
+        .join(earlier, earlier.id == PossibleDuplicate.other_id)
+        .where(
+            PossibleDuplicate.state == "open",
+            later.merged_into.is_(None), earlier.merged_into.is_(None),
+            later.review_state != "rejected", earlier.review_state != "rejected",
+        )
+    )
+    total = session.scalar(select(func.count()).select_from(live.subquery()))
+    rows = session.execute(live.order_by(PossibleDuplicate.score.desc(), PossibleDuplicate.id).limit(limit))
+    return [tuple(row) for row in rows], total or 0
+
+
+def decide_duplicate(session: Session, pair_id: int, decision: str, *, actor: str, reason: str = "") -> Incident:
+    """An analyst's verdict on a possible duplicate: `merge` (the later incident joins the earlier)
+    or `apart` (two incidents, which linking will never join). Returns the incident to show."""
+    actor = _actor(actor)
+    if decision not in DUPLICATE_DECISIONS:
+        raise ReviewError(f"decide a possible duplicate with one of: {', '.join(DUPLICATE_DECISIONS)}")
+    pair = session.get(PossibleDuplicate, pair_id)
+    if pair is None:
+        raise ReviewError(f"there is no possible duplicate {pair_id}")
+    if pair.state != "open":
+        raise ReviewError(f"possible duplicate {pair_id} was decided already ({pair.state}, by {pair.decided_by})")
+    if decision == "merge":
+        kept = merge(session, pair.other_id, pair.incident_id, actor=actor,
+                     reason=reason or f"possible duplicate {pair_id}: the same incident")
+    else:
+        reason = _reason(reason, "keep apart", required=False)
+        for incident_id, other_id in ((pair.incident_id, pair.other_id), (pair.other_id, pair.incident_id)):
+            repo.record_change(session, _live(session, incident_id), actor=actor, action="kept apart",
+                               detail={"reason": reason, "other": other_id, "possible_duplicate": pair_id})
+        kept = _live(session, pair.other_id)
+    pair.state, pair.decided_by, pair.decided_at = DUPLICATE_DECISIONS[decision], actor, utcnow()
+    session.flush()
+    return kept

@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from ..link.weights import comparison_label
 from ..security.secrets import new_token
 from .deps import LANGUAGE_COOKIE, Viewer, secure_cookies
 from .i18n import LANGUAGES, label, translations
@@ -49,6 +50,7 @@ def render(request: Request, template: str, who: Viewer, status_code: int = 200,
             "_": gettext,
             "ngettext": catalogue.ngettext,  # "%(num)d sources": Russian needs three plural forms
             "label": lambda kind, value: label(kind, value, lang),
+            "comparison_label": lambda field, level: comparison_label(field, level, lang),
             "csrf_token": who.csrf_token or anonymous_csrf,
             "query_with": query_with,
             **context,

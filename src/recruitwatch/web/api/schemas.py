@@ -43,6 +43,21 @@ class EvidenceOut(BaseModel):
     quote: str
 
 
+class ComparisonOut(BaseModel):
+    field: str = Field(description="what was compared: name, nationality, region, date, status, story, age, count, text")
+    level: str = Field(description="how it came out, e.g. full_rare, agree, close, missing")
+    weight: float = Field(description="its Fellegi-Sunter weight in bits: positive for one incident, negative for two")
+    label: str = Field(description="the level in words (English)")
+
+
+class LinkOut(BaseModel):
+    score: float = Field(description="the sum of the weights, in bits")
+    link_at: float = Field(description="the score from which two mentions are linked")
+    review_at: float = Field(description="the score from which a pair goes to analysts as a possible duplicate")
+    conflict: str | None = None
+    comparisons: list[ComparisonOut]
+
+
 class SourceOut(BaseModel):
     document_id: int
     url: str | None
@@ -53,6 +68,7 @@ class SourceOut(BaseModel):
     reliability: str | None = Field(None, description="A–F after the Admiralty scale, set by analysts")
     link_score: float | None = None
     link_reason: str | None = None
+    link_comparisons: LinkOut | None = Field(None, description="staff only: the weighed comparisons that linked this source")
     evidence: list[EvidenceOut] = []
 
 
