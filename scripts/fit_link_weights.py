@@ -118,6 +118,8 @@ _LEVELS = {
     "status": ("agree", "disagree", "missing"),
     "story": ("high", "some", "low", "missing"),
     "age": ("agree", "disagree", "missing"),
+    "home": ("agree", "disagree", "missing"),
+    "sentence": ("agree", "disagree", "missing"),
     "count": ("agree", "disagree", "missing"),
     "text": ("copy", "other"),
 }
@@ -135,6 +137,7 @@ ORDERED = {
     "name": ("full_rare", "full_common", "given_rare", "unclear", "missing", "different"),
     "date": ("close", "near", "far"),
     "story": ("high", "some", "low"),
+    **{c: ("agree", "missing", "disagree") for c in ("nationality", "region", "status", "age", "home", "sentence", "count")},
 }
 
 

@@ -214,3 +214,14 @@ def test_reprocessing_keeps_what_an_analyst_merged_even_against_the_names(db_url
         review.merge(session, first, second, actor="alice", reason="one man: the second outlet misspelt him")
     assert reprocess(url=db_url, force=True) == 2
     assert current_incidents() == [first, first]
+
+
+def test_home_locality_and_prison_term_are_compared_across_scripts():
+    from recruitwatch.link.compare import compare
+
+    a = {**_record(FIRST), "victim_details": [{"home_locality": "Eldoret", "sentence": "6 years 8 months"}]}
+    b = {**_record(CONFIRMING), "victim_details": [{"home_locality": "Элдорет", "sentence": "6 лет и 8 месяцев"}]}
+    c = {**_record(CONFIRMING), "victim_details": [{"home_locality": "Kisumu", "sentence": "5 лет"}]}
+    assert {k: compare(a, b)[k] for k in ("home", "sentence")} == {"home": "agree", "sentence": "agree"}
+    assert {k: compare(a, c)[k] for k in ("home", "sentence")} == {"home": "disagree", "sentence": "disagree"}
+    assert compare(a, _record(FIRST))["home"] == "missing"

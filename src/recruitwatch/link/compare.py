@@ -9,7 +9,9 @@ weight may outvote. Pure: two contract records in, levels out.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+from ..text.namekeys import parse_name
 from .names import common_name, name_match
 
 CLOSE_DAYS = 30  # reports of one event usually date it within a month of each other
@@ -20,7 +22,7 @@ AGE_VETO = 5  # years apart beyond which two ages are two people, not a misprint
 # St Petersburg and Leningrad oblast.
 NEIGHBOURS = ({"RU-MOW", "RU-MOS"}, {"RU-SPE", "RU-LEN"}, {"UA-43", "UA-40"})
 
-COMPARISONS = ("name", "nationality", "region", "date", "status", "story", "age", "count", "text")
+COMPARISONS = ("name", "nationality", "region", "date", "status", "story", "age", "home", "sentence", "count", "text")
 
 
 def _date_range(value: str | None) -> tuple[dt.date, dt.date] | None:
@@ -93,6 +95,36 @@ def ages(record: dict) -> set[int]:
     return {d["age"] for d in record.get("victim_details") or () if isinstance(d.get("age"), int)}
 
 
+def _details(record: dict, key: str) -> list[str]:
+    return [str(d[key]) for d in record.get("victim_details") or () if d.get(key)]
+
+
+def _place_skeletons(place: str) -> set[str]:
+    """Consonant skeletons of a place's words (Kutch = Кутч = કચ્છ), the short ones left out."""
+    return {w.skeleton for w in parse_name(place).full_words if len(w.skeleton) >= 3}
+
+
+def home_level(a: dict, b: dict) -> str:
+    """Do the victims come from one place? A word of the localities agreeing in any script."""
+    homes_a, homes_b = _details(a, "home_locality"), _details(b, "home_locality")
+    if not (homes_a and homes_b):
+        return "missing"
+    words_a = set().union(*(_place_skeletons(h) for h in homes_a))
+    words_b = set().union(*(_place_skeletons(h) for h in homes_b))
+    if not (words_a and words_b):
+        return "missing"
+    return "agree" if words_a & words_b else "disagree"
+
+
+def sentence_level(a: dict, b: dict) -> str:
+    """The same prison term, by its numbers ("6 years 8 months" = "6 лет и 8 месяцев")."""
+    terms_a = {tuple(re.findall(r"\d+", t)) for t in _details(a, "sentence")} - {()}
+    terms_b = {tuple(re.findall(r"\d+", t)) for t in _details(b, "sentence")} - {()}
+    if not (terms_a and terms_b):
+        return "missing"
+    return "agree" if terms_a & terms_b else "disagree"
+
+
 def name_level(a: list[str], b: list[str]) -> str:
     if not a or not b:
         return "missing"
@@ -126,6 +158,8 @@ def compare(a: dict, b: dict, *, same_text: bool = False) -> dict[str, str]:
         "story": "missing" if not (story_a and story_b) else ("high" if story >= 0.5 else "some" if story >= 0.3 else "low"),
         "age": "missing" if not (ages_a and ages_b)
         else ("agree" if min(abs(x - y) for x in ages_a for y in ages_b) <= AGE_SLACK else "disagree"),
+        "home": home_level(a, b),
+        "sentence": sentence_level(a, b),
         "count": "missing" if not (isinstance(count_a, int) and isinstance(count_b, int))
         else ("agree" if count_a == count_b else "disagree"),
         "text": "copy" if same_text else "other",
