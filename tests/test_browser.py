@@ -157,3 +157,27 @@ def test_pages_fit_a_phone_and_work_with_the_keyboard(live_server, browser):
     assert page.evaluate("document.activeElement.id") == "main"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.tagName") in ("INPUT", "A", "SELECT", "BUTTON")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_an_analyst_decides_a_possible_duplicate(live_server, browser, width):
+    """The demo's doubtful pairs wait in the queue: both records side by side, the weighed
+    comparisons, and one click to keep them apart; on a phone nothing spills out of the screen."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Username").fill("ana")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server}/incidents")
+    page.get_by_role("link", name="Possible duplicates").click()
+    page.wait_for_url(f"{live_server}/duplicates")
+    waiting = int(page.locator("h1 .count").inner_text())
+    assert waiting >= 1, "the demo should leave at least one doubtful pair"
+    first = page.locator("section.duplicate").first
+    first.locator("summary").click()
+    assert first.locator("details.comparisons td").count() >= 2
+    shot(page, f"10-duplicates-{width}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    first.get_by_role("button", name="Different incidents: keep apart").click()
+    page.wait_for_url(f"{live_server}/duplicates?done=apart")
+    assert int(page.locator("h1 .count").inner_text()) == waiting - 1

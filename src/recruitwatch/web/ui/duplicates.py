@@ -19,11 +19,12 @@ SHOWN = 50  # pairs per page: the most likely first
 
 
 def _differs(a, b) -> bool:
-    """Both sides say something, and not the same thing (a gap on one side is no conflict)."""
+    """Both sides say something, and nothing in common (a gap on one side is no conflict, nor is
+    one region more on one side)."""
     empty = (None, "", "unknown", [])
     if a in empty or b in empty:
         return False
-    return sorted(a) != sorted(b) if isinstance(a, list) else a != b
+    return not set(a) & set(b) if isinstance(a, list) else a != b
 
 
 @router.get("/duplicates")
