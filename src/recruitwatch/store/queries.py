@@ -67,7 +67,7 @@ class IncidentQuery:
     outcome: str | None = None
     name: str | None = None
     language: str | None = None
-    review_state: str | None = None
+    review_state: str | None = None  # None: every state but "rejected" (rejected records leave counts and exports)
     date_from: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD: compared as text, so prefixes work
     date_to: str | None = None
     text_in_documents: bool = True  # `text` also matches the texts of the documents reporting an incident
@@ -157,8 +157,10 @@ def _value_matches(field: str, value: str) -> ColumnElement:
     return and_(IncidentValue.field == field, IncidentValue.value == value.lower())
 
 
-def _conditions(session: Session, q: IncidentQuery, *, checked_per_row: bool = False) -> list[ColumnElement] | None:
-    """The WHERE clauses of the incidents `q` asks for (never merged-away ones); None if none can match.
+def _conditions(session: Session, q: IncidentQuery, *, checked_per_row: bool = False,
+                include_rejected: bool = False) -> list[ColumnElement] | None:
+    """The WHERE clauses of the incidents `q` asks for (never merged-away ones; rejected ones only
+    when q asks for that state, or with `include_rejected`); None if none can match.
 
     `checked_per_row` writes each clause so that no index of `incidents` can serve it
     (`id + 0`, `state || ''`): SQLite then walks the sort's index in order and checks each row,
@@ -168,6 +170,8 @@ def _conditions(session: Session, q: IncidentQuery, *, checked_per_row: bool = F
     review_state = Incident.review_state + "" if checked_per_row else Incident.review_state
     date = Incident.date + "" if checked_per_row else Incident.date
     conditions: list[ColumnElement] = [Incident.merged_into.is_(None)]
+    if not q.review_state and not include_rejected:
+        conditions.append(review_state != "rejected")
     for attr, field in VALUE_FILTERS.items():
         value = getattr(q, attr)
         if value:
@@ -409,19 +413,25 @@ def _facets(session: Session, q: IncidentQuery, fields: tuple[str, ...]) -> dict
     if conditions is None:
         return counts
     ids = select(Incident.id).where(*conditions)
-    left_out = _left_out(session, conditions)
+    left_out = _left_out(session, conditions, unfiltered=len(conditions) == len(UNFILTERED_CONDITIONS) and not q.review_state)
     by_field = {VALUE_FILTERS[f]: f for f in fields if f in VALUE_FILTERS}
     if by_field:
         for (field, value), n in _counted(lambda among: _value_counts(session, sorted(by_field), among), ids, left_out):
             counts[by_field[field]].append((value, n))
     if "language" in fields:  # one pass over the documents' language index either way
         counts["language"] = list(_language_counts(session, ids).items())
-    if "review_state" in fields:
+    if "review_state" in fields and q.review_state:
         counts["review_state"] = _counted(lambda among: _state_counts(session, among), ids, left_out)
+    elif "review_state" in fields:  # rejected ones left the list; the facet still leads to them
+        every_state = select(Incident.id).where(*_conditions(session, q, include_rejected=True))
+        counts["review_state"] = list(_state_counts(session, every_state).items())
     return {f: sorted(pairs, key=lambda p: (-p[1], p[0])) for f, pairs in counts.items()}
 
 
-def _left_out(session: Session, conditions: list[ColumnElement]) -> Select | None:
+UNFILTERED_CONDITIONS = ("not merged away", "not rejected")  # what _conditions of an IncidentQuery() holds
+
+
+def _left_out(session: Session, conditions: list[ColumnElement], *, unfiltered: bool) -> Select | None:
     """The incidents a broad filter leaves out, or None when the filter is narrow.
 
     Counting every row of an index is one fast pass; checking each row's incident against
@@ -429,8 +439,8 @@ def _left_out(session: Session, conditions: list[ColumnElement]) -> Select | Non
     facets count everything and subtract the few incidents left out; for a narrow one they
     look up the values of the incidents kept.
     """
-    if len(conditions) == 1:  # only "not merged away": the unfiltered view
-        return select(Incident.id).where(Incident.merged_into.is_not(None))
+    if unfiltered:  # only "not merged away" (and "not rejected"): everything less those
+        return select(Incident.id).where(~and_(*conditions))
     matched = session.scalar(select(func.count()).select_from(Incident).where(*conditions)) or 0
     total = session.scalar(select(func.count()).select_from(Incident)) or 0
     if matched * 2 < total:

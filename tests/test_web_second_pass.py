@@ -1,0 +1,66 @@
+"""Defects a team met in a day of real work (issue 14), each fixed and held here."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+
+@pytest.fixture
+def client(db_url):
+    from recruitwatch.demo import demo_items
+    from recruitwatch.ingest import Ingestor
+    from recruitwatch.web.app import create_app
+
+    Ingestor(db_url).run(demo_items()[:12])
+    return TestClient(create_app(db_url))
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "uz"])
+def test_every_page_leads_the_public_to_help_and_to_an_appeal(client, lang):
+    for path in ("/incidents", "/dashboard"):
+        page = client.get(f"{path}?lang={lang}").text
+        header = page.split("</header>")[0]
+        footer = page.split('<footer class="foot">')[1]
+        for target in ("/help", "/appeal"):
+            assert re.search(rf'<a href="{target}"', header), (path, target, "header")
+            assert re.search(rf'<a href="{target}"', footer), (path, target, "footer")
+    assert client.get("/help").status_code == 200 and client.get("/appeal").status_code == 200
+
+
+def test_a_rejected_incident_leaves_counts_charts_and_exports_but_analysts_can_still_list_it(client, db_url):
+    from sqlalchemy import select
+
+    from recruitwatch.store import review
+    from recruitwatch.store.database import sessions
+    from recruitwatch.store.models import Incident
+
+    from .web_helpers import make_user, sign_in
+
+    make_user(db_url, "ana", "analyst")
+    assert sign_in(client, "ana").status_code == 303
+
+    def shown() -> int:
+        return int(re.search(r'<small class="count">(\d+)</small>', client.get("/incidents").text).group(1))
+
+    def exported() -> int:
+        return len(client.get("/export.csv").text.strip().splitlines()) - 1
+
+    def on_dashboard() -> int:
+        return int(re.search(r'<small class="count">(\d+) incidents', client.get("/dashboard").text).group(1))
+
+    before, rows_before, charted = shown(), exported(), on_dashboard()
+    assert before == charted == rows_before
+    with sessions(db_url)() as session, session.begin():
+        victim = session.scalars(select(Incident).order_by(Incident.id)).first()
+        review.reject(session, victim.id, actor="ana", reason="not about recruitment")
+    assert shown() == before - 1
+    assert exported() == rows_before - 1
+    assert client.get("/api/v1/incidents?limit=200").json()["items"] and all(
+        i["id"] != victim.id for i in client.get("/api/v1/incidents?limit=200").json()["items"])
+    assert on_dashboard() == charted - 1
+    listed = client.get("/incidents?review_state=rejected").text
+    assert f'href="/incidents/{victim.id}"' in listed
+    assert "review_state=rejected" in client.get("/incidents").text  # the facet still leads there
