@@ -181,3 +181,16 @@ def test_an_analyst_decides_a_possible_duplicate(live_server, browser, width):
     first.get_by_role("button", name="Different incidents: keep apart").click()
     page.wait_for_url(f"{live_server}/duplicates?done=apart")
     assert int(page.locator("h1 .count").inner_text()) == waiting - 1
+
+
+@pytest.mark.parametrize("lang", ["en", "uz", "ru", "uz-Cyrl", "tg", "ky"])
+def test_the_appeal_form_and_help_fit_a_phone_in_every_language(live_server, browser, lang):
+    """At 390 px nothing of the form is cut off: no box, label or drop-down wider than the screen."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    for path in (f"/appeal?lang={lang}", "/help"):
+        page.goto(f"{live_server}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        widest = page.evaluate(
+            "Math.max(...[...document.querySelectorAll('main *')].map(e => e.getBoundingClientRect().right))")
+        shot(page, f"11-phone-{path.strip('/').split('?')[0]}-{lang}")
+        assert width <= 390 and widest <= 390, f"{path} is {width}px wide (an element reaches {widest}px) at 390px"
