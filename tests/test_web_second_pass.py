@@ -64,3 +64,26 @@ def test_a_rejected_incident_leaves_counts_charts_and_exports_but_analysts_can_s
     listed = client.get("/incidents?review_state=rejected").text
     assert f'href="/incidents/{victim.id}"' in listed
     assert "review_state=rejected" in client.get("/incidents").text  # the facet still leads there
+
+
+def test_the_public_dashboard_shows_withheld_counts_as_fewer_than_never_as_zero(client, db_url):
+    from sqlalchemy import select
+
+    from recruitwatch.store import review
+    from recruitwatch.store.database import sessions
+    from recruitwatch.store.models import Incident
+    from recruitwatch.web.views import policy
+
+    with sessions(db_url)() as session, session.begin():
+        published = next(i for i in session.scalars(select(Incident).order_by(Incident.id))
+                         if i.fields.get("location_regions") and len(i.fields.get("date") or "") >= 7)
+        review.confirm(session, published.id, actor="ana", reason="checked")
+        region = published.fields["location_regions"][0]
+    page = client.get("/dashboard").text
+    fewer = f"fewer than {policy().min_count} incidents"
+    tile = re.search(rf'<a class="tile[^"]*" href="[^"]*region={region}[^"]*" aria-label="([^"]*)"', page)
+    assert tile and tile.group(1).endswith(fewer), tile and tile.group(1)
+    assert f"&lt;{policy().min_count}</text>" in page  # printed on the tile and the bars
+    assert not re.search(r'class="count"[^>]*>0</text>', page.split('class="bar-chart"')[1])  # no bar says 0
+    bars = re.findall(r'<a class="bar" href="(/incidents\?[^"]+)"', page)
+    assert any("nationality=" in b for b in bars)  # bars lead to the list they count

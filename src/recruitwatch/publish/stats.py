@@ -38,7 +38,7 @@ def per_month(rows: Iterable[IncidentRow]) -> list[tuple[str, int]]:
     return fill_months(Counter(m for m in map(_month, rows) if m and "01" <= m[5:7] <= "12"))
 
 
-def fill_months(counts: dict[str, int]) -> list[tuple[str, int]]:
+def fill_months(counts: dict[str, int | None]) -> list[tuple[str, int | None]]:
     """Counts by YYYY-MM as a contiguous series, months without incidents as 0 (a chart must show gaps)."""
     counts = {m: n for m, n in counts.items() if m and "01" <= m[5:7] <= "12"}
     if not counts:
@@ -144,34 +144,41 @@ def _fit(text: str, space: float) -> str:
 
 
 def bar_chart_svg(
-    pairs: Sequence[tuple[Any, int]],
+    pairs: Sequence[tuple[Any, int | None]],
     labels: Mapping[Any, str] | None = None,
     title: str = "",
     *,
     width: int = 640,
     empty_text: str = "No incidents",
+    fewer_than: int | None = None,
+    link_for: Any = None,
 ) -> str:
     """A horizontal bar chart as inline SVG, one bar per (value, count) in the order given.
 
     Each count is printed after its bar and the <desc> lists every pair, so
     the chart reads without colour and with a screen reader (role="img",
     aria-labelledby its <title> and <desc>). `labels` maps values to display
-    text (a value without one shows as itself). All text is escaped.
+    text (a value without one shows as itself). A count of None is withheld from
+    the public: some, fewer than `fewer_than`, printed "<N" without a bar.
+    `link_for(value)`, when given, makes each bar a link (to the list it counts).
+    All text is escaped.
     """
     names = [str((labels or {}).get(value, value)) for value, _ in pairs]
-    counts = [int(count) for _, count in pairs]
+    counts = [None if count is None else int(count) for _, count in pairs]
+    printed = [f"<{fewer_than}" if c is None else str(c) for c in counts]
     base = element_id("chart", title, *names, *counts)
     title_id, desc_id = f"{base}-title", f"{base}-desc"
     label_width = min(max((text_width(n, FONT) for n in names), default=0) + 12, width * 0.4)
     shown = [_fit(n, label_width - 12) for n in names]
-    count_width = max((text_width(str(c), FONT) for c in counts), default=0) + 10
+    count_width = max((text_width(p, FONT) for p in printed), default=0) + 10
     bar_space = max(width - label_width - count_width - 8, 10)
     top = 30 if title else 6
     height = top + max(len(pairs), 1) * ROW + 6
-    largest = max(counts, default=0)
-    desc = "; ".join(f"{n}: {c}" for n, c in zip(names, counts, strict=True)) or empty_text
+    largest = max((c for c in counts if c is not None), default=0)
+    desc = "; ".join(f"{n}: {p}" for n, p in zip(names, printed, strict=True)) or empty_text
+    role = "group" if link_for else "img"  # an img's children are hidden from screen readers: links need a group
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart" role="{role}" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'aria-labelledby="{title_id} {desc_id}">',
         f'<title id="{title_id}">{esc(title)}</title>',
@@ -183,16 +190,20 @@ def bar_chart_svg(
         )
     if not pairs:
         out.append(f'<text x="0" y="{top + FONT + 2}" font-size="{FONT}">{esc(empty_text)}</text>')
-    for i, (name, short, count) in enumerate(zip(names, shown, counts, strict=True)):
+    for i, ((value, _), name, short, count, text) in enumerate(zip(pairs, names, shown, counts, printed, strict=True)):
         y = top + i * ROW
-        length = bar_space * count / largest if largest else 0
+        length = bar_space * count / largest if largest and count else 0
         text_y = y + BAR / 2 + FONT * 0.35
-        out.append(
-            f'<g class="bar"><title>{esc(name)}: {count}</title>'
+        bar = (
+            f'<title>{esc(name)}: {esc(text)}</title>'
             f'<text x="{label_width - 6:.1f}" y="{text_y:.1f}" font-size="{FONT}" text-anchor="end">{esc(short)}</text>'
             f'<rect x="{label_width:.1f}" y="{y}" width="{length:.1f}" height="{BAR}" fill="{BAR_FILL}"/>'
-            f'<text class="count" x="{label_width + length + 4:.1f}" y="{text_y:.1f}" font-size="{FONT}">{count}</text>'
-            "</g>"
+            f'<text class="count" x="{label_width + length + 4:.1f}" y="{text_y:.1f}" font-size="{FONT}">{esc(text)}</text>'
         )
+        href = link_for(value) if link_for else None
+        if href:
+            out.append(f'<a class="bar" href="{esc(href)}" aria-label="{esc(name)}: {esc(text)}">{bar}</a>')
+        else:
+            out.append(f'<g class="bar">{bar}</g>')
     out.append("</svg>")
     return "\n".join(out)

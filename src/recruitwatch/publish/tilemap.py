@@ -59,7 +59,7 @@ class TileCell:
     country: str
     name: str  # English
     names: Mapping[str, str]
-    count: int
+    count: int | None  # None: some, fewer than the grid's `fewer_than` (withheld from the public)
     shade: int  # 0 (none) .. 5
 
     def name_in(self, lang: str) -> str:
@@ -80,7 +80,8 @@ class TileGrid:
     cells: tuple[TileCell, ...]  # in reading order (row, then column)
     largest: int
     legend: tuple[LegendStep, ...]  # shades in use, lightest first
-    unplaced: tuple[tuple[str, int], ...] = field(default=())  # counted codes without a tile
+    unplaced: tuple[tuple[str, int | None], ...] = field(default=())  # counted codes without a tile
+    fewer_than: int | None = None  # what a withheld count (None) is fewer than
 
     def cell_rows(self) -> list[list[TileCell | None]]:
         """The grid as rows of cells, None where the grid has no tile."""
@@ -112,12 +113,13 @@ def legend(largest: int) -> tuple[LegendStep, ...]:
     return tuple(steps)
 
 
-def tile_grid(counts: Mapping[str, int]) -> TileGrid:
+def tile_grid(counts: Mapping[str, int | None], fewer_than: int | None = None) -> TileGrid:
     """Every tile with its count (0 when absent) and shade; counts for codes with no tile
-    (a region outside the map) are kept in `unplaced` so a page can list them."""
+    (a region outside the map) are kept in `unplaced` so a page can list them. A count of None
+    is withheld from the public: some, fewer than `fewer_than`, drawn "<N" in the lightest shade."""
     tiles = load_tiles()
-    placed = {code: int(n) for code, n in counts.items() if code in tiles}
-    largest = max(placed.values(), default=0)
+    placed = {code: (None if n is None else int(n)) for code, n in counts.items() if code in tiles}
+    largest = max((n for n in placed.values() if n is not None), default=0)
     cells = tuple(
         TileCell(
             t.code,
@@ -128,14 +130,14 @@ def tile_grid(counts: Mapping[str, int]) -> TileGrid:
             t.names["en"],
             t.names,
             placed.get(t.code, 0),
-            shade(placed.get(t.code, 0), largest),
+            1 if placed.get(t.code, 0) is None else shade(placed.get(t.code, 0), largest),
         )
         for t in sorted(tiles.values(), key=lambda t: (t.row, t.col))
     )
     unplaced = tuple(
         sorted(
-            ((c, int(n)) for c, n in counts.items() if c not in tiles and n),
-            key=lambda p: (-p[1], p[0]),
+            ((c, n) for c, n in counts.items() if c not in tiles and n != 0),
+            key=lambda p: (-(p[1] if p[1] is not None else 0.5), p[0]),
         )
     )
     return TileGrid(
@@ -145,6 +147,7 @@ def tile_grid(counts: Mapping[str, int]) -> TileGrid:
         largest=largest,
         legend=legend(largest),
         unplaced=unplaced,
+        fewer_than=fewer_than,
     )
 
 
@@ -168,6 +171,7 @@ TEXT = {
         "none": "No incidents in the other regions.",
         "ukraine": "Ukraine",
         "elsewhere": "Elsewhere",
+        "fewer": "fewer than {n} incidents",
     },
     "ru": {
         "title": "Инциденты по регионам",
@@ -176,12 +180,16 @@ TEXT = {
         "none": "В остальных регионах инцидентов нет.",
         "ukraine": "Украина",
         "elsewhere": "В других местах",
+        "fewer": "менее {n} инцидентов",
     },
 }
 
 
-def incidents_phrase(count: int, lang: str) -> str:
-    """'1 incident', '12 incidents'; Russian with its three plural forms."""
+def incidents_phrase(count: int | None, lang: str, fewer_than: int | None = None) -> str:
+    """'1 incident', '12 incidents'; Russian with its three plural forms; 'fewer than 3 incidents'
+    for a withheld count (None)."""
+    if count is None:
+        return TEXT.get(lang, TEXT["en"])["fewer"].format(n=fewer_than)
     if lang == "ru":
         if count % 10 == 1 and count % 100 != 11:
             word = "инцидент"
@@ -210,9 +218,10 @@ def render_svg(grid: TileGrid, link_for: Callable[[str], str | None], lang: str 
     height = legend_y + 28
     base = element_id("tilemap", lang, *(f"{c.code}={c.count}" for c in grid.cells))
     title_id, desc_id = f"{base}-title", f"{base}-desc"
-    counted = sorted((c for c in grid.cells if c.count), key=lambda c: (-c.count, c.name_in(lang)))
-    listing = "; ".join(f"{c.name_in(lang)}: {incidents_phrase(c.count, lang)}" for c in counted)
-    elsewhere = "; ".join(f"{code}: {incidents_phrase(n, lang)}" for code, n in grid.unplaced)
+    counted = sorted((c for c in grid.cells if c.count != 0),
+                     key=lambda c: (-(c.count if c.count is not None else 0.5), c.name_in(lang)))
+    listing = "; ".join(f"{c.name_in(lang)}: {incidents_phrase(c.count, lang, grid.fewer_than)}" for c in counted)
+    elsewhere = "; ".join(f"{code}: {incidents_phrase(n, lang, grid.fewer_than)}" for code, n in grid.unplaced)
     desc = " ".join(
         p
         for p in (
@@ -232,15 +241,16 @@ def render_svg(grid: TileGrid, link_for: Callable[[str], str | None], lang: str 
         f'<desc id="{desc_id}">{esc(desc)}</desc>',
     ]
     for cell in grid.cells:
-        out.append(_tile(cell, links[cell.code], lang))
+        out.append(_tile(cell, links[cell.code], lang, grid.fewer_than))
     out.extend(_legend(grid, legend_y, text))
     out.append("</svg>")
     return "\n".join(out)
 
 
-def _tile(cell: TileCell, href: str | None, lang: str) -> str:
+def _tile(cell: TileCell, href: str | None, lang: str, fewer_than: int | None = None) -> str:
     x, y = cell.col * (TILE + GAP), cell.row * (TILE + GAP)
-    name = f"{cell.name_in(lang)}: {incidents_phrase(cell.count, lang)}"
+    name = f"{cell.name_in(lang)}: {incidents_phrase(cell.count, lang, fewer_than)}"
+    shown = f"<{fewer_than}" if cell.count is None else str(cell.count)
     ukraine = cell.country == "UA"
     stroke = (
         f' stroke="{UKRAINE_STROKE}" stroke-width="2" stroke-dasharray="4 2"' if ukraine else ""
@@ -253,7 +263,7 @@ def _tile(cell: TileCell, href: str | None, lang: str) -> str:
         f'<text x="{x + TILE / 2}" y="{y + 16}" font-size="11" text-anchor="middle" fill="{ink}" '
         f'aria-hidden="true">{esc(cell.label)}</text>'
         f'<text class="count" x="{x + TILE / 2}" y="{y + 35}" font-size="14" font-weight="bold" '
-        f'text-anchor="middle" fill="{ink}" aria-hidden="true">{cell.count}</text>'
+        f'text-anchor="middle" fill="{ink}" aria-hidden="true">{esc(shown)}</text>'
     )
     classes = f"tile{' ukraine' if ukraine else ''}"
     if href:

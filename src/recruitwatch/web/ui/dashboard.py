@@ -31,22 +31,26 @@ def dashboard(request: Request, who: Viewer = Depends(PUBLIC), session: Session 
     facet_fields = ("region",) + tuple(name for name, _kind in CHARTS)
     facets = queries.facets(session, query, fields=facet_fields)
     month_pairs = queries.month_counts(session, query)
-    if not who.sees_personal_data:  # the public: small counts could point at a person, so they are left out
-        facets = {f: [(v, n) for v, n in visible_counts(pairs, who) if n is not None] for f, pairs in facets.items()}
-        month_pairs = [(m, n) for m, n in visible_counts(month_pairs, who) if n is not None]
+    fewer_than = None
+    if not who.sees_personal_data:  # the public: small counts could point at a person: "<3", never the number
+        facets = {f: visible_counts(pairs, who) for f, pairs in facets.items()}
+        month_pairs = visible_counts(month_pairs, who)
+        fewer_than = policy().min_count
     months = stats.fill_months(dict(month_pairs))
     total = visible_total(queries.count_incidents(session, query), who)
 
     def link(code: str) -> str:
         return "/incidents?" + query_with(clean, region=code)
 
-    grid = tilemap.tile_grid(dict(facets.get("region", [])))
+    grid = tilemap.tile_grid(dict(facets.get("region", [])), fewer_than)
     charts = []
     for name, kind in CHARTS:
         pairs = facets.get(name, [])[:12]
         title = _("Incidents by") + " " + label("fields", kind, lang).lower()
-        charts.append(Markup(stats.bar_chart_svg(pairs, {v: label(kind, v, lang) for v, _n in pairs}, title)))
-    month_chart = Markup(stats.bar_chart_svg(months, None, _("Incidents per month"))) if months else None
+        charts.append(Markup(stats.bar_chart_svg(
+            pairs, {v: label(kind, v, lang) for v, _n in pairs}, title, fewer_than=fewer_than,
+            link_for=lambda value, name=name: "/incidents?" + query_with(clean, **{name: value}))))
+    month_chart = Markup(stats.bar_chart_svg(months, None, _("Incidents per month"), fewer_than=fewer_than)) if months else None
     return render(
         request, "dashboard.html", who,
         total=total, params=clean, region_map=Markup(tilemap.render_svg(grid, link, lang)), charts=charts,
