@@ -87,3 +87,56 @@ def test_the_public_dashboard_shows_withheld_counts_as_fewer_than_never_as_zero(
     assert not re.search(r'class="count"[^>]*>0</text>', page.split('class="bar-chart"')[1])  # no bar says 0
     bars = re.findall(r'<a class="bar" href="(/incidents\?[^"]+)"', page)
     assert any("nationality=" in b for b in bars)  # bars lead to the list they count
+
+
+def test_a_browser_asking_for_a_page_that_is_not_there_gets_a_page_and_a_script_gets_json(client):
+    page = client.get("/no-such-page", headers={"accept": "text/html,application/xhtml+xml"})
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "Page not found" in page.text and '<a href="/help"' in page.text
+    script = client.get("/no-such-page", headers={"accept": "application/json"})
+    assert script.status_code == 404 and script.json() == {"detail": "Not Found"}
+    api = client.get("/api/v1/no-such-thing", headers={"accept": "text/html"})
+    assert api.status_code == 404 and api.headers["content-type"].startswith("application/json")
+
+
+def test_a_signed_in_person_refused_a_page_is_still_shown_signed_in(client, db_url):
+    from .web_helpers import make_user, sign_in
+
+    make_user(db_url, "vera", "viewer")
+    assert sign_in(client, "vera").status_code == 303
+    refused = client.get("/duplicates")
+    assert refused.status_code == 403
+    header = refused.text.split("</header>")[0]
+    assert "vera" in header and "Sign out" in header and 'href="/login"' not in header
+
+
+def test_review_actions_follow_the_state_and_the_public_is_told_names_are_withheld(client, db_url):
+    from sqlalchemy import select
+
+    from recruitwatch.store import review
+    from recruitwatch.store.database import sessions
+    from recruitwatch.store.models import Incident
+
+    from .web_helpers import make_user, sign_in
+
+    with sessions(db_url)() as session, session.begin():
+        incident = session.scalars(select(Incident).where(Incident.victim_names_enc.is_not(None)).order_by(Incident.id)).first()
+        review.confirm(session, incident.id, actor="ana")
+    public = client.get(f"/incidents/{incident.id}").text
+    assert "names are never shown to the public" in public
+    make_user(db_url, "ana", "analyst")
+    assert sign_in(client, "ana").status_code == 303
+    page = client.get(f"/incidents/{incident.id}").text
+    assert f'action="/incidents/{incident.id}/confirm"' not in page  # verified already
+    assert f'action="/incidents/{incident.id}/reopen"' in page and f'action="/incidents/{incident.id}/reject"' in page
+    assert "names are never shown to the public" not in page
+
+
+def test_the_month_chart_is_headed_once(client, db_url):
+    from .web_helpers import make_user, sign_in
+
+    make_user(db_url, "ana", "analyst")
+    assert sign_in(client, "ana").status_code == 303
+    page = client.get("/dashboard").text
+    assert page.count(">Incidents per month</h2>") == 1
+    assert ">Incidents per month</text>" not in page  # the chart keeps it as its <title>, for screen readers

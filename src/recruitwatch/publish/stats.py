@@ -152,6 +152,7 @@ def bar_chart_svg(
     empty_text: str = "No incidents",
     fewer_than: int | None = None,
     link_for: Any = None,
+    show_title: bool = True,
 ) -> str:
     """A horizontal bar chart as inline SVG, one bar per (value, count) in the order given.
 
@@ -161,6 +162,7 @@ def bar_chart_svg(
     text (a value without one shows as itself). A count of None is withheld from
     the public: some, fewer than `fewer_than`, printed "<N" without a bar.
     `link_for(value)`, when given, makes each bar a link (to the list it counts).
+    `show_title=False` keeps the title for screen readers only (the page heads the chart).
     All text is escaped.
     """
     names = [str((labels or {}).get(value, value)) for value, _ in pairs]
@@ -172,7 +174,7 @@ def bar_chart_svg(
     shown = [_fit(n, label_width - 12) for n in names]
     count_width = max((text_width(p, FONT) for p in printed), default=0) + 10
     bar_space = max(width - label_width - count_width - 8, 10)
-    top = 30 if title else 6
+    top = 30 if title and show_title else 6
     height = top + max(len(pairs), 1) * ROW + 6
     largest = max((c for c in counts if c is not None), default=0)
     desc = "; ".join(f"{n}: {p}" for n, p in zip(names, printed, strict=True)) or empty_text
@@ -184,7 +186,7 @@ def bar_chart_svg(
         f'<title id="{title_id}">{esc(title)}</title>',
         f'<desc id="{desc_id}">{esc(desc)}</desc>',
     ]
-    if title:
+    if title and show_title:
         out.append(
             f'<text x="0" y="18" font-size="{FONT + 2}" font-weight="bold" aria-hidden="true">{esc(title)}</text>'
         )

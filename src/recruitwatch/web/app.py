@@ -10,10 +10,12 @@ from pathlib import Path
 import anyio.to_thread
 import fastapi_offline
 from fastapi import Depends, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..security.crypto import KeyRingError
@@ -105,11 +107,22 @@ def _is_api(request: Request) -> bool:
 def _add_error_pages(app: FastAPI) -> None:
     from .render import render
 
-    def page(request: Request, status: int, title: str, message: str) -> Response:
+    def page(request: Request, status: int, title: str, message: str, who: Viewer | None = None) -> Response:
         if _is_api(request):
             return JSONResponse({"error": message}, status_code=status)
-        who = Viewer(language=pick_language(request.query_params.get("lang"), None, request.headers.get("accept-language")))
+        who = who or Viewer(language=pick_language(request.query_params.get("lang"), None, request.headers.get("accept-language")))
         return render(request, "error.html", who, status_code=status, title=title, message=message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """A browser asking for a page that is not there gets a page saying so; scripts get JSON."""
+        if _is_api(request) or "text/html" not in request.headers.get("accept", ""):
+            return await http_exception_handler(request, exc)
+        if exc.status_code == 404:
+            return page(request, 404, N_("Page not found"), N_("There is no page at this address. Try the list of incidents, or help and rights."))
+        if exc.status_code == 405:
+            return page(request, 405, N_("Not allowed"), N_("This address does not take that kind of request."))
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
@@ -132,7 +145,7 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, exc: Forbidden) -> Response:
-        return page(request, 403, N_("Not allowed"), str(exc))
+        return page(request, 403, N_("Not allowed"), str(exc), exc.who)
 
     @app.exception_handler(BadCsrf)
     async def bad_csrf(request: Request, exc: BadCsrf) -> Response:

@@ -50,7 +50,9 @@ class NotSignedIn(Exception):
 
 
 class Forbidden(Exception):
-    pass
+    def __init__(self, message: str, who: Viewer | None = None) -> None:
+        super().__init__(message)
+        self.who = who  # who was refused: the error page still shows them signed in
 
 
 class MustChangePassword(Exception):
@@ -185,7 +187,7 @@ class Allow:
         if who.user is None:
             raise NotSignedIn("sign in to see this page")
         if who.user.role not in self.roles:
-            raise Forbidden(f"the {who.user.role} role may not do this")
+            raise Forbidden(f"the {who.user.role} role may not do this", who)
         return who
 
 

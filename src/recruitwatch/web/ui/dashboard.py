@@ -50,7 +50,8 @@ def dashboard(request: Request, who: Viewer = Depends(PUBLIC), session: Session 
         charts.append(Markup(stats.bar_chart_svg(
             pairs, {v: label(kind, v, lang) for v, _n in pairs}, title, fewer_than=fewer_than,
             link_for=lambda value, name=name: "/incidents?" + query_with(clean, **{name: value}))))
-    month_chart = Markup(stats.bar_chart_svg(months, None, _("Incidents per month"), fewer_than=fewer_than)) if months else None
+    month_chart = Markup(stats.bar_chart_svg(months, None, _("Incidents per month"), fewer_than=fewer_than,
+                                             show_title=False)) if months else None
     return render(
         request, "dashboard.html", who,
         total=total, params=clean, region_map=Markup(tilemap.render_svg(grid, link, lang)), charts=charts,
