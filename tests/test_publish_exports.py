@@ -112,8 +112,12 @@ def incidents() -> list[IncidentRow]:
 
 
 def parse_csv(data: bytes) -> list[dict[str, str]]:
-    assert not data.startswith(b"\xef\xbb\xbf"), "documented as UTF-8 without a byte-order mark"
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_the_csv_export_starts_with_a_byte_order_mark_for_excel_and_uwazis_does_not():
+    assert exports.export_bytes("csv", incidents(), redact_names=False).startswith(b"\xef\xbb\xbf")
+    assert not exports.export_bytes("uwazi", incidents(), redact_names=False).startswith(b"\xef\xbb\xbf")
 
 
 def test_every_format_is_registered_with_a_media_type_and_yields_bytes():
@@ -284,7 +288,8 @@ def test_xlsx_opens_with_a_bold_frozen_header_and_one_row_per_incident():
     assert len(rows) == 4
     by_name = [dict(zip(header, r, strict=True)) for r in rows[1:]]
     assert [r["incident_id"] for r in by_name] == [101, 102, 103]
-    assert by_name[0]["event_date"] == "2025-04-01" and isinstance(by_name[0]["event_date"], str)
+    assert by_name[0]["event_date"] == dt.datetime(2025, 4, 1)  # a real date (time_precision says how much is known)
+    assert by_name[0]["date"] == "2025-04" and isinstance(by_name[0]["date"], str)
     assert by_name[0]["victim_names"] == NAME
     assert by_name[1]["fatalities"] == 3
 
@@ -413,3 +418,19 @@ def test_an_xlsx_download_survives_a_title_xml_cannot_hold(db_url):
     header, *rows = openpyxl.load_workbook(io.BytesIO(response.content))["incidents"].iter_rows(values_only=True)
     titles = [dict(zip(header, row, strict=True))["source_titles"] for row in rows]
     assert rows and all(title == "Raid in Podolsk" for title in titles)
+
+
+def test_the_workbook_has_real_dates_widths_and_a_header_filter():
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(exports.export_bytes("xlsx", incidents(), redact_names=False)))
+    sheet = book["incidents"]
+    header = [c.value for c in sheet[1]]
+    n = sheet.max_row
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}{n}"
+    event = sheet.cell(2, header.index("event_date") + 1)
+    assert event.is_date and event.number_format == "yyyy-mm-dd"
+    assert sheet.cell(2, header.index("first_seen") + 1).is_date
+    assert isinstance(sheet.cell(2, header.index("date") + 1).value, str)  # a month stays a month
+    notes = sheet.column_dimensions[sheet.cell(1, header.index("notes") + 1).column_letter].width
+    assert notes >= 40 and all(sheet.column_dimensions[c.column_letter].width >= 10 for c in sheet[1])

@@ -63,9 +63,10 @@ def export_bytes(format: str, rows: Iterable[IncidentRow], *, redact_names: bool
 
 
 def export_csv(rows: Iterable[IncidentRow], *, redact_names: bool) -> Iterator[bytes]:
-    """UTF-8 without a byte-order mark (Excel users get the xlsx); lists joined with '; '."""
+    """UTF-8 with a byte-order mark, so that Excel opens Cyrillic and Uzbek right (Python reads it
+    with encoding 'utf-8-sig'); lists joined with '; '."""
     header, body = table_rows(rows, redact_names=redact_names)
-    return csv_chunks(header, body)
+    return csv_chunks(header, body, bom=True)
 
 
 def export_jsonl(rows: Iterable[IncidentRow], *, redact_names: bool) -> Iterator[bytes]:

@@ -35,11 +35,17 @@ def csv_cell(value: Any) -> Any:
     return neutralise_formula(value)
 
 
+BOM = "\ufeff"
+
+
 def csv_chunks(
-    header: Sequence[str], rows: Iterable[Sequence[Any]], *, batch: int = 200
+    header: Sequence[str], rows: Iterable[Sequence[Any]], *, batch: int = 200, bom: bool = False
 ) -> Iterator[bytes]:
-    """UTF-8 CSV (RFC 4180 quoting, CRLF line ends), yielded in chunks of `batch` rows."""
+    """UTF-8 CSV (RFC 4180 quoting, CRLF line ends), yielded in chunks of `batch` rows; with `bom`,
+    a byte-order mark first, without which Excel reads UTF-8 as the local code page (Cyrillic garbled)."""
     buffer = io.StringIO()
+    if bom:
+        buffer.write(BOM)
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([csv_cell(h) for h in header])
     for n, row in enumerate(rows, 1):
