@@ -140,3 +140,22 @@ def test_the_month_chart_is_headed_once(client, db_url):
     page = client.get("/dashboard").text
     assert page.count(">Incidents per month</h2>") == 1
     assert ">Incidents per month</text>" not in page  # the chart keeps it as its <title>, for screen readers
+
+
+def test_the_incident_page_puts_facts_sources_and_review_before_the_law_which_is_folded(client, db_url):
+    from sqlalchemy import select
+
+    from recruitwatch.store.database import sessions
+    from recruitwatch.store.models import Incident
+
+    from .web_helpers import make_user, sign_in
+
+    make_user(db_url, "ana", "analyst")
+    assert sign_in(client, "ana").status_code == 303
+    with sessions(db_url)() as session:
+        incident_id = session.scalars(select(Incident.id).order_by(Incident.id)).first()
+    page = client.get(f"/incidents/{incident_id}").text
+    order = [page.index(f'id="{h}"') for h in ("fields-h", "sources-h", "review-h", "law-h")]
+    assert order == sorted(order)
+    law = page[page.index('id="law-h"'):]
+    assert "<article" not in law and ('<details class="provision' in law or "No provision" in law)
