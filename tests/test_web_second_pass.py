@@ -159,3 +159,16 @@ def test_the_incident_page_puts_facts_sources_and_review_before_the_law_which_is
     assert order == sorted(order)
     law = page[page.index('id="law-h"'):]
     assert "<article" not in law and ('<details class="provision' in law or "No provision" in law)
+
+
+def test_the_api_description_declares_every_filter_and_the_token_scheme(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    for path in ("/api/v1/incidents", "/api/v1/stats", "/api/v1/exports/{fmt}"):
+        names = {p["name"] for p in spec["paths"][path]["get"]["parameters"]}
+        assert {"q", "nationality", "status", "region", "perpetrator", "method", "outcome", "language",
+                "review_state", "date_from", "date_to", "sort"} <= names, path
+    schemes = spec["components"]["securitySchemes"]
+    assert any(s["type"] == "http" and s["scheme"] == "bearer" for s in schemes.values())  # /docs shows "Authorize"
+    assert spec["paths"]["/api/v1/incidents"]["get"]["security"]
+    method = next(p for p in spec["paths"]["/api/v1/incidents"]["get"]["parameters"] if p["name"] == "method")
+    assert "raid_detention" in method["description"]

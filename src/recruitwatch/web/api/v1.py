@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
+from fastapi.security import HTTPBearer
 from sqlalchemy.orm import Session
 
 from ...security.roles import INCIDENT_STAFF
 from ...store import audit, queries
+from ...store.queries import SORTS
+from ...vocab import METHODS, OUTCOMES, PERPETRATORS, VICTIM_STATUSES
 from ..deps import PUBLIC, Allow, RecordId, Viewer, db
 from ..filters import MAX_PAGE_SIZE, FilterError, parse_filters
 from ..ui.exports import export_response
@@ -36,7 +39,10 @@ from .schemas import (
     StatsOut,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["v1"])
+# Declares the scheme (so /docs offers "Authorize"); the token itself is checked with the viewer (deps.py).
+BEARER = HTTPBearer(auto_error=False, scheme_name="token",
+                    description="An API token from the account page; without one the API serves what the public sees.")
+router = APIRouter(prefix="/api/v1", tags=["v1"], dependencies=[Depends(BEARER)])
 STAFF_ONLY = Allow(*INCIDENT_STAFF)  # caseworkers see incidents as the public does
 
 
@@ -60,8 +66,34 @@ def incident_out(incident, who: Viewer) -> dict:
     }
 
 
-FILTER_DOC = ("Filters as in the web list: q, nationality, status, region, perpetrator, method, outcome, language, "
-              "review_state, date_from, date_to, sort.")
+FILTER_DOC = ("Filters as in the web list, combined with AND; each is declared below. Without review_state, "
+              "rejected incidents are left out; the public sees verified incidents only.")
+
+
+def _one_of(values) -> str:
+    return "one of: " + ", ".join(sorted(values))
+
+
+class IncidentFilters:
+    """The list's filters, declared so that the OpenAPI description (and /docs) shows each one;
+    parse_filters reads and checks them (the same rules as the web list)."""
+
+    def __init__(
+        self,
+        q: str | None = Query(None, description="words, in the incidents (for staff also in their sources); \"quoted phrases\", OR"),
+        nationality: str | None = Query(None, description="a victim's nationality, ISO 3166-1 alpha-2 (UZ, TJ, KG, IN...)"),
+        status: str | None = Query(None, description=_one_of(VICTIM_STATUSES)),
+        region: str | None = Query(None, description="a region, ISO 3166-2 (RU-MOW, RU-SPE, UA-43...)"),
+        perpetrator: str | None = Query(None, description=_one_of(PERPETRATORS)),
+        method: str | None = Query(None, description=_one_of(METHODS)),
+        outcome: str | None = Query(None, description=_one_of(OUTCOMES)),
+        language: str | None = Query(None, description="a source's language, ISO 639-1 (ru, uz, en...)"),
+        review_state: str | None = Query(None, description="staff: machine, verified or rejected"),
+        date_from: str | None = Query(None, description="YYYY, YYYY-MM or YYYY-MM-DD (the public: no finer than the published precision)"),
+        date_to: str | None = Query(None, description="YYYY, YYYY-MM or YYYY-MM-DD"),
+        sort: str | None = Query(None, description=_one_of(SORTS) + " (- is descending; default -date)"),
+    ) -> None:
+        pass  # declared for the description only: the route reads request.query_params through parse_filters
 
 
 @router.get("/incidents", response_model=IncidentPage, description=FILTER_DOC)
@@ -69,6 +101,7 @@ def incidents(
     request: Request,
     limit: int = Query(50, ge=1, le=MAX_PAGE_SIZE),
     cursor: str | None = Query(None, max_length=200),
+    _filters: IncidentFilters = Depends(),
     who: Viewer = Depends(PUBLIC),
     session: Session = Depends(db),
 ) -> Response:  # an IncidentPage (response_model documents it)
@@ -172,7 +205,8 @@ def search(
 
 
 @router.get("/stats", response_model=StatsOut, description=FILTER_DOC)
-def stats(request: Request, who: Viewer = Depends(PUBLIC), session: Session = Depends(db)) -> StatsOut:
+def stats(request: Request, _filters: IncidentFilters = Depends(), who: Viewer = Depends(PUBLIC),
+          session: Session = Depends(db)) -> StatsOut:
     query, _clean = _query(request, who, 50)
     fields = ("nationality", "status", "region", "perpetrator", "method", "outcome", "language")
     if who.is_staff:
@@ -186,7 +220,8 @@ def stats(request: Request, who: Viewer = Depends(PUBLIC), session: Session = De
 
 @router.get("/exports/{fmt}", description="The filtered view as csv, jsonl, geojson, xlsx or uwazi (CSV). " + FILTER_DOC,
             response_class=Response)
-def export(fmt: str, request: Request, who: Viewer = Depends(PUBLIC), session: Session = Depends(db)) -> Response:
+def export(fmt: str, request: Request, _filters: IncidentFilters = Depends(), who: Viewer = Depends(PUBLIC),
+           session: Session = Depends(db)) -> Response:
     try:
         return export_response(fmt, request, who, session)
     except FilterError as exc:
