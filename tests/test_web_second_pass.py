@@ -172,3 +172,37 @@ def test_the_api_description_declares_every_filter_and_the_token_scheme(client):
     assert spec["paths"]["/api/v1/incidents"]["get"]["security"]
     method = next(p for p in spec["paths"]["/api/v1/incidents"]["get"]["parameters"] if p["name"] == "method")
     assert "raid_detention" in method["description"]
+
+
+def test_merging_shows_both_records_and_the_result_first_and_counts_two_named_victims_as_two(client, db_url):
+    from recruitwatch.store.database import sessions
+    from recruitwatch.store.models import Incident
+
+    from .store_helpers import new_incident
+    from .web_helpers import make_user, post_form, sign_in
+
+    with sessions(db_url)() as session, session.begin():
+        keep = new_incident(session, 101, victim_names=["Aziz Karimov"], victim_count=1, victim_nationalities=["UZ"],
+                            location_regions=["RU-MOW"], date="2024-03")
+        other = new_incident(session, 102, victim_names=["Jasur Toshev"], victim_count=1, victim_nationalities=["UZ"],
+                             location_regions=["RU-TA"], date="2024-03")
+        keep_id, other_id = keep.id, other.id
+    make_user(db_url, "ana", "analyst")
+    assert sign_in(client, "ana").status_code == 303
+    assert f'action="/incidents/{keep_id}/merge"' in client.get(f"/incidents/{keep_id}").text
+    preview = client.get(f"/incidents/{keep_id}/merge", params={"other": other_id})
+    assert preview.status_code == 200
+    page = preview.text
+    assert "Aziz Karimov" in page and "Jasur Toshev" in page and "After the merge" in page
+    assert page.count('<strong class="badge">differs</strong>') >= 2  # names and region
+    assert "names differ" in page  # the weighed comparison
+    with sessions(db_url)() as session:
+        assert session.get(Incident, other_id).merged_into is None  # a preview changes nothing
+    done = post_form(client, f"/incidents/{keep_id}/merge?other={other_id}", f"/incidents/{keep_id}/merge",
+                     {"other": str(other_id), "reason": "one raid, two men"})
+    assert done.status_code == 303
+    with sessions(db_url)() as session:
+        merged = session.get(Incident, keep_id).fields
+        assert sorted(merged["victim_names"]) == ["Aziz Karimov", "Jasur Toshev"] and merged["victim_count"] == 2
+    for odd in ("", "abc", str(keep_id), "99999999999999999999"):
+        assert client.get(f"/incidents/{keep_id}/merge", params={"other": odd}).status_code == 400

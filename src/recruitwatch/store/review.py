@@ -312,6 +312,7 @@ def merge(session: Session, keep_id: int, other_id: int, *, actor: str, reason: 
         update(Suggestion).where(Suggestion.incident_id == other.id, Suggestion.state == "pending").values(incident_id=keep.id)
     )
     fields = _with_reviewed(merge_fields(keep.fields, other.fields), other, keep)
+    fields = counted_victims(fields, keep, other)
     keep.reviewed_fields = sorted({*(keep.reviewed_fields or ()), *(other.reviewed_fields or ())})
     mention_ids = [m.id for m in moved]
     repo.refresh_incident(
@@ -327,6 +328,35 @@ def merge(session: Session, keep_id: int, other_id: int, *, actor: str, reason: 
     session.expire(keep, ["mentions"])
     session.expire(other, ["mentions"])
     return keep
+
+
+def counted_victims(fields: dict, *incidents: Incident) -> dict:
+    """Two incidents merged by an analyst that each named a different victim are two victims: the
+    count is at least the number of people named (merge_fields keeps one name per person), unless
+    an analyst set the count on one of them."""
+    names, count = fields.get("victim_names") or [], fields.get("victim_count")
+    if any("victim_count" in (i.reviewed_fields or ()) for i in incidents):
+        return fields
+    if isinstance(count, int) and len(names) > count:
+        return {**fields, "victim_count": len(names)}
+    return fields
+
+
+def merge_preview(session: Session, keep_id: int, other_id: int) -> dict:
+    """What merging `other` into `keep` would make, before anyone commits to it: both incidents
+    and the merged fields. Refused as merge() would refuse it."""
+    if keep_id == other_id:
+        raise ReviewError(f"cannot merge incident {keep_id} into itself; give the number of another incident")
+    keep, other = session.get(Incident, keep_id), session.get(Incident, other_id)
+    for number, incident in ((keep_id, keep), (other_id, other)):
+        if incident is None:
+            raise ReviewError(f"no incident {number}")
+        if incident.merged_into is not None:
+            raise ReviewError(f"incident {number} was merged into incident {incident.merged_into}; act on incident {incident.merged_into}")
+        if incident.review_state == "rejected":
+            raise ReviewError(f"incident {number} is rejected; reopen it first if it is a real incident")
+    merged = counted_victims(_with_reviewed(merge_fields(keep.fields, other.fields), other, keep), keep, other)
+    return {"keep": keep, "other": other, "merged": merged}
 
 
 def mention_fields(mention: Mention) -> dict:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from ..publish.redact import Policy, public_fields, public_source, suppress
 from ..store import audit
 from ..store.models import Incident
+from ..vocab import INCIDENT_FIELDS
 from .deps import Viewer
 from .i18n import label
 
@@ -88,6 +89,20 @@ def incident_view(incident: Incident, who: Viewer) -> dict:
         "updated_at": incident.updated_at,
         "merged_into": incident.merged_into,
     }
+
+
+def conflicting_fields(a: dict, b: dict) -> set[str]:
+    """Contract fields where both records say something and share nothing (a gap on one side is
+    no conflict, nor is one region more on one side): what an analyst must look at before merging."""
+    empty = (None, "", "unknown", [])
+    found = set()
+    for field in INCIDENT_FIELDS:
+        x, y = a.get(field), b.get(field)
+        if x in empty or y in empty:
+            continue
+        if (not set(x) & set(y)) if isinstance(x, list) else x != y:
+            found.add(field)
+    return found
 
 
 def audit_read(session: Session, who: Viewer, *, object_type: str, ids: Iterable[int], via: str) -> None:

@@ -12,19 +12,10 @@ from ...vocab import INCIDENT_FIELDS
 from ..deps import Allow, RecordId, Viewer, checked_form, db
 from ..i18n import N_
 from ..render import render
-from ..views import audit_read, incident_view, named_ids
+from ..views import audit_read, conflicting_fields, incident_view, named_ids
 
 router = APIRouter(include_in_schema=False)
 SHOWN = 50  # pairs per page: the most likely first
-
-
-def _differs(a, b) -> bool:
-    """Both sides say something, and nothing in common (a gap on one side is no conflict, nor is
-    one region more on one side)."""
-    empty = (None, "", "unknown", [])
-    if a in empty or b in empty:
-        return False
-    return not set(a) & set(b) if isinstance(a, list) else a != b
 
 
 @router.get("/duplicates")
@@ -35,7 +26,7 @@ def duplicates(request: Request, who: Viewer = Depends(Allow(*REVIEWERS)), sessi
         views = incident_view(later, who), incident_view(earlier, who)
         pairs.append({
             "id": pair.id, "score": pair.score, "link": pair.comparisons, "later": views[0], "earlier": views[1],
-            "conflicts": {f for f in INCIDENT_FIELDS if _differs(views[0]["fields"].get(f), views[1]["fields"].get(f))},
+            "conflicts": conflicting_fields(views[0]["fields"], views[1]["fields"]),
         })
     audit_read(session, who, object_type="incident", ids=named_ids(i for _, *both in rows for i in both), via="duplicates")
     return render(request, "duplicates.html", who, pairs=pairs, total=total, fields=INCIDENT_FIELDS,

@@ -7,6 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from ...legal.provisions import provisions_for
+from ...link.incidents import decide
 from ...security.roles import INCIDENT_STAFF, REVIEWERS
 from ...store import audit, queries, review
 from ...vocab import INCIDENT_FIELDS, METHODS, OUTCOMES, PERPETRATORS, VICTIM_STATUSES
@@ -16,10 +17,12 @@ from ..i18n import N_
 from ..render import render
 from ..views import (
     audit_read,
+    conflicting_fields,
     incident_view,
     named_ids,
     policy,
     visible_counts,
+    visible_fields,
     visible_source,
     visible_total,
 )
@@ -209,6 +212,28 @@ def parse_value(field: str, raw: str):
             raise ValueError(N_("the number of victims must be a whole number"))
         return count
     return raw or None
+
+
+@router.get("/incidents/{incident_id}/merge")
+def merge_preview(incident_id: RecordId, request: Request, who: Viewer = Depends(Allow(*REVIEWERS)),
+                  session: Session = Depends(db)) -> Response:
+    """Both records side by side, conflicts marked, and what the merge would make, before anyone merges."""
+    if "other" not in request.query_params:  # nothing to compare yet: the form is on the incident page
+        return RedirectResponse(f"/incidents/{incident_id}#review-h", status_code=303)
+    other = record_number(request.query_params.get("other", "").strip().lstrip("#"))
+    try:
+        if other is None:
+            raise review.ReviewError(N_("give the number of the incident to merge into this one"))
+        preview = review.merge_preview(session, incident_id, other)
+    except review.ReviewError as exc:
+        return render(request, "error.html", who, status_code=400, title=N_("Not done"), message=str(exc))
+    keep, merged_away = incident_view(preview["keep"], who), incident_view(preview["other"], who)
+    comparison = decide(preview["other"].fields, preview["keep"].fields)
+    audit_read(session, who, object_type="incident", ids=named_ids([preview["keep"], preview["other"]]), via="merge preview")
+    return render(
+        request, "merge.html", who, keep=keep, other=merged_away, merged=visible_fields(preview["merged"], who),
+        conflicts=conflicting_fields(keep["fields"], merged_away["fields"]), fields=INCIDENT_FIELDS, link=comparison.as_dict(),
+    )
 
 
 @router.post("/incidents/{incident_id}/merge")
