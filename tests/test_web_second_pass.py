@@ -206,3 +206,31 @@ def test_merging_shows_both_records_and_the_result_first_and_counts_two_named_vi
         assert sorted(merged["victim_names"]) == ["Aziz Karimov", "Jasur Toshev"] and merged["victim_count"] == 2
     for odd in ("", "abc", str(keep_id), "99999999999999999999"):
         assert client.get(f"/incidents/{keep_id}/merge", params={"other": odd}).status_code == 400
+
+
+def test_corrections_take_names_in_any_language_and_a_refused_one_keeps_what_was_typed(client, db_url):
+    from recruitwatch.store.database import sessions
+    from recruitwatch.store.models import Incident
+
+    from .store_helpers import new_incident
+    from .web_helpers import make_user, post_form, sign_in
+
+    with sessions(db_url)() as session, session.begin():
+        incident_id = new_incident(session, 201, victim_nationalities=["UZ"], methods=["raid_detention"]).id
+    make_user(db_url, "ana", "analyst")
+    assert sign_in(client, "ana").status_code == 303
+    page, action = f"/incidents/{incident_id}", f"/incidents/{incident_id}/correct"
+    for field, typed, stored in [
+        ("methods", "Raid or detention, Физическое насилие", ["physical_violence", "raid_detention"]),
+        ("location_regions", "Moscow, Татарстан", ["RU-MOW", "RU-TA"]),
+        ("victim_nationalities", "Tajikistan", ["TJ"]),
+        ("victim_status", "Migrant worker", "migrant_worker"),
+    ]:
+        assert post_form(client, page, action, {"field": field, "value": typed, "reason": "the source says so"}).status_code == 303
+        with sessions(db_url)() as session:
+            assert session.get(Incident, incident_id).fields[field] == stored, field
+    refused = post_form(client, page, action, {"field": "location_regions", "value": "Atlantis, Moscow", "reason": "typo test"})
+    assert refused.status_code == 400
+    assert 'value="Atlantis, Moscow"' in refused.text and 'value="typo test"' in refused.text
+    assert 'role="alert"' in refused.text and "atlantis" in refused.text.split('role="alert"')[1][:300].lower()
+    assert '<option value="location_regions" selected>' in refused.text

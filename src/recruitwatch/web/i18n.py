@@ -83,6 +83,40 @@ def label(kind: str, value: str | None, lang: str) -> str:
     return entry.get(lang) or entry.get("en") or str(value)
 
 
+PLACE_KINDS = {"victim_nationalities": "countries", "location_country": "countries", "location_regions": "regions"}
+
+
+@cache
+def _codes_by_word() -> dict[str, dict[str, str]]:
+    """Per field, every label and place name (any interface language, every form the gazetteer
+    knows), folded, -> its code: what an analyst may type instead of the code."""
+    found: dict[str, dict[str, str]] = {}
+    for kind, entries in _labels().items():
+        if kind == "fields" or not isinstance(entries, dict):
+            continue
+        for code, words in entries.items():
+            for word in (words or {}).values():
+                found.setdefault(kind, {})[_fold(str(word))] = code
+    data = Path(__file__).parent.parent / "extract" / "data"
+    for file, key in (("countries.yaml", "countries"), ("regions.yaml", "regions")):
+        for entry in yaml.safe_load((data / file).read_text(encoding="utf-8"))[key]:
+            for forms in entry.get("names", {}).values():
+                for form in forms or ():
+                    found.setdefault(key, {}).setdefault(_fold(str(form)), entry["code"])
+    return found
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().replace("ё", "е").split())
+
+
+def code_for(field: str, text: str) -> str | None:
+    """The code of a field's value written as a person writes it ("Moscow", "Москва",
+    "Physical violence", "Uzbekistan"), or None if it is none of them."""
+    kind = PLACE_KINDS.get(field, field)
+    return _codes_by_word().get(kind, {}).get(_fold(text))
+
+
 def pick_language(requested: str | None, user_language: str | None, accept_language: str | None) -> str:
     """?lang= first, then the account's choice, then the browser's list, then English."""
     for candidate in (requested, user_language):

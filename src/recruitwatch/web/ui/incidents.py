@@ -13,7 +13,7 @@ from ...store import audit, queries, review
 from ...vocab import INCIDENT_FIELDS, METHODS, OUTCOMES, PERPETRATORS, VICTIM_STATUSES
 from ..deps import PUBLIC, Allow, RecordId, Viewer, checked_form, db
 from ..filters import FILTER_PARAMS, SORTS, FilterError, page_number, parse_filters, record_number
-from ..i18n import N_
+from ..i18n import N_, code_for
 from ..render import render
 from ..views import (
     audit_read,
@@ -96,6 +96,12 @@ def detail_context(session: Session, incident_id: RecordId, who: Viewer) -> dict
 
 @router.get("/incidents/{incident_id}")
 def incident_page(incident_id: RecordId, request: Request, who: Viewer = Depends(PUBLIC), session: Session = Depends(db)) -> Response:
+    return _incident_response(request, who, session, incident_id)
+
+
+def _incident_response(request: Request, who: Viewer, session: Session, incident_id: int, *, status_code: int = 200,
+                       correction: dict | None = None) -> Response:
+    """The incident page; `correction`: a refused correction's field, typed value, reason and error, shown in its form."""
     context = detail_context(session, incident_id, who)
     if context is None:
         return render(request, "error.html", who, status_code=404, title=N_("Not found"), message=N_("There is no such incident."))
@@ -107,10 +113,11 @@ def incident_page(incident_id: RecordId, request: Request, who: Viewer = Depends
     # Incident staff see the suggestions waiting for review (analysts and admins decide them); the public and caseworkers never do.
     suggestions = review.pending_suggestions(session, context["raw_incident"]) if who.is_staff else []
     return render(
-        request, "incident.html", who, **{k: v for k, v in context.items() if k != "raw_incident"},
+        request, "incident.html", who, status_code=status_code, **{k: v for k, v in context.items() if k != "raw_incident"},
         suggestions=suggestions, grades=review.RELIABILITY_GRADES, fields=INCIDENT_FIELDS,
-        choices={"victim_status": VICTIM_STATUSES, "perpetrators": PERPETRATORS, "methods": METHODS, "outcomes": OUTCOMES},
-        message=request.query_params.get("done"),
+        choices={"victim_status": VICTIM_STATUSES, "perpetrators": PERPETRATORS, "methods": METHODS, "outcomes": OUTCOMES,
+                 "location_regions": sorted(review.region_codes()), "victim_nationalities": sorted(review.country_codes())},
+        message=request.query_params.get("done"), correction=correction or {},
     )
 
 
@@ -176,13 +183,22 @@ async def reopen(incident_id: RecordId, request: Request, who: Viewer = Depends(
 
 @router.post("/incidents/{incident_id}/correct")
 async def correct(incident_id: RecordId, request: Request, who: Viewer = Depends(Allow(*REVIEWERS)), session: Session = Depends(db)) -> Response:
-    def action(form: dict, reason: str) -> None:
-        field = form.get("field", "")
+    """A refused correction comes back on the incident page with the error beside its form and
+    what was typed still in it (not on a page of codes, with the input lost)."""
+    form = await checked_form(request, who)
+    field, typed, reason = form.get("field", ""), (form.get("value") or "")[:2000], (form.get("reason") or "").strip()[:2000]
+    try:
         if field not in INCIDENT_FIELDS:
             raise ValueError(f"unknown field {field!r}")
-        review.correct(session, incident_id, field, parse_value(field, form.get("value", "")), actor=who.user.username, reason=reason)
-
-    return await _act(request, who, session, incident_id, action)
+        review.correct(session, incident_id, field, parse_value(field, typed), actor=who.user.username, reason=reason)
+        audit.record(session, actor=who.user.username, action=audit.UPDATE, object_type="incident", object_id=incident_id,
+                     detail={"action": "correct"})
+        session.commit()
+    except (review.ReviewError, ValueError) as exc:
+        session.rollback()
+        return _incident_response(request, who, session, incident_id, status_code=400,
+                                  correction={"field": field, "value": typed, "reason": reason, "error": str(exc)})
+    return RedirectResponse(f"/incidents/{incident_id}?done=1", status_code=303)
 
 
 @router.post("/incidents/{incident_id}/suggestions/{suggestion_id}/accept")
@@ -200,10 +216,15 @@ async def dismiss_suggestion(incident_id: RecordId, suggestion_id: RecordId, req
 
 
 def parse_value(field: str, raw: str):
-    """A form's text as the contract's value: lists are comma-separated, empty is unknown."""
+    """A form's text as the contract's value: lists are comma-separated, empty is unknown; a value
+    may be written as its label or place name in any interface language ("Moscow", "Физическое
+    насилие"), as well as its code."""
     raw = raw.strip()[:2000]
     if INCIDENT_FIELDS[field]:
-        return [part.strip() for part in raw.split(",") if part.strip()]
+        parts = [part.strip() for part in raw.split(",") if part.strip()]
+        return parts if field == "victim_names" else [code_for(field, p) or p for p in parts]
+    if field in ("victim_status", "location_country") and raw:
+        return code_for(field, raw) or raw
     if field == "victim_count":
         if not raw:
             return None
