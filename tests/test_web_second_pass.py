@@ -234,3 +234,32 @@ def test_corrections_take_names_in_any_language_and_a_refused_one_keeps_what_was
     assert 'value="Atlantis, Moscow"' in refused.text and 'value="typo test"' in refused.text
     assert 'role="alert"' in refused.text and "atlantis" in refused.text.split('role="alert"')[1][:300].lower()
     assert '<option value="location_regions" selected>' in refused.text
+
+
+def test_facets_take_several_values_show_every_value_and_the_api_takes_several_too(client, db_url):
+    from recruitwatch.store.database import sessions
+
+    from .store_helpers import new_incident
+    from .web_helpers import make_user, sign_in
+
+    with sessions(db_url)() as session, session.begin():
+        for n, (nat, region) in enumerate([("UZ", "RU-MOW"), ("TJ", "RU-SPE"), ("KG", "RU-TA")]):
+            new_incident(session, 300 + n, victim_nationalities=[nat], location_regions=[region], date="2024-05")
+        for n in range(14):  # more regions than a facet shows at first
+            new_incident(session, 320 + n, victim_nationalities=["KZ"], location_regions=[f"RU-{['AD', 'AL', 'ALT', 'AMU', 'ARK', 'AST', 'BA', 'BEL', 'BRY', 'BU', 'CE', 'CHE', 'CHU', 'CHUX'][n]}"])
+    make_user(db_url, "ana", "analyst")
+    assert sign_in(client, "ana").status_code == 303
+
+    def count(query: str) -> int:
+        return int(re.search(r'<small class="count">(\d+)</small>', client.get(f"/incidents?{query}").text).group(1))
+
+    uz, tj = count("nationality=UZ"), count("nationality=TJ")
+    assert count("nationality=UZ&nationality=TJ") == uz + tj  # either, not the last one only
+    page = client.get("/incidents?nationality=UZ&nationality=TJ").text
+    assert page.count('class="chosen"') == 2
+    assert 'href="/incidents?nationality=UZ"' in page  # removing TJ keeps UZ
+    assert "nationality=UZ&amp;nationality=TJ&amp;nationality=KG" in page  # adding KG keeps both
+    assert re.search(r"All \d+ values", client.get("/incidents").text)  # regions beyond the first twelve
+    api = client.get("/api/v1/incidents", params=[("nationality", "UZ"), ("nationality", "TJ")]).json()
+    assert api["total"] == uz + tj
+    assert client.get("/incidents?" + "&".join(f"region=RU-{i}" for i in range(30))).status_code == 400

@@ -58,15 +58,16 @@ class IncidentQuery:
     """Filters of the incident list; every one optional, all combined with AND."""
 
     text: str | None = None
-    nationality: str | None = None
-    status: str | None = None
-    region: str | None = None
-    country: str | None = None
-    perpetrator: str | None = None
-    method: str | None = None
-    outcome: str | None = None
+    # A facet filter is one value or several (a tuple: any of them).
+    nationality: str | tuple[str, ...] | None = None
+    status: str | tuple[str, ...] | None = None
+    region: str | tuple[str, ...] | None = None
+    country: str | tuple[str, ...] | None = None
+    perpetrator: str | tuple[str, ...] | None = None
+    method: str | tuple[str, ...] | None = None
+    outcome: str | tuple[str, ...] | None = None
     name: str | None = None
-    language: str | None = None
+    language: str | tuple[str, ...] | None = None
     review_state: str | None = None  # None: every state but "rejected" (rejected records leave counts and exports)
     date_from: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD: compared as text, so prefixes work
     date_to: str | None = None
@@ -173,9 +174,10 @@ def _conditions(session: Session, q: IncidentQuery, *, checked_per_row: bool = F
     if not q.review_state and not include_rejected:
         conditions.append(review_state != "rejected")
     for attr, field in VALUE_FILTERS.items():
-        value = getattr(q, attr)
-        if value:
-            conditions.append(incident_id.in_(select(IncidentValue.incident_id).where(_value_matches(field, value))))
+        values = _several(getattr(q, attr))
+        if values:
+            matches = or_(*(_value_matches(field, v) for v in values))
+            conditions.append(incident_id.in_(select(IncidentValue.incident_id).where(matches)))
     if q.review_state:
         conditions.append(review_state == q.review_state)
     if q.date_from:
@@ -188,7 +190,7 @@ def _conditions(session: Session, q: IncidentQuery, *, checked_per_row: bool = F
                 select(Mention.incident_id)
                 .join(Report, Mention.report_id == Report.id)
                 .join(Document, Report.document_id == Document.id)
-                .where(Document.language == q.language)
+                .where(Document.language.in_(_several(q.language)))
             )
         )
     if q.text:
@@ -365,10 +367,18 @@ def incident_page(session: Session, q: IncidentQuery) -> tuple[list[ListedIncide
     return _incidents_by_id(session, [row[-1] for row in rows]), cursor
 
 
+def _several(value: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
+    """A facet filter's values: none, one, or several."""
+    if not value:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 def _filters_key(q: IncidentQuery) -> tuple:
     """What of q decides which incidents match (not the order or the page)."""
-    return tuple(getattr(q, attr) for attr in (*VALUE_FILTERS, "text", "text_in_documents", "language", "review_state",
-                                                "date_from", "date_to"))
+    return tuple(_several(v) if attr in (*VALUE_FILTERS, "language") else v
+                 for attr in (*VALUE_FILTERS, "text", "text_in_documents", "language", "review_state", "date_from", "date_to")
+                 for v in (getattr(q, attr),))
 
 
 def count_incidents(session: Session, q: IncidentQuery) -> int:

@@ -12,6 +12,9 @@ from .views import policy
 
 FILTER_PARAMS = ("q", "nationality", "status", "region", "perpetrator", "method", "outcome", "language",
                  "review_state", "date_from", "date_to", "sort")
+# Facets that take several values (?nationality=UZ&nationality=TJ: either); the others take one.
+MULTI_PARAMS = ("nationality", "status", "region", "perpetrator", "method", "outcome", "language")
+MAX_VALUES = 20  # values of one facet in a query
 SORTS = ("-date", "date", "-updated", "updated", "-sources", "sources", "-id", "id")
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 200
@@ -30,8 +33,16 @@ def parse_filters(params: Mapping[str, str], who: Viewer, *, limit: int = PAGE_S
     more than the records they return: dates filter at the public precision and free text
     matches incidents' published fields, never the documents' texts.
     """
-    clean: dict[str, str] = {}
+    clean: dict[str, str | list[str]] = {}
     for name in FILTER_PARAMS:
+        if name in MULTI_PARAMS:
+            values = _values(params, name)
+            for value in values:
+                if not _VALUE.match(value):
+                    raise FilterError(f"{name} has an unexpected value")
+            if values:
+                clean[name] = values
+            continue
         value = (params.get(name) or "").strip()
         if not value:
             continue
@@ -50,15 +61,16 @@ def parse_filters(params: Mapping[str, str], who: Viewer, *, limit: int = PAGE_S
     review_state = clean.get("review_state")
     if states is not None and review_state not in states:
         review_state = states[0]  # the public sees published incidents only
+    chosen = {name: tuple(clean[name]) if name in clean else None for name in MULTI_PARAMS}
     query = IncidentQuery(
         text=clean.get("q"),
-        nationality=clean.get("nationality"),
-        status=clean.get("status"),
-        region=clean.get("region"),
-        perpetrator=clean.get("perpetrator"),
-        method=clean.get("method"),
-        outcome=clean.get("outcome"),
-        language=clean.get("language"),
+        nationality=chosen["nationality"],
+        status=chosen["status"],
+        region=chosen["region"],
+        perpetrator=chosen["perpetrator"],
+        method=chosen["method"],
+        outcome=chosen["outcome"],
+        language=chosen["language"],
         review_state=review_state,
         date_from=clean.get("date_from"),
         date_to=clean.get("date_to"),
@@ -68,6 +80,15 @@ def parse_filters(params: Mapping[str, str], who: Viewer, *, limit: int = PAGE_S
     )
     query.sort = clean.get("sort", "-date")
     return query, clean
+
+
+def _values(params: Mapping[str, str], name: str) -> list[str]:
+    """Every value given for a facet, in order, once each (a form or a link may repeat the name)."""
+    raw = params.getlist(name) if hasattr(params, "getlist") else [params.get(name) or ""]
+    values = list(dict.fromkeys(v.strip() for v in raw if v and v.strip()))
+    if len(values) > MAX_VALUES:
+        raise FilterError(f"{name}: at most {MAX_VALUES} values at once")
+    return values
 
 
 def record_number(raw: str | None) -> int | None:

@@ -23,14 +23,22 @@ CSRF_COOKIE = "rw_csrf"
 
 
 def query_with(params: dict, **changes) -> str:
-    """The current query string with some parameters changed (None removes one); the page resets."""
-    merged = {k: v for k, v in params.items() if v not in (None, "") and k != "page"}
+    """The current query string with some parameters changed (None removes one; a list gives the
+    parameter once per value); the page resets."""
+    merged = {k: v for k, v in params.items() if v not in (None, "", []) and k != "page"}
     for key, value in changes.items():
-        if value in (None, ""):
+        if value in (None, "", []):
             merged.pop(key, None)
         else:
             merged[key] = value
-    return urllib.parse.urlencode(merged)
+    return urllib.parse.urlencode(merged, doseq=True)
+
+
+def with_value(params: dict, name: str, value: str) -> str:
+    """The query string with `value` added to a facet's chosen values, or taken out if chosen."""
+    chosen = params.get(name) or []
+    chosen = [chosen] if isinstance(chosen, str) else list(chosen)
+    return query_with(params, **{name: [v for v in chosen if v != value] if value in chosen else [*chosen, value]})
 
 
 def render(request: Request, template: str, who: Viewer, status_code: int = 200, **context) -> HTMLResponse:
@@ -53,6 +61,7 @@ def render(request: Request, template: str, who: Viewer, status_code: int = 200,
             "comparison_label": lambda field, level: comparison_label(field, level, lang),
             "csrf_token": who.csrf_token or anonymous_csrf,
             "query_with": query_with,
+            "with_value": with_value,
             **context,
         },
         status_code=status_code,

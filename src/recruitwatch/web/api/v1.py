@@ -74,6 +74,19 @@ def _one_of(values) -> str:
     return "one of: " + ", ".join(sorted(values))
 
 
+SEVERAL = "(repeat for any of several) "
+FILTER_HELP = {
+    "nationality": SEVERAL + "a victim's nationality, ISO 3166-1 alpha-2 (UZ, TJ, KG, IN...)",
+    "status": SEVERAL + _one_of(VICTIM_STATUSES),
+    "region": SEVERAL + "a region, ISO 3166-2 (RU-MOW, RU-SPE, UA-43...)",
+    "perpetrator": SEVERAL + _one_of(PERPETRATORS),
+    "method": SEVERAL + _one_of(METHODS),
+    "outcome": SEVERAL + _one_of(OUTCOMES),
+    "language": SEVERAL + "a source's language, ISO 639-1 (ru, uz, en...)",
+    "sort": _one_of(SORTS) + " (- is descending; default -date)",
+}
+
+
 class IncidentFilters:
     """The list's filters, declared so that the OpenAPI description (and /docs) shows each one;
     parse_filters reads and checks them (the same rules as the web list)."""
@@ -81,17 +94,17 @@ class IncidentFilters:
     def __init__(
         self,
         q: str | None = Query(None, description="words, in the incidents (for staff also in their sources); \"quoted phrases\", OR"),
-        nationality: str | None = Query(None, description="a victim's nationality, ISO 3166-1 alpha-2 (UZ, TJ, KG, IN...)"),
-        status: str | None = Query(None, description=_one_of(VICTIM_STATUSES)),
-        region: str | None = Query(None, description="a region, ISO 3166-2 (RU-MOW, RU-SPE, UA-43...)"),
-        perpetrator: str | None = Query(None, description=_one_of(PERPETRATORS)),
-        method: str | None = Query(None, description=_one_of(METHODS)),
-        outcome: str | None = Query(None, description=_one_of(OUTCOMES)),
-        language: str | None = Query(None, description="a source's language, ISO 639-1 (ru, uz, en...)"),
+        nationality: list[str] | None = Query(None, description=FILTER_HELP["nationality"]),
+        status: list[str] | None = Query(None, description=FILTER_HELP["status"]),
+        region: list[str] | None = Query(None, description=FILTER_HELP["region"]),
+        perpetrator: list[str] | None = Query(None, description=FILTER_HELP["perpetrator"]),
+        method: list[str] | None = Query(None, description=FILTER_HELP["method"]),
+        outcome: list[str] | None = Query(None, description=FILTER_HELP["outcome"]),
+        language: list[str] | None = Query(None, description=FILTER_HELP["language"]),
         review_state: str | None = Query(None, description="staff: machine, verified or rejected"),
         date_from: str | None = Query(None, description="YYYY, YYYY-MM or YYYY-MM-DD (the public: no finer than the published precision)"),
         date_to: str | None = Query(None, description="YYYY, YYYY-MM or YYYY-MM-DD"),
-        sort: str | None = Query(None, description=_one_of(SORTS) + " (- is descending; default -date)"),
+        sort: str | None = Query(None, description=FILTER_HELP["sort"]),
     ) -> None:
         pass  # declared for the description only: the route reads request.query_params through parse_filters
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
@@ -12,7 +14,15 @@ from ...security.roles import INCIDENT_STAFF, REVIEWERS
 from ...store import audit, queries, review
 from ...vocab import INCIDENT_FIELDS, METHODS, OUTCOMES, PERPETRATORS, VICTIM_STATUSES
 from ..deps import PUBLIC, Allow, RecordId, Viewer, checked_form, db
-from ..filters import FILTER_PARAMS, SORTS, FilterError, page_number, parse_filters, record_number
+from ..filters import (
+    FILTER_PARAMS,
+    MULTI_PARAMS,
+    SORTS,
+    FilterError,
+    page_number,
+    parse_filters,
+    record_number,
+)
 from ..i18n import N_, code_for
 from ..render import render
 from ..views import (
@@ -54,7 +64,11 @@ def incident_list(request: Request, who: Viewer = Depends(PUBLIC), session: Sess
     total = queries.count_incidents(session, query)
     rows = queries.list_incidents(session, query)
     facet_fields = FACETS if who.is_staff else tuple(f for f in FACETS if f != "review_state")
-    facets = {f: visible_counts(pairs, who) for f, pairs in queries.facets(session, query, fields=facet_fields).items()}
+    facets = queries.facets(session, query, fields=facet_fields)
+    for field in MULTI_PARAMS:  # a chosen facet lists every value it could add, counted without its own filter
+        if field in facet_fields and getattr(query, field):
+            facets.update(queries.facets(session, dataclasses.replace(query, **{field: None}), fields=(field,)))
+    facets = {f: visible_counts(pairs, who) for f, pairs in facets.items()}
     documents = queries.source_counts(session, [i.id for i in rows])
     audit_read(session, who, object_type="incident", ids=named_ids(rows), via="list")
     return render(
