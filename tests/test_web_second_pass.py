@@ -263,3 +263,20 @@ def test_facets_take_several_values_show_every_value_and_the_api_takes_several_t
     api = client.get("/api/v1/incidents", params=[("nationality", "UZ"), ("nationality", "TJ")]).json()
     assert api["total"] == uz + tj
     assert client.get("/incidents?" + "&".join(f"region=RU-{i}" for i in range(30))).status_code == 400
+
+
+def test_api_times_carry_their_time_zone(client, db_url):
+    from sqlalchemy import select
+
+    from recruitwatch.store import review
+    from recruitwatch.store.database import sessions
+    from recruitwatch.store.models import Incident
+
+    with sessions(db_url)() as session, session.begin():
+        review.confirm(session, session.scalars(select(Incident.id).order_by(Incident.id)).first(), actor="ana")
+    items = client.get("/api/v1/incidents").json()["items"]
+    assert items
+    for item in items:
+        assert item["first_seen"].endswith("+00:00") and item["updated_at"].endswith("+00:00")
+    detail = client.get(f"/api/v1/incidents/{items[0]['id']}").json()
+    assert all(h["at"].endswith("+00:00") for h in detail["history"])

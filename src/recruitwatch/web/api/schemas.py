@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PlainSerializer, WithJsonSchema
+
+
+def _utc(moment: dt.datetime) -> str:
+    """ISO 8601 with its offset: SQLite gives back naive times, which the store writes in UTC."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).isoformat()
+
+
+# Every time the API gives carries its time zone (+00:00), as the exports' do.
+UtcDateTime = Annotated[dt.datetime, PlainSerializer(_utc, return_type=str),
+                        WithJsonSchema({"type": "string", "format": "date-time"})]
 
 
 class IncidentOut(BaseModel):
@@ -22,8 +33,8 @@ class IncidentOut(BaseModel):
     date: str | None = Field(None, description="YYYY, YYYY-MM or YYYY-MM-DD")
     date_precision: str | None = Field(None, description="ACLED-style: day, month or year")
     place_precision: str | None = Field(None, description="city, region or country")
-    first_seen: dt.datetime
-    updated_at: dt.datetime
+    first_seen: UtcDateTime
+    updated_at: UtcDateTime
 
 
 SMALL_COUNT = "null where a count is too small to publish (RECRUITWATCH_PUBLIC_MIN_COUNT)"
@@ -87,7 +98,7 @@ class ChangeOut(BaseModel):
     id: int = Field(description="the cursor: pass the last one seen as ?since=")
     incident_id: int
     kind: str = Field(description="created, edited, merged, deleted or restored")
-    at: dt.datetime
+    at: UtcDateTime
     merged_into: int | None = None
 
 
@@ -117,7 +128,7 @@ class DocumentOut(BaseModel):
     title: str | None
     published: dt.date | None
     language: str | None
-    fetched_at: dt.datetime
+    fetched_at: UtcDateTime
     outlet: str
 
 
