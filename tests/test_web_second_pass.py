@@ -280,3 +280,25 @@ def test_api_times_carry_their_time_zone(client, db_url):
         assert item["first_seen"].endswith("+00:00") and item["updated_at"].endswith("+00:00")
     detail = client.get(f"/api/v1/incidents/{items[0]['id']}").json()
     assert all(h["at"].endswith("+00:00") for h in detail["history"])
+
+
+@pytest.mark.parametrize("lang,method", [("en", "Physical violence"), ("ru", "Физическое насилие")])
+def test_history_shows_old_and_new_values_in_the_viewers_language(client, db_url, lang, method):
+    from recruitwatch.store import review
+    from recruitwatch.store.database import sessions
+    from recruitwatch.web.i18n import label
+
+    from .store_helpers import new_incident
+    from .web_helpers import make_user, sign_in
+
+    with sessions(db_url)() as session, session.begin():
+        incident_id = new_incident(session, 401, victim_nationalities=["UZ"], methods=["raid_detention"]).id
+        review.correct(session, incident_id, "methods", ["physical_violence"], actor="ana", reason="the video")
+        review.confirm(session, incident_id, actor="ana")
+    make_user(db_url, "ana", "analyst")
+    assert sign_in(client, "ana").status_code == 303
+    history = client.get(f"/incidents/{incident_id}?lang={lang}").text.split('id="history-h"')[1]
+    before, after = label("methods", "raid_detention", lang), label("methods", "physical_violence", lang)
+    assert f"{before} → {after}" in history and method == after
+    states = f"{label('review_state', 'machine', lang)} → {label('review_state', 'verified', lang)}"
+    assert states in history and "(machine → verified)" not in history

@@ -69,8 +69,12 @@ def heading(fields: dict, lang: str) -> str:
     parts = [
         ", ".join(label("victim_nationalities", c, lang) for c in fields.get("victim_nationalities") or ()),
         label("victim_status", status, lang) if status not in (None, "unknown") else "",
-        ", ".join(label("location_regions", r, lang) for r in fields.get("location_regions") or ()),
+        ", ".join(label("location_regions", r, lang) for r in fields.get("location_regions") or ())
+        or (label("location_country", fields["location_country"], lang) if fields.get("location_country") else ""),
     ]
+    if not any(parts):  # never a bare number: what happened, at least ("#67 · Signed a contract")
+        parts = [label(kind, values[0], lang) for kind in ("methods", "outcomes", "perpetrators")
+                 if (values := fields.get(kind) or [])]
     return " · ".join(p for p in parts if p)
 
 

@@ -97,7 +97,7 @@ def detail_context(session: Session, incident_id: RecordId, who: Viewer) -> dict
     else:
         names = incident.fields.get("victim_names") or []
         documents = [visible_source(d, names, who) for d in documents]
-    history = [{k: h[k] for k in ("at", "actor", "action", "reason", "summary")} for h in detail["history"]] if who.is_staff else []
+    history = [{k: h[k] for k in ("at", "actor", "action", "reason", "summary", "detail")} for h in detail["history"]] if who.is_staff else []
     return {
         "raw_incident": incident,
         "incident": incident_view(incident, who),
