@@ -302,3 +302,25 @@ def test_history_shows_old_and_new_values_in_the_viewers_language(client, db_url
     assert f"{before} → {after}" in history and method == after
     states = f"{label('review_state', 'machine', lang)} → {label('review_state', 'verified', lang)}"
     assert states in history and "(machine → verified)" not in history
+
+
+def test_grading_an_outlet_asks_why_and_says_it_is_saved(client, db_url):
+    from sqlalchemy import select
+
+    from recruitwatch.store.database import sessions
+    from recruitwatch.store.models import Incident
+
+    from .web_helpers import make_user, post_form, sign_in
+
+    make_user(db_url, "ana", "analyst")
+    assert sign_in(client, "ana").status_code == 303
+    with sessions(db_url)() as session:
+        incident_id = session.scalars(select(Incident.id).order_by(Incident.id)).first()
+    page = client.get(f"/incidents/{incident_id}").text
+    outlet = re.search(r'name="outlet" value="([^"]+)"', page).group(1)
+    assert re.search(r'<input id="grade-note-1" name="note"', page)
+    done = post_form(client, f"/incidents/{incident_id}", "/outlets/grade",
+                     {"outlet": outlet, "grade": "B", "note": "checked three of its reports", "back": f"/incidents/{incident_id}"})
+    assert done.status_code == 303 and done.headers["location"].endswith("?done=1")
+    shown = client.get(done.headers["location"]).text
+    assert "Saved." in shown and "checked three of its reports" in shown

@@ -302,11 +302,11 @@ async def grade_outlet(request: Request, who: Viewer = Depends(Allow(*REVIEWERS)
         back = "/incidents"
     try:
         review.set_outlet_grade(session, form.get("outlet", "")[:256], form.get("grade", ""), actor=who.user.username,
-                                note=(form.get("note") or None))
+                                note=((form.get("note") or "").strip()[:2000] or None))
         audit.record(session, actor=who.user.username, action=audit.UPDATE, object_type="outlet", object_id=form.get("outlet", "")[:64],
                      detail={"action": "grade", "grade": form.get("grade", "")[:16]})
         session.commit()
     except (review.ReviewError, ValueError) as exc:
         session.rollback()
         return render(request, "error.html", who, status_code=400, title=N_("Not done"), message=str(exc))
-    return RedirectResponse(back, status_code=303)
+    return RedirectResponse(back + ("&" if "?" in back else "?") + "done=1", status_code=303)  # the page says "Saved."
