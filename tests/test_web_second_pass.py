@@ -324,3 +324,27 @@ def test_grading_an_outlet_asks_why_and_says_it_is_saved(client, db_url):
     assert done.status_code == 303 and done.headers["location"].endswith("?done=1")
     shown = client.get(done.headers["location"]).text
     assert "Saved." in shown and "checked three of its reports" in shown
+
+
+def test_uzbek_texts_write_the_turned_comma_and_the_modifier_apostrophe_never_a_typewriter_one():
+    import yaml
+
+    from .conftest import ROOT
+
+    wrong = re.compile(r"(?<=[^\W\d_])['‘’`](?=[^\W\d_])")
+    found = []
+
+    def walk(node, path):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, path + [str(key)])
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, path + [str(i)])
+        elif isinstance(node, str) and "uz" in path and wrong.search(node):
+            found.append(("/".join(path), wrong.findall(node)))
+
+    for name in ("legal/data/provisions.yaml", "legal/data/provision_rules.yaml", "legal/data/guidance.yaml",
+                 "web/data/labels.yaml", "web/data/appeal_strings.yaml"):
+        walk(yaml.safe_load((ROOT / "src" / "recruitwatch" / name).read_text(encoding="utf-8")), [name])
+    assert found == []
