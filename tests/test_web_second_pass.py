@@ -348,3 +348,18 @@ def test_uzbek_texts_write_the_turned_comma_and_the_modifier_apostrophe_never_a_
                  "web/data/labels.yaml", "web/data/appeal_strings.yaml"):
         walk(yaml.safe_load((ROOT / "src" / "recruitwatch" / name).read_text(encoding="utf-8")), [name])
     assert found == []
+
+
+def test_law_sources_are_shown_with_their_kind_the_authoritative_first_and_copies_marked(client):
+    from recruitwatch.legal.source_kinds import by_authority, source_kind
+
+    assert source_kind("https://www.consultant.ru/document/x") == "legal_database"
+    assert source_kind("https://gist.github.com/someone/abc") == "copy"
+    assert source_kind("https://ihl-databases.icrc.org/en/ihl-treaties") == "international"
+    assert source_kind("https://epp.genproc.gov.ru/web/x") == "government"
+    assert source_kind("https://example.org/a") == "website"
+    urls = ["https://www.yumpu.com/x", "https://tass.ru/a", "https://treaties.un.org/b"]
+    assert [kind for _, kind in by_authority(urls)] == ["official", "media", "copy"]
+    page = client.get("/help/en/answer", params={"nationality": "UZ", "citizen": "no", "situation": "summons"}).text
+    sources = page.split('<ul class="cite">')[-1]
+    assert re.search(r"<i>(official text|legal database|government|international organisation|news report)</i>", sources)

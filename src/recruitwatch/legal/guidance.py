@@ -25,6 +25,7 @@ import yaml
 
 from ..errors import DataError
 from .provisions import DATA_DIR, VERIFIED, Provision, check_keys, load_provisions, required_text
+from .source_kinds import by_authority, source_kind
 
 GUIDANCE_FILE = "guidance.yaml"
 LANGUAGES = ("uz", "uz-Cyrl", "ru", "tg", "ky", "en")
@@ -128,8 +129,8 @@ class Citation:
 
     @property
     def hosts(self) -> tuple[tuple[str, str], ...]:
-        """(url, short host name) pairs: the page shows the host as the link text."""
-        return tuple((url, _host(url)) for url in self.sources)
+        """(url, short host name) pairs, the more authoritative sources first: the page shows the host as the link text."""
+        return tuple((url, _host(url)) for url, _kind in by_authority(self.sources))
 
 
 @dataclass(frozen=True)
@@ -184,8 +185,9 @@ class Guidance:
         return tuple(first.values())
 
     @property
-    def source_list(self) -> tuple[tuple[Citation, tuple[tuple[str, str, str | None], ...]], ...]:
-        """The page's list of sources: each citation with (url, host, where) for its URLs, where
+    def source_list(self) -> tuple[tuple[Citation, tuple[tuple[str, str, str | None, str], ...]], ...]:
+        """The page's list of sources: each citation with (url, host, where, kind) for its URLs (the
+        more authoritative kinds first: legal/source_kinds.py), where
         `where` is None the first time a URL is listed and otherwise the anchor of the citation
         that lists it, so that each URL is written once (the page must stay small)."""
         listed: dict[str, str] = {}
@@ -193,7 +195,7 @@ class Guidance:
         for citation in self.citations:
             links = []
             for url, host in citation.hosts:
-                links.append((url, host, listed.get(url)))
+                links.append((url, host, listed.get(url), source_kind(url)))
                 listed.setdefault(url, citation.anchor)
             result.append((citation, tuple(links)))
         return tuple(result)

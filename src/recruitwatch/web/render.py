@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from ..legal.source_kinds import by_authority, kind_label
 from ..link.weights import comparison_label
 from ..security.secrets import new_token
 from .deps import LANGUAGE_COOKIE, Viewer, secure_cookies
@@ -59,6 +60,8 @@ def render(request: Request, template: str, who: Viewer, status_code: int = 200,
             "ngettext": catalogue.ngettext,  # "%(num)d sources": Russian needs three plural forms
             "label": lambda kind, value: label(kind, value, lang),
             "comparison_label": lambda field, level: comparison_label(field, level, lang),
+            "source_kind_label": kind_label,
+            "sources_by_authority": by_authority,
             "csrf_token": who.csrf_token or anonymous_csrf,
             "query_with": query_with,
             "with_value": with_value,

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ...legal import guidance
+from ...legal.source_kinds import kind_label
 from ..deps import PUBLIC, Viewer
 from ..render import TEMPLATES
 
@@ -67,6 +68,7 @@ def _page(request: Request, template: str, lang: str, status_code: int = 200, **
             "questions": guidance.questions(lang),
             "choose": {code: guidance.ui(code) for code in guidance.LANGUAGES},
             "switch": lambda code: _same_page_in(request, code),
+            "source_kind_label": kind_label,
             **context,
         },
         status_code=status_code,
