@@ -363,3 +363,28 @@ def test_law_sources_are_shown_with_their_kind_the_authoritative_first_and_copie
     page = client.get("/help/en/answer", params={"nationality": "UZ", "citizen": "no", "situation": "summons"}).text
     sources = page.split('<ul class="cite">')[-1]
     assert re.search(r"<i>(official text|legal database|government|international organisation|news report)</i>", sources)
+
+
+def test_each_quote_sits_under_the_value_it_supports_once_and_links_to_its_mark():
+    from recruitwatch.web.views import evidence_by_value, marked_spans
+
+    text_a = "Police detained him in a raid. He was beaten until he signed. He was beaten until he signed."
+    raid, beaten = (text_a.index("detained"), text_a.index("raid") + 4), (text_a.index("beaten"), text_a.index("signed") + 6)
+    nested = (text_a.index("raid"), text_a.index("raid") + 4)  # inside the raid quote
+    def entry(field, value, span):
+        return {"field": field, "value": value, "start": span[0], "end": span[1], "quote": text_a[span[0]:span[1]],
+                "document_id": 1, "outlet": "a.test"}
+    documents = [{"id": 1, "evidence": [
+        entry("methods", "raid_detention", raid), entry("methods", "raid_detention", nested),
+        entry("methods", "physical_violence", beaten),
+        entry("methods", "physical_violence", (text_a.rindex("beaten"), text_a.rindex("signed") + 6)),  # the same words again
+        entry("outcomes", "refused", beaten),  # an analyst corrected outcomes to signed_contract
+    ]}]
+    fields = {"methods": ["physical_violence", "raid_detention"], "outcomes": ["signed_contract"]}
+    grouped = evidence_by_value(documents, fields)
+    assert [g["value"] for g in grouped["methods"]] == ["physical_violence", "raid_detention"]
+    assert len(grouped["methods"][0]["quotes"]) == 1  # the repeated sentence once
+    raid_quotes = grouped["methods"][1]["quotes"]
+    assert {q["anchor"] for q in raid_quotes} == {raid[0]}  # the nested quote links to the mark around it
+    assert grouped["outcomes"] == []  # "refused" was corrected away: its quote supports nothing shown
+    assert marked_spans([raid, nested, beaten]) == {raid: raid[0], nested: raid[0], beaten: beaten[0]}

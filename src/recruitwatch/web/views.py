@@ -95,6 +95,45 @@ def incident_view(incident: Incident, who: Viewer) -> dict:
     }
 
 
+def marked_spans(spans) -> dict[tuple[int, int], int]:
+    """Where each (start, end) evidence span is marked in its document's text: spans are marked in
+    order and one inside (or across) an earlier mark shares that mark, so its link goes there."""
+    anchors: dict[tuple[int, int], int] = {}
+    at, last = 0, None
+    for start, end in sorted(set(spans)):
+        if last is not None and start < at:
+            anchors[(start, end)] = last
+            continue
+        anchors[(start, end)] = last = start
+        at = end
+    return anchors
+
+
+def evidence_by_value(documents: list[dict], fields: dict) -> dict[str, list[dict]]:
+    """Per field, each current value with the quotes that support it, once each (the same sentence
+    from two reports of one document, or twice in one, counts once), each quote linked to its mark
+    in the document. Quotes for a value no longer in the field (an analyst corrected it) are left
+    out: they support nothing shown. [{"value", "quotes": [entry + "anchor"]}] in the field's order."""
+    anchors = {d["id"]: marked_spans((e["start"], e["end"]) for e in d["evidence"]) for d in documents}
+    grouped: dict[str, dict[str, list[dict]]] = {}
+    seen: set[tuple] = set()
+    for document in documents:
+        for entry in document["evidence"]:
+            value = entry.get("value")
+            key = (entry["field"], str(value), entry.get("document_id"), " ".join(str(entry.get("quote") or "").split()))
+            if key in seen:
+                continue
+            seen.add(key)
+            anchor = anchors[document["id"]].get((entry["start"], entry["end"]), entry["start"])
+            grouped.setdefault(entry["field"], {}).setdefault(str(value), []).append({**entry, "anchor": anchor})
+    out: dict[str, list[dict]] = {}
+    for field, by_value in grouped.items():
+        current = fields.get(field)
+        values = [str(v) for v in current] if isinstance(current, list) else [str(current)] if current is not None else []
+        out[field] = [{"value": v, "quotes": by_value[v]} for v in values if v in by_value]
+    return out
+
+
 def conflicting_fields(a: dict, b: dict) -> set[str]:
     """Contract fields where both records say something and share nothing (a gap on one side is
     no conflict, nor is one region more on one side): what an analyst must look at before merging."""

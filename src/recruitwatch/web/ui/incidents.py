@@ -28,7 +28,9 @@ from ..render import render
 from ..views import (
     audit_read,
     conflicting_fields,
+    evidence_by_value,
     incident_view,
+    marked_spans,
     named_ids,
     policy,
     visible_counts,
@@ -91,9 +93,7 @@ def detail_context(session: Session, incident_id: RecordId, who: Viewer) -> dict
     documents = detail["documents"]
     evidence_by_field: dict[str, list[dict]] = {}
     if who.sees_personal_data:
-        for document in documents:
-            for entry in document["evidence"]:
-                evidence_by_field.setdefault(entry["field"], []).append(entry)
+        evidence_by_field = evidence_by_value(documents, incident.fields)
     else:
         names = incident.fields.get("victim_names") or []
         documents = [visible_source(d, names, who) for d in documents]
@@ -145,11 +145,13 @@ def document_page(document_id: RecordId, request: Request, who: Viewer = Depends
 
 
 def highlight(text: str, evidence: list[dict]) -> list[tuple[str, dict | None]]:
-    """The text cut into plain and quoted pieces, so a template can mark each evidence span (escaped)."""
+    """The text cut into plain and quoted pieces, so a template can mark each evidence span (escaped);
+    a span inside or across an earlier one shares its mark (views.marked_spans: links go there)."""
     spans = sorted({(e["start"], e["end"]): e for e in evidence if 0 <= e["start"] < e["end"] <= len(text)}.items())
+    marks = marked_spans(span for span, _ in spans)
     pieces, at = [], 0
     for (start, end), entry in spans:
-        if start < at:  # overlapping spans: the earlier one already marks this text
+        if marks[(start, end)] != start:  # overlapping spans: the earlier one already marks this text
             continue
         if start > at:
             pieces.append((text[at:start], None))
