@@ -434,3 +434,16 @@ def test_the_workbook_has_real_dates_widths_and_a_header_filter():
     assert isinstance(sheet.cell(2, header.index("date") + 1).value, str)  # a month stays a month
     notes = sheet.column_dimensions[sheet.cell(1, header.index("notes") + 1).column_letter].width
     assert notes >= 40 and all(sheet.column_dimensions[c.column_letter].width >= 10 for c in sheet[1])
+
+
+def test_every_export_column_is_explained_and_the_workbook_carries_the_explanations():
+    from openpyxl import load_workbook
+
+    from recruitwatch.publish.acled import column_meanings, columns
+
+    meanings = column_meanings()
+    assert all(meanings.get(c) for c in columns(redact_names=False))
+    book = load_workbook(io.BytesIO(exports.export_bytes("xlsx", incidents(), redact_names=True)))
+    guide = [tuple(r) for r in book["columns"].iter_rows(values_only=True)]
+    assert guide[0] == ("column", "what it holds")
+    assert [name for name, _ in guide[1:]] == list(columns(redact_names=True))  # no victim_names row when redacted

@@ -388,3 +388,9 @@ def test_each_quote_sits_under_the_value_it_supports_once_and_links_to_its_mark(
     assert {q["anchor"] for q in raid_quotes} == {raid[0]}  # the nested quote links to the mark around it
     assert grouped["outcomes"] == []  # "refused" was corrected away: its quote supports nothing shown
     assert marked_spans([raid, nested, beaten]) == {raid: raid[0], nested: raid[0], beaten: beaten[0]}
+
+
+def test_the_list_links_to_the_column_guide_and_it_explains_every_column(client):
+    assert 'href="/export/columns"' in client.get("/incidents").text
+    page = client.get("/export/columns").text
+    assert "<code>event_date</code>" in page and "<code>victim_names</code>" not in page  # the public's export has none

@@ -9,11 +9,14 @@ merged data stays distinguishable. Mapping, column by column: docs/exports.md.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..extract.data_files import load_data
 from . import places
 from .labels import label
+from .places import PACKAGE
 from .rows import DocumentRef, IncidentRow
 from .summary import notes
 
@@ -72,6 +75,12 @@ OWN_COLUMNS = (
     "source_urls",
     "source_titles",
 )
+
+
+@cache
+def column_meanings() -> dict[str, str]:
+    """The table's data dictionary (data/columns.yaml): column -> what it holds."""
+    return dict(load_data(PACKAGE, "columns.yaml")["columns"])
 
 
 def columns(*, redact_names: bool) -> tuple[str, ...]:

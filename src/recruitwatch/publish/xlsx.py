@@ -24,12 +24,13 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from .acled import table_rows
+from .acled import column_meanings, table_rows
 from .rows import IncidentRow
 from .tabular import MULTI_SEPARATOR
 
 MAX_CELL = 32767  # Excel's limit on the characters of one cell
 SHEET_TITLE = "incidents"
+GUIDE_TITLE = "columns"
 # Not a character of XML 1.0: C0 controls but tab, newline and return; lone surrogates; U+FFFE, U+FFFF.
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -91,7 +92,8 @@ def _typed(sheet: Any, heading: str, value: Any) -> Any:
 
 
 def export_xlsx(rows: Iterable[IncidentRow], *, redact_names: bool) -> Iterator[bytes]:
-    """One sheet: bold, frozen, filterable header row; then one row per incident."""
+    """The incidents sheet (bold, frozen, filterable header row; then one row per incident) and a
+    "columns" sheet saying what each column holds."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET_TITLE)
     sheet.freeze_panes = "A2"
@@ -104,6 +106,12 @@ def export_xlsx(rows: Iterable[IncidentRow], *, redact_names: bool) -> Iterator[
         sheet.append([_typed(sheet, h, v) for h, v in zip(header, values, strict=True)])
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
+    guide = workbook.create_sheet(GUIDE_TITLE)  # the data dictionary travels with the data
+    guide.column_dimensions["A"].width, guide.column_dimensions["B"].width = 24, 100
+    guide.append([_cell(guide, "column", bold=True), _cell(guide, "what it holds", bold=True)])
+    meanings = column_meanings()
+    for heading in header:
+        guide.append([heading, meanings.get(heading, "")])
     buffer = io.BytesIO()
     workbook.save(buffer)
     yield buffer.getvalue()

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response, StreamingResponse
 from sqlalchemy.orm import Session
 
+from ...publish.acled import column_meanings, columns
 from ...publish.exports import EXPORTERS
 from ...publish.rows import IncidentRow
 from ...store import audit, queries
@@ -38,6 +39,14 @@ def export_response(fmt: str, request: Request, who: Viewer, session: Session) -
     if isinstance(body, bytes | bytearray):
         return Response(bytes(body), media_type=exporter.media_type, headers=headers)
     return StreamingResponse(body, media_type=exporter.media_type, headers=headers)
+
+
+@router.get("/export/columns")
+def export_columns(request: Request, who: Viewer = Depends(PUBLIC)) -> Response:
+    """The data dictionary of the CSV and xlsx exports (the xlsx carries it as its "columns" sheet)."""
+    shown = columns(redact_names=not who.sees_personal_data)
+    meanings = column_meanings()
+    return render(request, "columns.html", who, rows=[(c, meanings.get(c, "")) for c in shown])
 
 
 @router.get("/export.{fmt}")
