@@ -394,3 +394,28 @@ def test_the_list_links_to_the_column_guide_and_it_explains_every_column(client)
     assert 'href="/export/columns"' in client.get("/incidents").text
     page = client.get("/export/columns").text
     assert "<code>event_date</code>" in page and "<code>victim_names</code>" not in page  # the public's export has none
+
+
+def test_a_name_is_searched_as_a_name_not_by_a_word_it_begins_with(db_url):
+    from recruitwatch.store.database import sessions
+    from recruitwatch.store.queries import IncidentQuery, list_incidents
+
+    from .store_helpers import new_incident
+
+    with sessions(db_url)() as session, session.begin():
+        state = new_incident(session, 501, victim_nationalities=["UZ"], methods=["summons"])
+        state.search_text = "davlat organlari chaqiruv qogʻozi"  # "state bodies", no one named Davlatov
+        named = new_incident(session, 502, victim_nationalities=["TJ"], methods=["raid_detention"])
+        named.search_text = "davlatovning ishi firuz davlatov"
+        state_id, named_id = state.id, named.id
+    from recruitwatch.store import repository as repo
+
+    with sessions(db_url)() as session, session.begin():
+        for incident_id in (state_id, named_id):
+            incident = session.get(type(state), incident_id)
+            repo.update_incident(session, incident, incident.fields, incident.search_text, actor="test", action="edited", detail={})
+    with sessions(db_url)() as session:
+        for query in ("Davlatov", "Давлатов"):
+            found = {i.id for i in list_incidents(session, IncidentQuery(text=query, limit=50))}
+            assert named_id in found and state_id not in found, query
+        assert state_id in {i.id for i in list_incidents(session, IncidentQuery(text="davlat", limit=50))}

@@ -9,7 +9,7 @@ words, its stem as a prefix, so it finds both kinds.
 
 from __future__ import annotations
 
-from .keys import keyer
+from .keys import keyer, uz_fold
 from .tokens import WORD_RE
 
 QUERY_LANGUAGES = ("en", "ru", "uz")
@@ -25,12 +25,26 @@ def index_text(text: str, lang: str | None, *, keyed: bool) -> str:
     return " ".join(words + [key for key, word in zip(keys, words, strict=True) if key != word])
 
 
+def looks_like_a_name(word: str) -> bool:
+    """A capitalised word (Davlatov, Давлатов), not an all-capitals one (FSB): searched as a name."""
+    return len(word) >= NAME_MIN and word[0].isupper() and not word.isupper()
+
+
+NAME_MIN = 4
+
+
 def query_terms(query: str) -> list[set[str]]:
     """For each word of the query, the set of index words that count as a match
-    (a trailing '*' marks a prefix)."""
+    (a trailing '*' marks a prefix). A name is matched as written and in its inflections
+    (Davlatov, Davlatova, Давлатову), never by a stem that makes it another word: the
+    Uzbek stem of Davlatov is davlat, "state"."""
     terms = []
     for word in WORD_RE.findall(query):
         low = word.lower()
+        if looks_like_a_name(word):
+            folded = uz_fold(word)  # Давлатов -> davlatov: the index keys Uzbek in Latin letters
+            terms.append({low, low + "*", folded, folded + "*"} - {"", "*"})
+            continue
         alternatives = {low}
         for lang in QUERY_LANGUAGES:
             alternatives.add(keyer(lang).key(word))
