@@ -109,7 +109,7 @@ def test_an_analyst_works_through_the_day(live_server, browser, tmp_path):
     assert page.locator("blockquote").count() >= 1  # evidence quotes for staff
 
     page.get_by_label("Correct a field").select_option("victim_count")
-    page.get_by_label("New value (lists: comma-separated codes, e.g. UZ, TJ or RU-MOW)").fill("3")
+    page.get_by_label("New value: type a name in any language").fill("3")
     page.locator("#correct-reason").fill("three men are named in the second source")
     page.get_by_role("button", name="Save correction").click()
     page.wait_for_url("**done=1")
