@@ -113,3 +113,12 @@ def test_an_uncommon_given_name_with_the_same_nationality_and_story_links():
     assert decision.linked and "given name agrees +" in decision.explain()
     common = {**base, "victim_nationalities": ["UZ"], "victim_names": ["Yusuf Qurbonov"]}
     assert not decide({**common, "victim_names": ["Yusuf"]}, common).linked  # Yusuf could be anyone
+
+
+def test_a_near_copy_of_a_sparse_report_joins_its_original():
+    sparse = {"victim_names": [], "victim_nationalities": [], "location_regions": [], "date": None,
+              "victim_status": "unknown", "victim_count": 1, "methods": ["deception"], "outcomes": []}
+    assert not decide(sparse, sparse).linked  # two such records alone say too little
+    copy = decide(sparse, sparse, same_text=True)
+    assert copy.linked and "near-copy of the same text" in copy.explain()
+    assert not decide({**sparse, "victim_nationalities": ["UZ"]}, {**sparse, "victim_nationalities": ["TJ"]}, same_text=True).linked

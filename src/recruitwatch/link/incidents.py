@@ -97,7 +97,12 @@ def decide(new: dict, known: dict, *, same_text: bool = False, model: LinkModel 
         levels = {field: level for field, level in levels.items() if field in set(only)}
     comparisons = tuple(model.weigh(levels))
     score = round(sum(c.weight for c in comparisons), 3)
-    return MatchDecision(score, comparisons, must_not_link(new, known), model.link_at, model.review_at)
+    decision = MatchDecision(score, comparisons, must_not_link(new, known), model.link_at, model.review_at)
+    if same_text and decision.conflict is None:
+        # A reprint or light rewrite of one text reports the same event, however little it says of it
+        # (a sparse record scores low on comparisons alone).
+        return decision.where("near-copy of the same text")
+    return decision
 
 
 def ruled_out(new: dict, merged: dict) -> bool:
