@@ -172,8 +172,9 @@ def _vetoed(a, b) -> bool:
 def evaluate(model, testing) -> Counter:
     counts = Counter()
     for a, b, levels, same in testing:
-        linked = not _vetoed(a, b) and _score(model, a, b, levels) >= model["link_at"]
-        review = not linked and not _vetoed(a, b) and _score(model, a, b, levels) >= model["review_at"]
+        score = None if _vetoed(a, b) else _score(model, a, b, levels)  # a vetoed pair is never linked nor asked
+        linked = score is not None and score >= model["link_at"]
+        review = not linked and score is not None and score >= model["review_at"]
         counts["tp" if linked and same else "fp" if linked else "fn" if same else "tn"] += 1
         if review:
             counts["review_true" if same else "review_false"] += 1

@@ -66,6 +66,15 @@ def browser():
         chromium.close()
 
 
+def sign_in_as_ana(page, live_server: str) -> None:
+    """The analyst signs in with the form, as a person does, and lands on the list."""
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Username").fill("ana")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server}/incidents")
+
+
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
@@ -164,11 +173,7 @@ def test_an_analyst_decides_a_possible_duplicate(live_server, browser, width):
     """The demo's doubtful pairs wait in the queue: both records side by side, the weighed
     comparisons, and one click to keep them apart; on a phone nothing spills out of the screen."""
     page = browser.new_page(viewport={"width": width, "height": 900})
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Username").fill("ana")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server}/incidents")
+    sign_in_as_ana(page, live_server)
     page.get_by_role("link", name="Possible duplicates").click()
     page.wait_for_url(f"{live_server}/duplicates")
     waiting = int(page.locator("h1 .count").inner_text())

@@ -18,6 +18,13 @@ def client(db_url):
     return TestClient(create_app(db_url))
 
 
+def signed_in_as_analyst(client, db_url) -> None:
+    from .web_helpers import make_user, sign_in
+
+    make_user(db_url, "ana", "analyst")
+    assert sign_in(client, "ana").status_code == 303
+
+
 @pytest.mark.parametrize("lang", ["en", "ru", "uz"])
 def test_every_page_leads_the_public_to_help_and_to_an_appeal(client, lang):
     for path in ("/incidents", "/dashboard"):
@@ -37,10 +44,8 @@ def test_a_rejected_incident_leaves_counts_charts_and_exports_but_analysts_can_s
     from recruitwatch.store.database import sessions
     from recruitwatch.store.models import Incident
 
-    from .web_helpers import make_user, sign_in
 
-    make_user(db_url, "ana", "analyst")
-    assert sign_in(client, "ana").status_code == 303
+    signed_in_as_analyst(client, db_url)
 
     def shown() -> int:
         return int(re.search(r'<small class="count">(\d+)</small>', client.get("/incidents").text).group(1))
@@ -117,15 +122,13 @@ def test_review_actions_follow_the_state_and_the_public_is_told_names_are_withhe
     from recruitwatch.store.database import sessions
     from recruitwatch.store.models import Incident
 
-    from .web_helpers import make_user, sign_in
 
     with sessions(db_url)() as session, session.begin():
         incident = session.scalars(select(Incident).where(Incident.victim_names_enc.is_not(None)).order_by(Incident.id)).first()
         review.confirm(session, incident.id, actor="ana")
     public = client.get(f"/incidents/{incident.id}").text
     assert "names are never shown to the public" in public
-    make_user(db_url, "ana", "analyst")
-    assert sign_in(client, "ana").status_code == 303
+    signed_in_as_analyst(client, db_url)
     page = client.get(f"/incidents/{incident.id}").text
     assert f'action="/incidents/{incident.id}/confirm"' not in page  # verified already
     assert f'action="/incidents/{incident.id}/reopen"' in page and f'action="/incidents/{incident.id}/reject"' in page
@@ -133,10 +136,8 @@ def test_review_actions_follow_the_state_and_the_public_is_told_names_are_withhe
 
 
 def test_the_month_chart_is_headed_once(client, db_url):
-    from .web_helpers import make_user, sign_in
 
-    make_user(db_url, "ana", "analyst")
-    assert sign_in(client, "ana").status_code == 303
+    signed_in_as_analyst(client, db_url)
     page = client.get("/dashboard").text
     assert page.count(">Incidents per month</h2>") == 1
     assert ">Incidents per month</text>" not in page  # the chart keeps it as its <title>, for screen readers
@@ -148,10 +149,8 @@ def test_the_incident_page_puts_facts_sources_and_review_before_the_law_which_is
     from recruitwatch.store.database import sessions
     from recruitwatch.store.models import Incident
 
-    from .web_helpers import make_user, sign_in
 
-    make_user(db_url, "ana", "analyst")
-    assert sign_in(client, "ana").status_code == 303
+    signed_in_as_analyst(client, db_url)
     with sessions(db_url)() as session:
         incident_id = session.scalars(select(Incident.id).order_by(Incident.id)).first()
     page = client.get(f"/incidents/{incident_id}").text
@@ -179,7 +178,7 @@ def test_merging_shows_both_records_and_the_result_first_and_counts_two_named_vi
     from recruitwatch.store.models import Incident
 
     from .store_helpers import new_incident
-    from .web_helpers import make_user, post_form, sign_in
+    from .web_helpers import post_form
 
     with sessions(db_url)() as session, session.begin():
         keep = new_incident(session, 101, victim_names=["Aziz Karimov"], victim_count=1, victim_nationalities=["UZ"],
@@ -187,8 +186,7 @@ def test_merging_shows_both_records_and_the_result_first_and_counts_two_named_vi
         other = new_incident(session, 102, victim_names=["Jasur Toshev"], victim_count=1, victim_nationalities=["UZ"],
                              location_regions=["RU-TA"], date="2024-03")
         keep_id, other_id = keep.id, other.id
-    make_user(db_url, "ana", "analyst")
-    assert sign_in(client, "ana").status_code == 303
+    signed_in_as_analyst(client, db_url)
     assert f'action="/incidents/{keep_id}/merge"' in client.get(f"/incidents/{keep_id}").text
     preview = client.get(f"/incidents/{keep_id}/merge", params={"other": other_id})
     assert preview.status_code == 200
@@ -213,12 +211,11 @@ def test_corrections_take_names_in_any_language_and_a_refused_one_keeps_what_was
     from recruitwatch.store.models import Incident
 
     from .store_helpers import new_incident
-    from .web_helpers import make_user, post_form, sign_in
+    from .web_helpers import post_form
 
     with sessions(db_url)() as session, session.begin():
         incident_id = new_incident(session, 201, victim_nationalities=["UZ"], methods=["raid_detention"]).id
-    make_user(db_url, "ana", "analyst")
-    assert sign_in(client, "ana").status_code == 303
+    signed_in_as_analyst(client, db_url)
     page, action = f"/incidents/{incident_id}", f"/incidents/{incident_id}/correct"
     for field, typed, stored in [
         ("methods", "Raid or detention, Физическое насилие", ["physical_violence", "raid_detention"]),
@@ -240,15 +237,13 @@ def test_facets_take_several_values_show_every_value_and_the_api_takes_several_t
     from recruitwatch.store.database import sessions
 
     from .store_helpers import new_incident
-    from .web_helpers import make_user, sign_in
 
     with sessions(db_url)() as session, session.begin():
         for n, (nat, region) in enumerate([("UZ", "RU-MOW"), ("TJ", "RU-SPE"), ("KG", "RU-TA")]):
             new_incident(session, 300 + n, victim_nationalities=[nat], location_regions=[region], date="2024-05")
         for n in range(14):  # more regions than a facet shows at first
             new_incident(session, 320 + n, victim_nationalities=["KZ"], location_regions=[f"RU-{['AD', 'AL', 'ALT', 'AMU', 'ARK', 'AST', 'BA', 'BEL', 'BRY', 'BU', 'CE', 'CHE', 'CHU', 'CHUX'][n]}"])
-    make_user(db_url, "ana", "analyst")
-    assert sign_in(client, "ana").status_code == 303
+    signed_in_as_analyst(client, db_url)
 
     def count(query: str) -> int:
         return int(re.search(r'<small class="count">(\d+)</small>', client.get(f"/incidents?{query}").text).group(1))
@@ -289,14 +284,12 @@ def test_history_shows_old_and_new_values_in_the_viewers_language(client, db_url
     from recruitwatch.web.i18n import label
 
     from .store_helpers import new_incident
-    from .web_helpers import make_user, sign_in
 
     with sessions(db_url)() as session, session.begin():
         incident_id = new_incident(session, 401, victim_nationalities=["UZ"], methods=["raid_detention"]).id
         review.correct(session, incident_id, "methods", ["physical_violence"], actor="ana", reason="the video")
         review.confirm(session, incident_id, actor="ana")
-    make_user(db_url, "ana", "analyst")
-    assert sign_in(client, "ana").status_code == 303
+    signed_in_as_analyst(client, db_url)
     history = client.get(f"/incidents/{incident_id}?lang={lang}").text.split('id="history-h"')[1]
     before, after = label("methods", "raid_detention", lang), label("methods", "physical_violence", lang)
     assert f"{before} → {after}" in history and method == after
@@ -310,10 +303,9 @@ def test_grading_an_outlet_asks_why_and_says_it_is_saved(client, db_url):
     from recruitwatch.store.database import sessions
     from recruitwatch.store.models import Incident
 
-    from .web_helpers import make_user, post_form, sign_in
+    from .web_helpers import post_form
 
-    make_user(db_url, "ana", "analyst")
-    assert sign_in(client, "ana").status_code == 303
+    signed_in_as_analyst(client, db_url)
     with sessions(db_url)() as session:
         incident_id = session.scalars(select(Incident.id).order_by(Incident.id)).first()
     page = client.get(f"/incidents/{incident_id}").text

@@ -295,14 +295,7 @@ def _with_reviewed(fields: dict, *incidents: Incident) -> dict:
 def merge(session: Session, keep_id: int, other_id: int, *, actor: str, reason: str) -> Incident:
     """`other` is the same incident as `keep`: its sources move to `keep`, and `other` points there."""
     actor, reason = _actor(actor), _reason(reason, "merge", required=True)
-    if keep_id == other_id:
-        raise ReviewError(f"cannot merge incident {keep_id} into itself; give the number of another incident")
-    first, second = sorted((keep_id, other_id))  # lock in id order, so two merges cannot deadlock
-    locked = {first: _live(session, first), second: _live(session, second)}
-    keep, other = locked[keep_id], locked[other_id]
-    for incident in (keep, other):
-        if incident.review_state == "rejected":
-            raise ReviewError(f"incident {incident.id} is rejected; reopen it first if it is a real incident")
+    keep, other = _mergeable(session, keep_id, other_id)
     moved = list(session.scalars(select(Mention).where(Mention.incident_id == other.id).order_by(Mention.id)))
     for mention in moved:
         mention.incident_id = keep.id
@@ -311,8 +304,7 @@ def merge(session: Session, keep_id: int, other_id: int, *, actor: str, reason: 
     session.execute(  # undecided suggestions follow, to be decided on the incident that stays
         update(Suggestion).where(Suggestion.incident_id == other.id, Suggestion.state == "pending").values(incident_id=keep.id)
     )
-    fields = _with_reviewed(merge_fields(keep.fields, other.fields), other, keep)
-    fields = counted_victims(fields, keep, other)
+    fields = _merged(keep, other)
     keep.reviewed_fields = sorted({*(keep.reviewed_fields or ()), *(other.reviewed_fields or ())})
     mention_ids = [m.id for m in moved]
     repo.refresh_incident(
@@ -345,18 +337,26 @@ def counted_victims(fields: dict, *incidents: Incident) -> dict:
 def merge_preview(session: Session, keep_id: int, other_id: int) -> dict:
     """What merging `other` into `keep` would make, before anyone commits to it: both incidents
     and the merged fields. Refused as merge() would refuse it."""
+    keep, other = _mergeable(session, keep_id, other_id)
+    return {"keep": keep, "other": other, "merged": _merged(keep, other)}
+
+
+def _mergeable(session: Session, keep_id: int, other_id: int) -> tuple[Incident, Incident]:
+    """The two incidents, locked in id order (two merges cannot deadlock); refused when one is the
+    other, unknown, merged away or rejected."""
     if keep_id == other_id:
         raise ReviewError(f"cannot merge incident {keep_id} into itself; give the number of another incident")
-    keep, other = session.get(Incident, keep_id), session.get(Incident, other_id)
-    for number, incident in ((keep_id, keep), (other_id, other)):
-        if incident is None:
-            raise ReviewError(f"no incident {number}")
-        if incident.merged_into is not None:
-            raise ReviewError(f"incident {number} was merged into incident {incident.merged_into}; act on incident {incident.merged_into}")
+    first, second = sorted((keep_id, other_id))
+    locked = {first: _live(session, first), second: _live(session, second)}
+    for incident in locked.values():
         if incident.review_state == "rejected":
-            raise ReviewError(f"incident {number} is rejected; reopen it first if it is a real incident")
-    merged = counted_victims(_with_reviewed(merge_fields(keep.fields, other.fields), other, keep), keep, other)
-    return {"keep": keep, "other": other, "merged": merged}
+            raise ReviewError(f"incident {incident.id} is rejected; reopen it first if it is a real incident")
+    return locked[keep_id], locked[other_id]
+
+
+def _merged(keep: Incident, other: Incident) -> dict:
+    """The fields of `other` merged into `keep`: analysts' values kept, named victims counted."""
+    return counted_victims(_with_reviewed(merge_fields(keep.fields, other.fields), other, keep), keep, other)
 
 
 def mention_fields(mention: Mention) -> dict:
