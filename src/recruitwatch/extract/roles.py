@@ -201,6 +201,17 @@ def _place_like(word: str) -> bool:
     return any(re.search(re.escape(e) + r"\w{0,4}$", folded) for e in plain_list("place_endings"))
 
 
+def role_follows(doc: Analysis, last: int) -> bool:
+    """A role word right after a word, in the same phrase: 'a Kyrgyz lawyer', 'an Uzbek official',
+    'қирғизистонлик ҳуқуқшунос' describe someone who speaks or acts, not a victim."""
+    window = []
+    for i in range(last + 1, min(len(doc.tokens), last + 3)):
+        if re.search(r"[^\s]", doc.text[doc.tokens[i - 1].end : doc.tokens[i].start]):
+            break
+        window.append(i)
+    return _phrase_in(doc, window, "roles")
+
+
 # --- what marks a mention as not a victim's ------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 from functools import cache
 
-from ..text.keys import keyer, ru_parse
+from ..text.keys import keyer, ru_parse, uz_fold
 from .analysis import Analysis
 from .candidates import Candidate
 from .clauses import clause_of, clause_starts
@@ -91,15 +91,22 @@ def victim_anchors(doc: Analysis, names: list[Mention], nationalities: list[Ment
     return sorted(set(found))
 
 
+def _surface(word: str, lang: str) -> str:
+    """A word as written, one script for Uzbek: word keys would make 'people' 'person'."""
+    return uz_fold(word.lower()) if lang == "uz" else word.lower()
+
+
 @cache
-def _plural_people(lang: str) -> frozenset[str]:
-    return frozenset(str(w).lower() for w in (extract_data("scope.yaml").get("plural_people") or {}).get(lang) or ())
+def _plural_people(lang: str) -> tuple[str, ...]:
+    return tuple(_surface(str(w), lang) for w in (extract_data("scope.yaml").get("plural_people") or {}).get(lang) or ())
 
 
-def _plural_phrase(doc: Analysis, person: Mention, plural: frozenset[str]) -> bool:
-    """'people', or a person word before a plural head: 'migrant workers', 'Uzbek labour migrants'."""
-    word = doc.text[person.start : person.end].split()[-1].lower()
-    if word in plural:
+def _plural_phrase(doc: Analysis, person: Mention, plural: tuple[str, ...]) -> bool:
+    """'people', 'the population', or a person word before a plural head: 'migrant workers',
+    'Uzbek labour migrants'. Languages that add case endings match the word's beginning."""
+    word = _surface(doc.text[person.start : person.end].split()[-1], doc.lang)
+    endings = doc.lang in ("uz", "tg", "ky", "kk")
+    if word in plural or (endings and any(word.startswith(p) for p in plural)):
         return True
     following = doc.text[person.end : person.end + 30].split()
     return doc.lang == "en" and bool(following) and following[0].lower().endswith("s") and following[0].isalpha()

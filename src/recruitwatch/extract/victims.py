@@ -14,7 +14,7 @@ from .data_files import extract_data
 from .dates import find_dates
 from .identity import Found, described_details, named_details, prosecution
 from .matcher import Match
-from .roles import victims
+from .roles import role_follows, victims
 
 NOT_VICTIM_NATIONALITIES = {"RU", "UA"}  # the recruiting state and the state at war with it
 PERSON_GROUPS = ("statuses",)
@@ -60,6 +60,8 @@ def nationality_mentions(doc: Analysis, *, recruiting_side: bool = False) -> lis
             before = set(range(m.first - 4, m.first))
             if after & institutions or set(range(m.first - 2, m.first)) & institutions:
                 continue
+            if role_follows(doc, m.last):
+                continue  # "a Kyrgyz lawyer said": a speaker, not a victim
             role = m.entry.role
             near_person = bool(people_tokens & (after | before))
             if role == "demonym":
@@ -75,6 +77,7 @@ def nationality_mentions(doc: Analysis, *, recruiting_side: bool = False) -> lis
                 if role == "name" and nearby:
                     words = [doc.tokens[i].text for p in nearby for i in range(p.first, p.last + 1) if i < m.first or i > m.last]
                 specific = all(is_specific(doc, w) for w in words) if words else True
+                specific = specific and not counted(doc, sentence, min([m.first] + [p.first for p in nearby]))
                 found.append(Mention(m.concept, m.start, m.end, sentence, specific))
     return found
 
@@ -116,7 +119,7 @@ def person_mentions(doc: Analysis, sentence: int) -> list[Mention]:
     passport") describe a victim but do not stand for one.
     """
     return [
-        Mention(m.concept, m.start, m.end, sentence, is_specific(doc, doc.tokens[m.last].text))
+        Mention(m.concept, m.start, m.end, sentence, is_specific(doc, doc.tokens[m.last].text) and not counted(doc, sentence, m.first))
         for m in doc.in_sentence("cues", sentence)
         if m.concept == "victim_noun"
     ]
@@ -207,9 +210,7 @@ def count_mentions(doc: Analysis, sentence: int) -> list[Mention]:
 
 def _count_mentions(doc: Analysis, sentence: int) -> list[Mention]:
     """'three Uzbek migrants', 'трое граждан', '5 nafar': a number before a person word."""
-    start, end = doc.sentences[sentence]
     k = keyer(doc.lang)
-    numbers = _number_words(doc.lang)
     counters = _keyed_words("people_counters", doc.lang)
     person_tokens = {
         i
@@ -224,26 +225,53 @@ def _count_mentions(doc: Analysis, sentence: int) -> list[Mention]:
         + [c for c in doc.in_sentence("cues", sentence) if c.concept == "foreigner"]
         for i in range(m.first, m.last + 1)
     }
-    in_dates = [span for span in _date_spans(doc) if start <= span[0] < end]
     found = []
     for pos, i in enumerate(tokens):
-        word = doc.tokens[i].text
-        value = int(word) if word.isascii() and word.isdigit() and len(word) <= 3 else numbers.get(k.key(word))
-        if not value or any(a <= doc.tokens[i].start < b for a, b in in_dates):
+        value = _number_at(doc, sentence, i)
+        if not value:
             continue
-        token = doc.tokens[i]
-        if doc.text[token.start - 1 : token.start] in "-–./" and token.start or doc.text[token.end : token.end + 1] in ("-", ".", "/"):
-            continue  # part of "154-1", "18.8", "12-oktyabr": a code or a date, not people
-        after = doc.text[token.end : token.end + 5]
-        if re.match(r"(?:,|\s)\d{3}(?!\d)", after):
-            continue  # "40,000" or "40 000": the first group of a larger number
-        if doc.text[token.start - 2 : token.start] == ", " and doc.text[token.end : token.end + 1] == ",":
-            continue  # "Almazbek, 38, a Kyrgyz national": an age
         following = tokens[pos + 1 : pos + 3]
-        if following and k.key(doc.tokens[following[0]].text) in _keyed_words("not_counting", doc.lang):
-            continue  # "34-year-old", "34 yoshli", "400 000 рублей"
         if any(j in person_tokens or k.key(doc.tokens[j].text) in counters for j in following):
             # "15 men from Tajikistan" says who they are; "about 80 people were checked" does not.
             who = any(j in described for j in tokens[pos + 1 : pos + 6])
             found.append(Mention(value, doc.tokens[i].start, doc.tokens[i].end, sentence, specific=who))
     return found
+
+
+def _number_at(doc: Analysis, sentence: int, i: int) -> int | None:
+    """The number token i writes, when it may count people: not a date, a code, part of a
+    larger number, an age in commas, or a number of years, roubles or thousands."""
+    token = doc.tokens[i]
+    word = token.text
+    k = keyer(doc.lang)
+    value = int(word) if word.isascii() and word.isdigit() and len(word) <= 3 else _number_words(doc.lang).get(k.key(word))
+    if not value:
+        return None
+    start, end = doc.sentences[sentence]
+    if any(a <= token.start < b for a, b in _date_spans(doc) if start <= a < end):
+        return None
+    if doc.text[token.start - 1 : token.start] in "-–./" and token.start or doc.text[token.end : token.end + 1] in ("-", ".", "/"):
+        return None  # part of "154-1", "18.8", "12-oktyabr": a code or a date, not people
+    if re.match(r"(?:,|\s)\d{3}(?!\d)", doc.text[token.end : token.end + 5]):
+        return None  # "40,000" or "40 000": the first group of a larger number
+    if doc.text[token.start - 2 : token.start] == ", " and doc.text[token.end : token.end + 1] == ",":
+        return None  # "Almazbek, 38, a Kyrgyz national": an age
+    if i + 1 < doc.token_range(sentence).stop and k.key(doc.tokens[i + 1].text) in _keyed_words("not_counting", doc.lang):
+        return None  # "34-year-old", "34 yoshli", "400 000 рублей", "20 миң"
+    return value
+
+
+COUNTED_REACH = 3  # "628 tajikstandyk", "20 миң “жаш” жараны", "nearly a hundred migrants"
+
+
+def counted(doc: Analysis, sentence: int, first: int) -> bool:
+    """A person or nationality word with a number just before it stands for a counted group
+    (Turkic languages keep the noun singular after a numeral), never for one person."""
+    k = keyer(doc.lang)
+    magnitudes = _keyed_words("magnitudes", doc.lang)
+    for i in range(max(doc.token_range(sentence).start, first - COUNTED_REACH), first):
+        if i + 1 < first and k.key(doc.tokens[i + 1].text) in magnitudes:
+            return True  # "20 thousand migrants", "20 миң мигрантты": a tally
+        if (_number_at(doc, sentence, i) or 0) > 1:
+            return True  # "one dead fighter" is still one person
+    return False

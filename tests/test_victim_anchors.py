@@ -1,0 +1,57 @@
+"""Who a text tells of: one person or a counted group met in one event, not a tally, a speaker or
+people in general. An incident needs such a victim (the incident gate's anchors)."""
+
+from __future__ import annotations
+
+import pytest
+
+from recruitwatch.extract.analysis import analyse
+from recruitwatch.extract.value_features import victim_anchors
+from recruitwatch.extract.victims import name_mentions, nationality_mentions
+
+
+def _anchored(text: str, lang: str) -> list[str]:
+    doc = analyse(text, lang)
+    anchors = victim_anchors(doc, name_mentions(doc), nationality_mentions(doc))
+    return [doc.text[start : start + 30] for _, start in anchors]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # Turkic languages keep the noun singular after a numeral: still a group, and a tally.
+        ("ky", "Долбоор контракт түзгөн 628 тажикстандык жарандын тизмесин жарыялаган."),
+        ("ky", "Бастрыкин 20 миң мигрантты кармап, согушка жөнөткөнүн айткан."),
+        ("uz", "Урушда марказий осиёлик юзга яқин муҳожир ҳаётдан кўз юмган."),
+        ("en", "Officials said 20 thousand migrant workers were checked in the raids."),
+    ],
+)
+def test_a_counted_crowd_is_not_one_victim(lang, text):
+    assert _anchored(text, lang) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "A Kyrgyz lawyer says the practice is illegal."),
+        ("uz", "Qirg'izistonlik huquqshunos bunday deydi."),
+    ],
+)
+def test_a_nationality_that_describes_a_speaker_is_not_a_victims(lang, text):
+    assert nationality_mentions(analyse(text, lang)) == []
+
+
+def test_the_local_population_is_people_in_general():
+    assert _anchored("Ular mahalliy aholi qilishni xohlamaydigan ishlarda ishlaydi.", "uz") == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "One Uzbek migrant was detained in Kazan and sent to the front."),
+        ("en", "A Tajik migrant was detained in a raid in Kazan."),
+        ("ky", "34 жаштагы кыргызстандык мигрант кармалган."),
+    ],
+)
+def test_one_person_is_still_a_victim(lang, text):
+    assert _anchored(text, lang)
