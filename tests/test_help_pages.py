@@ -163,6 +163,89 @@ def test_the_home_countrys_law_is_among_the_risks(nationality, code):
             assert any(code in _codes(s) for s in risks), answers
 
 
+# ------------------------------------------------------------------------------ (c2) who can ask
+
+
+BEATEN_PRISONER = {"nationality": "TJ", "citizen": "no", "situation": "relative_prisoner_pressed"}
+DECEIVED_NEPALI = {"nationality": "NP", "citizen": "no", "situation": "deceived_abroad"}
+CENTRAL_ASIAN_LAWS = {"UZ/CC/154", "UZ/CC/154-1", "KZ/CC/172", "KG/CC/416", "TJ/CC/401"}
+
+
+def test_a_relative_of_a_prisoner_beaten_to_sign_hears_it_is_a_crime_where_to_complain_and_the_odds():
+    for lang, crime, bodies, odds in (
+        ("en", "commits a crime", ("Investigative Committee", "prosecutor", "ombudsman", "Public Monitoring Commission", "without censorship"), "seldom"),
+        ("ru", "совершает преступление", ("Следственный комитет", "прокуратур", "уполномоченному по правам человека", "наблюдательную комиссию", "без цензуры"), "редко"),
+    ):
+        page = guidance.answer_for(BEATEN_PRISONER, lang)
+        assert any(crime in s.text and "RU/CC/286(3)" in _codes(s) and "RU/UIK/86" in _codes(s) for s in page.rights)
+        complain = [s for s in page.next_steps if "RU/CPC/151" in _codes(s)]
+        assert complain and all(body in complain[0].text for body in bodies), lang
+        assert {"RU/PROSECUTOR-LAW/32-33", "RU/48-FZ(2020)", "RU/76-FZ(2008)", "RU/UIK/15"} <= _codes(complain[0])
+        assert any(odds in s.text and "5%" in s.text for s in page.risks), lang
+
+
+def test_violence_statements_concern_only_people_pressed_to_sign():
+    summoned = guidance.answer_for(FOREIGNER, "en")
+    assert "RU/CC/286(3)" not in summoned.codes and "RU/CPC/151" not in summoned.codes
+
+
+def test_a_man_deceived_by_an_agent_abroad_can_say_so_and_hears_about_agents_and_his_country():
+    page = guidance.answer_for(DECEIVED_NEPALI, "en")
+    codes = set(page.codes)
+    assert {"NP/FEA-2007/43", "INT/PALERMO/3", "NP/GOVERNMENT", "NP/CONTACTS"} <= codes
+    assert any("false assurances" in s.text for s in page.rights)
+    assert any("Department of Consular Services" in s.text for s in page.next_steps)
+    assert not codes & CENTRAL_ASIAN_LAWS  # another country's law is not his
+    assert "INT/GC4/51" not in codes  # nor the rule for Ukrainians under occupation
+    said = " ".join(s.text for s in page.statements)
+    assert "No law punishing a man who enlisted himself" in said  # the research found none: not a threat
+
+
+def test_every_nationality_on_offer_gets_something_about_its_own_country():
+    specific = {"UZ", "TJ", "KG", "KZ", "NP", "IN", "LK", "CU", "KE", "GH", "CM", "NG", "TG", "ZA"}
+    offered = set(guidance.load_guidance().question_values()["nationality"]) - {"other"}
+    assert specific <= offered
+    general = {s.id for s in guidance.answer_for({**FOREIGNER, "nationality": "other"}, "en").statements}
+    for nationality in sorted(offered):
+        page = guidance.answer_for({**FOREIGNER, "nationality": nationality}, "en")
+        own = {s.id for s in page.statements} - general
+        assert own, nationality
+
+
+@pytest.mark.parametrize(("nationality", "words"), [("CU", "may face such charges"), ("ZA", "may themselves be charged")])
+def test_countries_that_charge_recruits_themselves_say_so(nationality, words):
+    page = guidance.answer_for({"nationality": nationality, "citizen": "no", "situation": "signed_want_out"}, "en")
+    assert any(words in s.text for s in page.risks)
+
+
+def test_links_to_undesirable_outlets_come_last_and_never_without_the_warning(client):
+    from recruitwatch.legal.designations import designation
+
+    assert designation("https://www.themoscowtimes.com/2023/05/17/x") and designation("https://rus.azattyk.org/a/1")
+    assert designation("https://kathmandupost.com/national/x") is None
+    kg = next(c for c in guidance.answer_for({**FOREIGNER, "nationality": "KG"}, "en").citations if c.code == "KG/PRACTICE")
+    assert not designation(kg.hosts[0][0]) and designation(kg.hosts[-1][0])  # the undesignated source is shown
+    for answers in _combinations():
+        result = guidance.answer_for(answers, "en")
+        shown = [links[0] for _, links, _ in result.source_list if links]
+        if any(designated for *_, designated in shown):
+            assert any(s.id == "undesirable-sources" for s in result.risks), answers
+    page = client.get("/help/ru/sources").text
+    warning = page.index('id="undesirable-sources"')
+    marked = page.index('<a class="warn" href="#undesirable-sources">')
+    assert warning < marked < page.index("themoscowtimes.com")
+    assert "нежелательн" in page[warning : warning + 400] and "284.1" in page
+
+
+def test_the_sources_page_lists_every_source_of_every_statement(client):
+    page = client.get("/help/en/sources").text
+    for statement in guidance.load_guidance().statements:
+        for code in statement.provisions:
+            for url in provision(code).sources:
+                assert url.replace("&", "&amp;") in page, (statement.id, url)
+    assert client.get("/help/xx/sources").status_code == 404
+
+
 # ------------------------------------------------------------------------------ (d) the pages
 
 

@@ -343,6 +343,7 @@ def test_uzbek_texts_write_the_turned_comma_and_the_modifier_apostrophe_never_a_
 
 
 def test_law_sources_are_shown_with_their_kind_the_authoritative_first_and_copies_marked(client):
+    from recruitwatch.legal.provisions import provision
     from recruitwatch.legal.source_kinds import by_authority, source_kind
 
     assert source_kind("https://www.consultant.ru/document/x") == "legal_database"
@@ -352,8 +353,12 @@ def test_law_sources_are_shown_with_their_kind_the_authoritative_first_and_copie
     assert source_kind("https://example.org/a") == "website"
     urls = ["https://www.yumpu.com/x", "https://tass.ru/a", "https://treaties.un.org/b"]
     assert [kind for _, kind in by_authority(urls)] == ["official", "media", "copy"]
+    # An answer page links each citation's most authoritative source; the sources page lists them
+    # all, each with its kind.
     page = client.get("/help/en/answer", params={"nationality": "UZ", "citizen": "no", "situation": "summons"}).text
-    sources = page.split('<ul class="cite">')[-1]
+    shown = re.search(r'<li id="src-RU-115-FZ-15">.*?<a href="(http[^"]+)"', page).group(1)
+    assert shown == by_authority(provision("RU/115-FZ/15").sources)[0][0]
+    sources = client.get("/help/en/sources").text
     assert re.search(r"<i>(official text|legal database|government|international organisation|news report)</i>", sources)
 
 

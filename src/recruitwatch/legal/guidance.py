@@ -24,12 +24,16 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..errors import DataError
+from .designations import designation
 from .provisions import DATA_DIR, VERIFIED, Provision, check_keys, load_provisions, required_text
 from .source_kinds import by_authority, source_kind
 
 GUIDANCE_FILE = "guidance.yaml"
 LANGUAGES = ("uz", "uz-Cyrl", "ru", "tg", "ky", "en")
 KINDS = ("right", "risk", "next_step")
+# A statement with `shown_with` is not chosen by the answers but by what the page cites: the
+# warning about "undesirable" organisations goes wherever a page links one (designations.py).
+SHOWN_WITH = ("designated_sources",)
 FALLBACK = "en"
 PROTECTED_TERMS = ("RecruitWatch",)  # names left in Latin script by the uz-Cyrl transliteration
 
@@ -86,12 +90,13 @@ class Statement:
     provisions: tuple[str, ...]
     facts: tuple[str, ...]
     texts: dict[str, Text]
+    shown_with: str | None = None
 
     def __hash__(self) -> int:
         return hash(self.id)
 
     def applies(self, answers: Mapping[str, str]) -> bool:
-        return all(answers.get(question) in allowed for question, allowed in self.when)
+        return self.shown_with is None and all(answers.get(question) in allowed for question, allowed in self.when)
 
 
 @dataclass(frozen=True)
@@ -129,8 +134,16 @@ class Citation:
 
     @property
     def hosts(self) -> tuple[tuple[str, str], ...]:
-        """(url, short host name) pairs, the more authoritative sources first: the page shows the host as the link text."""
-        return tuple((url, _host(url)) for url, _kind in by_authority(self.sources))
+        """(url, short host name) pairs, the more authoritative sources first and links to
+        "undesirable" organisations last: the page shows the host as the link text."""
+        ordered = by_authority(self.sources)
+        ordered.sort(key=lambda pair: designation(pair[0]) is not None)  # stable: authority kept within each group
+        return tuple((url, _host(url)) for url, _kind in ordered)
+
+    @property
+    def designated(self) -> bool:
+        """Whether an answer page shows a link of this citation to an "undesirable" organisation."""
+        return any(designation(url) for url, _host in self.hosts[:SHOWN_SOURCES])
 
 
 @dataclass(frozen=True)
@@ -185,20 +198,30 @@ class Guidance:
         return tuple(first.values())
 
     @property
-    def source_list(self) -> tuple[tuple[Citation, tuple[tuple[str, str, str | None, str], ...]], ...]:
-        """The page's list of sources: each citation with (url, host, where, kind) for its URLs (the
-        more authoritative kinds first: legal/source_kinds.py), where
-        `where` is None the first time a URL is listed and otherwise the anchor of the citation
-        that lists it, so that each URL is written once (the page must stay small)."""
-        listed: dict[str, str] = {}
-        result = []
-        for citation in self.citations:
-            links = []
-            for url, host in citation.hosts:
-                links.append((url, host, listed.get(url), source_kind(url)))
-                listed.setdefault(url, citation.anchor)
-            result.append((citation, tuple(links)))
-        return tuple(result)
+    def source_list(self) -> tuple[tuple[Citation, tuple[tuple[str, str, str | None, str, bool], ...], int], ...]:
+        """The answer page's list of sources: each citation with its SHOWN_SOURCES most
+        authoritative URLs as (url, host, where, kind, designated) and the number left for the
+        full list (sources_page), so that a page stays small however much it cites. `where` is
+        None the first time a URL is listed and otherwise the anchor of the citation that lists
+        it, so that each URL is written once; `designated` marks an "undesirable"
+        organisation's address (legal/designations.py)."""
+        return source_entries(self.citations, SHOWN_SOURCES)
+
+
+SHOWN_SOURCES = 1  # per citation on an answer page; the sources page lists them all
+
+
+def source_entries(citations, limit: int | None = None):
+    """(citation, links, left out) for each citation; see Guidance.source_list."""
+    listed: dict[str, str] = {}
+    result = []
+    for citation in citations:
+        links = []
+        for url, host in citation.hosts[:limit]:
+            links.append((url, host, listed.get(url), source_kind(url), designation(url) is not None))
+            listed.setdefault(url, citation.anchor)
+        result.append((citation, tuple(links), len(citation.hosts) - len(links)))
+    return tuple(result)
 
 
 @dataclass(frozen=True)
@@ -285,14 +308,15 @@ def answer_for(answers: Mapping[str, Any], lang: str) -> Guidance:
     _check_lang(lang)
     clean = clean_answers(answers)
     reference = data.languages[lang].reference
+    chosen = [s for s in data.statements if s.applies(clean)]
+    cited = [_citations(data, s, lang) for s in chosen]
+    if any(c.designated for citations in cited for c in citations):
+        warnings = [s for s in data.statements if s.shown_with == "designated_sources"]
+        chosen += warnings
+        cited += [_citations(data, s, lang) for s in warnings]
     grouped: dict[str, list[ShownStatement]] = {kind: [] for kind in KINDS}
-    for statement in data.statements:
-        if not statement.applies(clean):
-            continue
+    for statement, citations in zip(chosen, cited, strict=True):
         text = statement.texts[lang]
-        citations = tuple(_provision_citation(data.provisions[c], lang) for c in statement.provisions) + tuple(
-            _fact_citation(data.facts[c], lang) for c in statement.facts
-        )
         grouped[statement.kind].append(
             ShownStatement(
                 id=statement.id,
@@ -311,6 +335,37 @@ def answer_for(answers: Mapping[str, Any], lang: str) -> Guidance:
         risks=tuple(grouped["risk"]),
         next_steps=tuple(grouped["next_step"]),
         disclaimer=data.ui["disclaimer"][lang].text,
+    )
+
+
+def every_citation(lang: str) -> tuple[Citation, ...]:
+    """Everything any help statement cites, once each, in the order of the statements: the
+    sources page, where each citation lists all its URLs."""
+    data = load_guidance()
+    _check_lang(lang)
+    first: dict[str, Citation] = {}
+    for statement in data.statements:
+        for citation in _citations(data, statement, lang):
+            first.setdefault(citation.code, citation)
+    return tuple(first.values())
+
+
+def source_warnings(lang: str) -> tuple[ShownStatement, ...]:
+    """The statements a page shows because of what it links (the "undesirable" warning), in `lang`."""
+    data = load_guidance()
+    _check_lang(lang)
+    reference = data.languages[lang].reference
+    return tuple(
+        ShownStatement(s.id, s.kind, s.texts[lang].text, lang, s.texts[lang].verified,
+                       None if s.texts[lang].verified else reference, _citations(data, s, lang))
+        for s in data.statements
+        if s.shown_with is not None
+    )
+
+
+def _citations(data: GuidanceData, statement: Statement, lang: str) -> tuple[Citation, ...]:
+    return tuple(_provision_citation(data.provisions[c], lang) for c in statement.provisions) + tuple(
+        _fact_citation(data.facts[c], lang) for c in statement.facts
     )
 
 
@@ -520,7 +575,10 @@ def _statements(raw, name, langs, values, provisions, facts) -> tuple[Statement,
 def _statement(raw, langs, values, provisions, facts) -> Statement:
     if not isinstance(raw, dict):
         raise ValueError("must be a mapping")
-    check_keys(raw, {"id", "kind", "when", "provisions", "facts", "text"}, ("id", "kind", "when", "text"))
+    check_keys(raw, {"id", "kind", "when", "shown_with", "provisions", "facts", "text"}, ("id", "kind", "when", "text"))
+    shown_with = raw.get("shown_with")
+    if shown_with is not None and shown_with not in SHOWN_WITH:
+        raise ValueError(f"shown_with {shown_with!r} is not one of {', '.join(SHOWN_WITH)}")
     sid = required_text(raw, "id")
     if not _ID.fullmatch(sid):
         raise ValueError("id must be lowercase words joined by dashes")
@@ -546,6 +604,7 @@ def _statement(raw, langs, values, provisions, facts) -> Statement:
         provisions=codes,
         facts=fact_codes,
         texts=_texts(raw["text"], langs, "text"),
+        shown_with=shown_with,
     )
 
 

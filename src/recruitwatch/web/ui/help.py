@@ -55,6 +55,15 @@ def answer(request: Request, lang: str, who: Viewer = Depends(PUBLIC)) -> Respon
     return _page(request, "help/answer.html", lang, result=result, query=query)
 
 
+@router.get("/help/{lang}/sources")
+def sources(request: Request, lang: str, who: Viewer = Depends(PUBLIC)) -> Response:
+    """Every source of every statement, with its kind and date: answer pages show one per citation."""
+    if lang not in guidance.LANGUAGES:
+        return _page(request, "help/index.html", LANDING_LANG, status_code=404, missing=True)
+    entries = guidance.source_entries(guidance.every_citation(lang))
+    return _page(request, "help/sources.html", lang, entries=entries, warnings=guidance.source_warnings(lang))
+
+
 def _page(request: Request, template: str, lang: str, status_code: int = 200, **context) -> HTMLResponse:
     """Rendered without render.render on purpose: no language or CSRF cookie for these visitors."""
     return TEMPLATES.TemplateResponse(
