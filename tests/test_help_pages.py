@@ -246,6 +246,72 @@ def test_the_sources_page_lists_every_source_of_every_statement(client):
     assert client.get("/help/xx/sources").status_code == 404
 
 
+RESEARCH = Path(__file__).resolve().parents[2] / "shared" / "legal" / "provisions-research.md"
+RANK = {"unverified": 0, "low": 1, "medium": 2, "high": 3}
+# Codes the knowledge base renamed (provisions.yaml's source note) and facts named after a row.
+RESEARCH_ROW = {
+    "RU/76-FZ(2008)": "RU/76-FZ", "RU/BILL-2025": "RU/BILL", "RU/LAW-31.07.2025": "RU/138-FZ (amended July 2025)",
+    "UZ/PRACTICE": "UZ (practice", "KZ/PRACTICE": "KZ (practice", "KG/PRACTICE": "KG (practice",
+    "TJ/PRACTICE": "TJ (practice", "IN/GOVERNMENT": "IN (government", "IN/ADVISORY": "IN (MEA advisory",
+    "IN/CBI": "IN (CBI case", "NP/GOVERNMENT": "NP (serving in foreign armies", "NP/CONTACTS": "NP (where families turn",
+    "LK/MEASURES": "LK (measures", "CU/PRACTICE": "CU (details", "KE/GOVERNMENT": "KE (Kenya", "GH/GOVERNMENT": "GH (Ghana",
+    "CM/GOVERNMENT": "CM (Cameroon", "NG-TG/GOVERNMENT": "NG, TG", "D/8": "D/8 ", "D/14": "D/14 ",
+    "RU/PRACTICE-COMPLAINTS": "RU/PRACTICE (complaints", "RU/DESIGNATIONS": "RU/DESIGNATION — media",
+}
+
+
+def _research_rows() -> list[tuple[str, int]]:
+    """(code cell, highest rating the row gives) of every table row of the research."""
+    rows = []
+    for line in RESEARCH.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| ") and len(cells) >= 4:
+            found = re.findall(r"\*\*(high|medium|low|unverified)(?:–high)?\*\*", cells[3], re.IGNORECASE)
+            if found:
+                rows.append((cells[0].replace("CoAO", "CAO"), max(RANK[f.lower()] for f in found)))
+    return rows
+
+
+@pytest.mark.skipif(not RESEARCH.is_file(), reason=f"{RESEARCH} is absent: the legal research lives in the shared area")
+def test_no_statement_claims_more_confidence_than_the_research_rows_it_cites():
+    rows = _research_rows()
+    data = guidance.load_guidance()
+
+    def codes_of(cell: str) -> list[str]:
+        """'RU/CC/337, 338, 352.1' -> each code in full; 'RU/CC/78.1, RU/CC/80.2' as written."""
+        found, prefix = [], ""
+        for part in re.split(r",\s*|;\s*|\s\+\s", cell.split(" (")[0]):
+            part = part.strip()
+            if "/" in part:
+                prefix = part.rsplit("/", 1)[0]
+                found.append(part)
+            elif prefix and part:
+                found.append(f"{prefix}/{part}")
+            span = re.fullmatch(r"(.+/)(\d+)-(\d+)", found[-1]) if found else None
+            if span:  # 'RU/DECREE-647-2022/4-5' covers /4 and /5
+                found += [span.group(1) + span.group(2), span.group(1) + span.group(3)]
+        return found
+
+    def best(code: str) -> int | None:
+        wanted = RESEARCH_ROW.get(code, code)
+        matches = [rank for cell, rank in rows if cell.startswith(wanted) or wanted in codes_of(cell)]
+        return max(matches) if matches else None
+
+    for statement in data.statements:
+        cited = [(c, provision(c).confidence) for c in statement.provisions]
+        cited += [(c, data.facts[c].confidence) for c in statement.facts]
+        for code, confidence in cited:
+            research = best(code)
+            assert research is not None, f"{statement.id}: no research row found for {code}"
+            assert RANK[confidence] <= research, (statement.id, code, confidence)
+
+
+def test_an_article_number_the_research_did_not_verify_is_shown_as_unverified(client):
+    page = client.get("/help/en/answer", params={"nationality": "TJ", "citizen": "no", "situation": "signed_want_out"}).text
+    assert "TJ/CC/401(1)</a> (article number not verified)" in page
+    assert "TJ/CC/401</a>," in page or "TJ/CC/401</a></p>" in page  # the verified one carries no such mark
+
+
 # ------------------------------------------------------------------------------ (d) the pages
 
 

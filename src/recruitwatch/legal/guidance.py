@@ -126,6 +126,7 @@ class Citation:
     confidence: str
     checked: str
     is_provision: bool  # False: a research fact (practice, practical information)
+    article_verified: bool = True  # False: the page says the article number is unverified
 
     @property
     def anchor(self) -> str:
@@ -376,7 +377,7 @@ def _check_lang(lang: str) -> None:
 
 def _provision_citation(item: Provision, lang: str) -> Citation:
     title, title_lang = _title(item.title, lang)
-    return Citation(item.code, title, title_lang, item.sources, item.confidence, item.checked, True)
+    return Citation(item.code, title, title_lang, item.sources, item.confidence, item.checked, True, item.article_verified)
 
 
 def _fact_citation(item: Fact, lang: str) -> Citation:

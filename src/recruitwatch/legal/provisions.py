@@ -42,6 +42,7 @@ _PROVISION_KEYS = frozenset(
         "jurisdiction",
         "instrument",
         "article",
+        "article_verified",
         "title",
         "gist",
         "penalty",
@@ -86,6 +87,7 @@ class Provision:
     confidence: str
     checked: str
     notes: str | None
+    article_verified: bool = True  # False where the research marks the article number UNVERIFIED
 
     def __hash__(self) -> int:  # the dict fields are not hashable; the code identifies a provision
         return hash(self.code)
@@ -300,6 +302,9 @@ def _provision(raw: Any) -> Provision:
     if verified and not sources:
         raise ValueError(f"a {confidence} provision needs at least one source URL")
     penalty = raw.get("penalty")
+    article_verified = raw.get("article_verified", True)
+    if not isinstance(article_verified, bool) or (article is None and not article_verified):
+        raise ValueError("article_verified must be true or false, and only for a provision with an article")
     return Provision(
         code=code,
         jurisdiction=jurisdiction,
@@ -312,6 +317,7 @@ def _provision(raw: Any) -> Provision:
         confidence=confidence,
         checked=_checked(raw["checked"]),
         notes=None if raw.get("notes") is None else required_text(raw, "notes"),
+        article_verified=article_verified,
     )
 
 
