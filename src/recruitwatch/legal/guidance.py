@@ -27,6 +27,7 @@ from ..errors import DataError
 from .designations import designation
 from .provisions import DATA_DIR, VERIFIED, Provision, check_keys, load_provisions, required_text
 from .source_kinds import by_authority, source_kind
+from .uzbek_script import latin_to_cyrillic
 
 GUIDANCE_FILE = "guidance.yaml"
 LANGUAGES = ("uz", "uz-Cyrl", "ru", "tg", "ky", "en")
@@ -35,7 +36,6 @@ KINDS = ("right", "risk", "next_step")
 # warning about "undesirable" organisations goes wherever a page links one (designations.py).
 SHOWN_WITH = ("designated_sources",)
 FALLBACK = "en"
-PROTECTED_TERMS = ("RecruitWatch",)  # names left in Latin script by the uz-Cyrl transliteration
 
 _ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _CHECKED = re.compile(r"\d{4}-\d{2}(-\d{2})?")
@@ -390,7 +390,7 @@ def _title(titles: Mapping[str, str], lang: str) -> tuple[str, str]:
     if titles.get(lang):
         return titles[lang], lang
     if lang == "uz-Cyrl" and titles.get("uz"):
-        return _to_cyrillic(titles["uz"]), lang
+        return latin_to_cyrillic(titles["uz"]), lang
     return titles[FALLBACK], FALLBACK
 
 
@@ -484,7 +484,7 @@ def _texts(raw: Any, langs: Mapping[str, Language], label: str) -> dict[str, Tex
         source = lang.derived_from
         if lang.code not in texts and source is not None and source in texts:
             # A machine transliteration is never verified, whatever its source is.
-            texts[lang.code] = Text(_to_cyrillic(texts[source].text), False)
+            texts[lang.code] = Text(latin_to_cyrillic(texts[source].text), False)
     missing = [lang for lang in langs if lang not in texts]
     if missing:
         raise ValueError(f"{label} lacks {', '.join(missing)}")
@@ -638,13 +638,3 @@ def _checked(value: Any) -> str:
     if not isinstance(text, str) or not _CHECKED.fullmatch(text):
         raise ValueError(f"checked {value!r} must be a date YYYY-MM or YYYY-MM-DD")
     return text
-
-
-def _to_cyrillic(text: str) -> str:
-    """Uzbek Latin to Cyrillic (alifbo). n+gʻ is two letters in these texts, never the digraph ng;
-    apostrophes are normalised first so that oʻ and gʻ are recognised however they were typed;
-    the project's name stays Latin while its Uzbek suffix is converted (RecruitWatchga -> RecruitWatchга)."""
-    import alifbo
-
-    normalised = alifbo.normalize_apostrophes(text)
-    return alifbo.to_cyrillic(normalised, ng_as_digraph=False, protected_terms=PROTECTED_TERMS).text
