@@ -150,6 +150,38 @@ def verify_secret(session: Session, code: str, secret: str) -> Case | None:
     return case if codes.secret_matches(secret, case.secret_hash if case else None) else None
 
 
+# -- messages between caseworkers and the appellant
+
+MAX_MESSAGE = 5_000
+TO_APPELLANT, FROM_APPELLANT = "to_appellant", "from_appellant"
+
+
+def message_appellant(session: Session, case: Case, text: str, *, actor: str) -> CaseEvent:
+    """A caseworker's message: sealed like a note, read by the appellant on the status page with
+    the code and secret, and sent nowhere else (no e-mail, no SMS: those could expose him)."""
+    text = _text(text, "message", MAX_MESSAGE, required=True)
+    return _event(session, case, TO_APPELLANT, _actor(actor), text=text)
+
+
+def appellant_reply(session: Session, case: Case, text: str) -> CaseEvent:
+    """The appellant's answer, written on the status page after the code and secret were checked."""
+    text = _text(text, "message", MAX_MESSAGE, required=True)
+    return _event(session, case, FROM_APPELLANT, PUBLIC_ACTOR, text=text)
+
+
+def conversation(session: Session, case: Case) -> list[dict]:
+    """The messages both ways, oldest first, as the appellant sees them: no caseworker's name."""
+    events = session.scalars(
+        select(CaseEvent)
+        .where(CaseEvent.case_id == case.id, CaseEvent.kind.in_((TO_APPELLANT, FROM_APPELLANT)))
+        .order_by(CaseEvent.id)
+    )
+    return [
+        {"at": e.at, "from": "caseworker" if e.kind == TO_APPELLANT else "appellant", "text": _open(e.text_enc, "event")}
+        for e in events
+    ]
+
+
 def public_timeline(session: Session, case: Case) -> list[dict]:
     """What the submitter sees: when the case came in and each status it took; no notes, no names."""
     events = session.scalars(

@@ -10,6 +10,7 @@ kept, only its hash, so nobody can show it again.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Depends, Request
@@ -17,10 +18,11 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from ...cases import codes
+from ...cases import codes, reply_tokens
 from ...cases.anonymise import QUESTIONS
 from ...cases.files import DEFAULT_MAX_FILE_BYTES, MAX_FILES, MEGABYTE, FileRefused
 from ...cases.workflow import CaseError
+from ...security.crypto import key_ring
 from ...store import audit, cases
 from ..appeal_text import appeal_languages, is_verified, pick_appeal_language, translator
 from ..deps import PUBLIC, Viewer, checked_form, db
@@ -173,5 +175,64 @@ async def check_status(request: Request, who: Viewer = Depends(PUBLIC), session:
     if case is None:
         limiter.record(code_key, limits.wrong_secrets_per_code)
         return _page(request, who, "appeal/status.html", lang, 400, error="wrong_code", found=None, code=typed_code)
-    found = {"status": case.status, "timeline": cases.public_timeline(session, case)}
-    return _page(request, who, "appeal/status.html", lang, error=None, found=found, code=case.code)
+    audit.record(session, actor=cases.PUBLIC_ACTOR, action=audit.READ, object_type="case", object_id=case.id,
+                 detail={"by": "status page"})
+    session.commit()
+    return _page(request, who, "appeal/status.html", lang, error=None, found=_found(session, case), code=case.code)
+
+
+def _reply_key() -> bytes:
+    ring = key_ring()
+    return ring.mac_key(ring.current_id, reply_tokens.PURPOSE)
+
+
+def _found(session: Session, case) -> dict:
+    """What the status page shows once the code and secret are right, with the permission to answer."""
+    return {
+        "status": case.status, "timeline": cases.public_timeline(session, case), "messages": cases.conversation(session, case),
+        "reply_token": reply_tokens.issue(_reply_key(), case.id, case.secret_hash, time.time()),
+    }
+
+
+@router.post("/appeal/reply")
+async def reply(request: Request, who: Viewer = Depends(PUBLIC), session: Session = Depends(db)) -> Response:
+    """The appellant answers a caseworker, with files if he wants, on the page the code and secret opened."""
+    lang = pick_appeal_language(request.query_params.get("lang"), request.headers.get("accept-language"))
+    limits, limiter = _limits(request), _limiter(request)
+    back = f"/appeal/status?lang={lang}"
+    refused = _throttled(request, who, lang, limiter, (f"reply:{_address_key(request, limiter)}", limits.checks_per_address),
+                         (f"reply:{GLOBAL}", limits.checks_per_minute), back)
+    if refused is not None:
+        return refused
+    try:
+        form = await read_form(request, FormLimits(max_files=limits.max_files, max_file_bytes=limits.max_file_bytes))
+    except TooLarge:
+        return _message(request, who, lang, 413, "file_too_large", back)
+    except BadForm:
+        return _message(request, who, lang, 400, "bad_form", back)
+    values = await checked_form(ParsedRequest(request, form), who)
+    token = values.get("reply_token", "")
+    case_id = reply_tokens.case_of(token)
+    case = cases.get_case(session, case_id, for_update=True) if case_id is not None else None
+    if case is None or not reply_tokens.valid(_reply_key(), token, case.secret_hash, time.time()):
+        return _page(request, who, "appeal/status.html", lang, 400, error="reply_expired", found=None, code="")
+    uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and (f.filename or f.size)]
+    try:
+        if len(uploads) > limits.max_files:
+            raise FileRefused("too many files", key="file_too_large", too_large=True)
+        cases.appellant_reply(session, case, values.get("message", ""))
+        for upload in uploads:
+            cases.add_file(session, case, upload.filename or "file", upload.content_type, await upload.read(),
+                           max_bytes=limits.max_file_bytes)
+        audit.record(session, actor=cases.PUBLIC_ACTOR, action=audit.CREATE, object_type="case", object_id=case.id,
+                     detail={"action": "reply", "files": len(uploads)})
+        session.commit()
+    except CaseError as exc:
+        session.rollback()
+        status = 413 if getattr(exc, "too_large", False) else 400
+        return _page(request, who, "appeal/status.html", lang, status, error=None, reply_error=exc.key or "bad_form",
+                     found=_found(session, case), code=case.code, draft=values.get("message", ""))
+    finally:
+        for upload in uploads:
+            await upload.close()
+    return _page(request, who, "appeal/status.html", lang, error=None, sent=True, found=_found(session, case), code=case.code)

@@ -41,6 +41,7 @@ EVENT_NAMES = {
     "created": N_("appeal received"), "status": N_("status changed"), "assigned": N_("assigned"), "note": N_("note"),
     "deadline": N_("deadline set"), "referred": N_("referred"), "consent": N_("consent recorded"),
     "linked": N_("linked to an incident"), "file": N_("file received"),
+    "to_appellant": N_("message to the appellant"), "from_appellant": N_("answer from the appellant"),
 }
 
 
@@ -161,6 +162,14 @@ async def assign(request: Request, case_id: int = CaseId, who: Viewer = Depends(
 @router.post("/cases/{case_id}/note")
 async def add_note(request: Request, case_id: int = CaseId, who: Viewer = Depends(CASE_ONLY), session: Session = Depends(db)) -> Response:
     return await _act(request, who, session, case_id, "note", lambda case, form, actor: cases.add_note(
+        session, case, form.get("text", ""), actor=actor))
+
+
+@router.post("/cases/{case_id}/message")
+async def message_appellant(request: Request, case_id: int = CaseId, who: Viewer = Depends(CASE_ONLY),
+                            session: Session = Depends(db)) -> Response:
+    """A message the appellant reads on the status page with his code and secret (and nowhere else)."""
+    return await _act(request, who, session, case_id, "message", lambda case, form, actor: cases.message_appellant(
         session, case, form.get("text", ""), actor=actor))
 
 
