@@ -225,3 +225,22 @@ def test_home_locality_and_prison_term_are_compared_across_scripts():
     assert {k: compare(a, b)[k] for k in ("home", "sentence")} == {"home": "agree", "sentence": "agree"}
     assert {k: compare(a, c)[k] for k in ("home", "sentence")} == {"home": "disagree", "sentence": "disagree"}
     assert compare(a, _record(FIRST))["home"] == "missing"
+
+
+def test_the_api_lists_open_pairs_for_analysts_only(web, db_url):
+    (pair,) = _pairs(db_url)
+    assert web.get("/api/v1/duplicates").status_code in (401, 403)  # the public
+    make_user(db_url, "vera", "viewer")
+    sign_in(web, "vera")
+    assert web.get("/api/v1/duplicates").status_code == 403
+    analyst = TestClient(web.app)
+    make_user(db_url, "alice", "analyst")
+    sign_in(analyst, "alice")
+    listed = analyst.get("/api/v1/duplicates").json()
+    assert listed["total"] == 1 and [p["id"] for p in listed["items"]] == [pair.id]
+    item = listed["items"][0]
+    assert (item["incident_id"], item["other_id"]) == (pair.incident_id, pair.other_id)
+    assert item["link"]["comparisons"] and item["link"]["review_at"] <= item["score"] < item["link"]["link_at"]
+    assert "Joseph" not in str(listed)  # ids and levels only: names stay in the incidents
+    post_form(analyst, "/duplicates", f"/duplicates/{pair.id}", {"decision": "apart"})
+    assert analyst.get("/api/v1/duplicates").json() == {"total": 0, "items": []}

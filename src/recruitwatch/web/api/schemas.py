@@ -69,6 +69,20 @@ class LinkOut(BaseModel):
     comparisons: list[ComparisonOut]
 
 
+class PossibleDuplicateOut(BaseModel):
+    id: int = Field(description="the pair's number; decide it at /duplicates in the web application")
+    incident_id: int = Field(description="the later incident")
+    other_id: int = Field(description="the earlier incident it may be the same as")
+    score: float = Field(description="the link score in bits, between review_at and link_at")
+    link: LinkOut | None = Field(None, description="the weighed comparisons behind the score")
+    created_at: UtcDateTime
+
+
+class PossibleDuplicatePage(BaseModel):
+    total: int = Field(description="undecided pairs of live incidents in all")
+    items: list[PossibleDuplicateOut]
+
+
 class SourceOut(BaseModel):
     document_id: int
     url: str | None

@@ -11,8 +11,8 @@ from fastapi.responses import Response
 from fastapi.security import HTTPBearer
 from sqlalchemy.orm import Session
 
-from ...security.roles import INCIDENT_STAFF
-from ...store import audit, queries
+from ...security.roles import INCIDENT_STAFF, REVIEWERS
+from ...store import audit, queries, review
 from ...store.queries import SORTS
 from ...vocab import METHODS, OUTCOMES, PERPETRATORS, VICTIM_STATUSES
 from ..deps import PUBLIC, Allow, RecordId, Viewer, db
@@ -34,6 +34,7 @@ from .schemas import (
     IncidentDetailOut,
     IncidentOut,
     IncidentPage,
+    PossibleDuplicatePage,
     ProvisionOut,
     SearchOut,
     StatsOut,
@@ -130,6 +131,22 @@ def incidents(
                                         total=visible_total(queries.count_incidents(session, query), who),
                                         next_cursor=next_cursor)
     return Response(page.__pydantic_serializer__.to_json(page), media_type="application/json")
+
+
+@router.get("/duplicates", response_model=PossibleDuplicatePage)
+def possible_duplicates(
+    limit: int = Query(50, ge=1, le=MAX_PAGE_SIZE, description="pairs to return, the most likely first"),
+    who: Viewer = Depends(Allow(*REVIEWERS)), session: Session = Depends(db),
+) -> PossibleDuplicatePage:
+    """Pairs of incidents the linker could not call one or two, for analysts (decided at /duplicates).
+    Only ids, scores and closed-list comparison levels: a name is read from the incidents."""
+    rows, total = review.open_duplicates(session, limit=limit)
+    items = [
+        {"id": pair.id, "incident_id": pair.incident_id, "other_id": pair.other_id, "score": pair.score,
+         "link": pair.comparisons or None, "created_at": pair.created_at}
+        for pair, _later, _earlier in rows
+    ]
+    return PossibleDuplicatePage(total=total, items=items)
 
 
 @router.get("/incidents/{incident_id}", response_model=IncidentDetailOut)
