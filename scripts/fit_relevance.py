@@ -34,7 +34,7 @@ from scipy.optimize import minimize
 
 from recruitwatch.evaluate import load_gold
 from recruitwatch.extract.analysis import analyse
-from recruitwatch.extract.relevance import score_relevance
+from recruitwatch.extract.relevance import PRE_WAR_CEILING, WAR_START, score_relevance
 from recruitwatch.text.langid import detect_language
 from recruitwatch.text.reader import read_input
 
@@ -46,20 +46,25 @@ THRESHOLDS = np.round(np.arange(0.20, 0.81, 0.05), 2)
 
 
 def dataset(corpora: list[Path]):
-    """Feature rows, labels, the corpus index of each text, the feature names and the text ids."""
-    rows, labels, groups, names, ids = [], [], [], None, []
+    """Feature rows, labels, the corpus index of each text, the feature names, the text ids, and
+    which texts were published before the full-scale war (their score is capped after the model,
+    as score_relevance does; the weights are fitted on every text)."""
+    rows, labels, groups, names, ids, pre_war = [], [], [], None, [], []
     for g, corpus in enumerate(corpora):
         if "heldout" in corpus.parts:
             raise SystemExit("tests/heldout is the guard: never fit on it")
         for path, gold in load_gold(corpus):
             text = read_input(str(path)).text
+            published = gold.get("published")
+            published = dt.date.fromisoformat(published) if isinstance(published, str) else published
+            pre_war.append(published is not None and published < WAR_START)
             features = score_relevance(analyse(text, detect_language(text))).features
             names = names or list(features)
             rows.append([features[n] for n in names])
             labels.append(1.0 if gold.get("relevant") else 0.0)
             groups.append(g)
             ids.append(path.stem)
-    return np.array(rows), np.array(labels), np.array(groups), names, ids
+    return np.array(rows), np.array(labels), np.array(groups), names, ids, np.array(pre_war)
 
 
 def fit(x: np.ndarray, y: np.ndarray, strength: float) -> tuple[np.ndarray, float]:
@@ -134,7 +139,7 @@ def choose(x, y, groups, k, seed) -> tuple[float, float]:
     return best[1], best[2]
 
 
-def nested_cv(x, y, groups, k, seed):
+def nested_cv(x, y, groups, k, seed, pre_war=None):
     """Out-of-fold scores and predictions where every choice was made inside the training part."""
     outer = folds(y, groups, k, seed)
     scores, decided, chosen = np.zeros(len(y)), np.zeros(len(y), dtype=bool), []
@@ -145,6 +150,9 @@ def nested_cv(x, y, groups, k, seed):
         scores[~train] = predict(x[~train], w, b)
         decided[~train] = scores[~train] >= threshold
         chosen.append((strength, threshold))
+    if pre_war is not None:  # the publication-date cap of score_relevance, applied out of fold as in use
+        scores = np.where(pre_war, np.minimum(scores, PRE_WAR_CEILING), scores)
+        decided = decided & ~pre_war
     return scores, decided, chosen
 
 
@@ -162,11 +170,11 @@ def figures(scores, decided, y) -> dict:
     }
 
 
-def repeated(x, y, groups, corpora, k, seed, repeats) -> dict[str, tuple[float, float, int]]:
+def repeated(x, y, groups, corpora, k, seed, repeats, pre_war=None) -> dict[str, tuple[float, float, int]]:
     """Mean and lowest out-of-fold F1 per set over `repeats` seeds of the nested CV."""
     f1s: dict[str, list[float]] = {}
     for r in range(repeats):
-        scores, decided, _ = nested_cv(x, y, groups, k, seed + 100 * r)
+        scores, decided, _ = nested_cv(x, y, groups, k, seed + 100 * r, pre_war)
         f1s.setdefault("all", []).append(figures(scores, decided, y)["f1"])
         for g, corpus in enumerate(corpora):
             mask = groups == g
@@ -225,8 +233,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=1, help="also report F1 over this many seeds")
     args = parser.parse_args()
     corpora = [c.resolve() for c in args.corpora]
-    x, y, groups, names, ids = dataset(corpora)
-    scores, decided, chosen = nested_cv(x, y, groups, args.folds, args.seed)
+    x, y, groups, names, ids, pre_war = dataset(corpora)
+    scores, decided, chosen = nested_cv(x, y, groups, args.folds, args.seed, pre_war)
     if args.errors:
         for i in np.flatnonzero(decided != (y == 1)):
             print(f"  out-of-fold {'FN' if y[i] else 'FP'} {scores[i]:.2f} {ids[i]}")
@@ -237,7 +245,7 @@ def main() -> None:
     print(f"{args.folds}-fold nested CV (seed {args.seed}), per fold (strength, threshold): {chosen}")
     for name, fig in report.items():
         print(f"  {name:<8} {fig}")
-    spread = repeated(x, y, groups, corpora, args.folds, args.seed, args.repeats) if args.repeats > 1 else {}
+    spread = repeated(x, y, groups, corpora, args.folds, args.seed, args.repeats, pre_war) if args.repeats > 1 else {}
     for name, (mean, low, _) in spread.items():
         print(f"  {name:<8} F1 over {args.repeats} seeds: mean {mean:.3f}, min {low:.3f}")
     strength = Counter(s for s, _ in chosen).most_common(1)[0][0]

@@ -158,3 +158,18 @@ def test_the_fit_keeps_every_weight_non_negative_and_learns_the_direction():
     y = (x[:, 0] + 0.2 * rng.normal(size=200) > 0).astype(float)
     w, _ = fit_relevance.fit(x, y, strength=1.0)
     assert w[0] > 1.0 and w[1] >= 0.0
+
+
+def test_a_report_published_before_the_full_scale_war_is_not_about_recruitment_for_it():
+    import datetime as dt
+
+    from recruitwatch.extract.pipeline import extract_text
+
+    text = (
+        "Police in Moscow detained Rustam, a migrant worker from Uzbekistan, and told him to sign a "
+        "military contract or be deported. He signed and was sent to the front in Donetsk."
+    )
+    assert extract_text(text, published=dt.date(2024, 5, 2))["relevant"]
+    before = extract_text(text, published=dt.date(2019, 5, 2))
+    assert not before["relevant"] and before["incidents"] == [] and before["relevance_score"] <= 0.05
+    assert extract_text(text)["relevant"]  # no date known: the words decide

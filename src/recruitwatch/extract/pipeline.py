@@ -59,7 +59,7 @@ def extract_text(
     for start, end in _chunks(text):  # one window for an ordinary article
         cut = {"tokens": decision.tokens, "sentences": decision.sentences} if (start, end) == (0, len(text)) else {}
         doc = analyse_window(text, lang, start, end, **cut)
-        relevance = score_relevance(doc)
+        relevance = score_relevance(doc, published)
         record["relevance_score"] = max(record["relevance_score"], relevance.score)
         record["relevant"] = record["relevant"] or relevance.relevant
         refs_orgs(doc, start, end, refs, orgs)

@@ -11,6 +11,7 @@ against Ukraine, where they outweigh it.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections import Counter
@@ -77,6 +78,8 @@ OWN_FEATURE_TOPICS = {OTHER_WAR, RUSSIAN_CITIZENS, UKRAINE_SIDE, UKRAINE_STATE}
 # (a 2014 volunteer, Wagner in Syria); 1990-2039, written as digits.
 _YEAR = re.compile(r"(?<!\d)(199\d|20[0-3]\d)(?!\d)")
 WAR_YEAR = 2022
+WAR_START = dt.date(2022, 2, 24)  # a report published before the full-scale war cannot be about recruitment for it
+PRE_WAR_CEILING = 0.05  # the score of such a report: under any threshold, and still ordered
 # Near topics about who is mobilised: beside a foreign or naturalised person they are that person's case.
 WHO_TOPICS = {"neg_russian_mobilisation"}
 
@@ -200,7 +203,8 @@ def _config() -> tuple[float, float, int, dict[str, float]]:
         raise DataError(f"relevance.yaml: every weight, the bias and the threshold must be numbers ({exc})") from exc
 
 
-def score_relevance(doc: Analysis) -> Relevance:
+def score_relevance(doc: Analysis, published: dt.date | None = None) -> Relevance:
+    """The relevance of an analysed text; `published`, when known, dates the story too."""
     bias, threshold, window, w = _config()
     recruit, target = sentence_flags(doc, window)
     linked_passages = [s for s in recruit if any(abs(s - t) <= window for t in target)]
@@ -263,4 +267,8 @@ def score_relevance(doc: Analysis) -> Relevance:
         raise DataError(f"relevance.yaml has no weight for {', '.join(sorted(missing))}")
     z = bias + sum(w[name] * value for name, value in features.items())
     score = 1.0 / (1.0 + math.exp(-z))
+    if published is not None and published < WAR_START:
+        # Published before the full-scale war began: whatever its words, the story is not about
+        # recruitment for it (a 2014-2021 Donbas volunteer, migrants' pre-war troubles).
+        score = min(score, PRE_WAR_CEILING)
     return Relevance(round(score, 4), score >= threshold, features)
