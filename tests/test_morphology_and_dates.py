@@ -99,3 +99,17 @@ def test_fast_uzbek_fold_agrees_with_alifbo_on_the_corpus():
 )
 def test_turkic_month_forms_with_a_possessive_and_a_case(text, value):
     assert [d.value for d in find_dates(text, None, 0, len(text))] == [value]
+
+
+def test_only_a_date_from_the_war_to_the_report_can_date_an_incident():
+    import datetime as dt
+
+    from recruitwatch.extract.dates import could_date_incident
+
+    report = dt.date(2024, 6, 1)
+    assert could_date_incident("2023-10-12", report) and could_date_incident("2022", report)
+    assert could_date_incident("2022-02", report)  # the month the war began
+    assert not could_date_incident("2011", report)  # "working in Yakutia since 2011"
+    assert not could_date_incident("2022-01", report)  # before the full-scale war
+    assert not could_date_incident("2025", report) and not could_date_incident("2024-07", report)  # after the report
+    assert could_date_incident("2024-06", report) and could_date_incident("2031", None)

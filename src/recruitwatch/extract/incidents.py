@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..vocab import INCIDENT_FIELDS, empty_incident
 from .analysis import Analysis
 from .candidates import Candidate, collect, draft_of_sentence
-from .dates import find_dates
+from .dates import could_date_incident, find_dates
 from .decide import Models, gate_features, shipped_models
 from .matcher import Match
 from .segment import Draft, same_name, segment
@@ -54,7 +54,7 @@ def prepare(doc: Analysis, published: dt.date | None, metadata: frozenset[int], 
     nationalities = nationality_mentions(doc)
     drafts = segment(doc, names, nationalities)
     proposals = [_assemble(doc, d, names, nationalities, published, metadata) for d in drafts]
-    dates = [d for d in _all_dates(doc, published) if d.start not in metadata]
+    dates = [d for d in _all_dates(doc, published) if d.start not in metadata and could_date_incident(d.value, published)]
     candidates = collect(doc, names, nationalities, dates, proposals)
     ctx = doc_context(doc, names, nationalities, draft_of_sentence(drafts), len(drafts), relevance)
     return Prepared(doc, drafts, proposals, candidates, [features(ctx, c) for c in candidates], gate_features(ctx), ctx)
@@ -331,7 +331,7 @@ def _date(doc, sentences, incident, ev, published, metadata) -> None:
     for tier in _sentence_tiers(doc, sentences):
         for s in tier:
             start, end = doc.sentences[s]
-            for d in (d for d in dates if start <= d.start < end and d.start not in metadata):
+            for d in (d for d in dates if start <= d.start < end and d.start not in metadata and could_date_incident(d.value, published)):
                 incident["date"] = d.value
                 ev.add("date", d.value, d.start, d.end)
                 return

@@ -21,6 +21,7 @@ from functools import cache
 from ..errors import DataError
 from .analysis import Analysis
 from .data_files import extract_data
+from .dates import WAR_START  # a report published before it cannot be about recruitment for the war
 from .victims import is_specific, nationality_mentions
 
 # (group, concept) pairs whose presence means "recruitment into the war".
@@ -78,7 +79,6 @@ OWN_FEATURE_TOPICS = {OTHER_WAR, RUSSIAN_CITIZENS, UKRAINE_SIDE, UKRAINE_STATE}
 # (a 2014 volunteer, Wagner in Syria); 1990-2039, written as digits.
 _YEAR = re.compile(r"(?<!\d)(199\d|20[0-3]\d)(?!\d)")
 WAR_YEAR = 2022
-WAR_START = dt.date(2022, 2, 24)  # a report published before the full-scale war cannot be about recruitment for it
 PRE_WAR_CEILING = 0.05  # the score of such a report: under any threshold, and still ordered
 # Near topics about who is mobilised: beside a foreign or naturalised person they are that person's case.
 WHO_TOPICS = {"neg_russian_mobilisation"}
