@@ -1,4 +1,4 @@
-"""`make bench`: every speed and memory figure of the README, one benchmark at a time.
+"""`make bench`: every speed and memory figure of the manual (docs/manual.md), one benchmark at a time.
 
 Each figure runs in its own process (peak memory is per process) pinned to one
 CPU where the machine allows it; the web benchmark (server workers and wrk) and
@@ -6,7 +6,7 @@ the backfill (Dask workers and the driver) use every CPU. Results go to benchmar
 Markdown table on standard output.
 
 `python benchmarks/run_all.py bench_web.py [...]` runs only the named benchmarks,
-merges their figures into results.json and prints the table (README untouched).
+merges their figures into results.json and prints the table (the manual untouched).
 """
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ def readme_table(results: dict) -> str:
 
 
 def write_readme(results: dict) -> None:
-    readme = ROOT / "README.md"
+    readme = ROOT / "docs" / "manual.md"  # the manual holds the figures; the README is the front page
     text = readme.read_text(encoding="utf-8")
     start, end = "<!-- bench:start -->", "<!-- bench:end -->"
     if start in text and end in text:

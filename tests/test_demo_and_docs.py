@@ -24,9 +24,22 @@ def test_demo_loads_the_articles_once_and_lists_the_incidents(tmp_path, db_url, 
     assert len(out.read_text(encoding="utf-8").splitlines()) == len(incidents)
 
 
-def test_every_command_is_documented_in_the_readme():
+def _documentation() -> str:
+    """The README (the front page) and the manual, where every command and setting is described."""
+    return "\n".join((ROOT / name).read_text(encoding="utf-8") for name in ("README.md", "docs/manual.md"))
+
+
+def test_the_readme_is_a_front_page_that_leads_to_the_manual():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "make run" in readme and "make test" in readme
+    assert "make run" in readme and "make test" in readme and "docs/manual.md" in readme
+    assert len(readme.split()) < 1200  # read in a few minutes
+    index = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    for doc in sorted((ROOT / "docs").glob("*.md")):
+        assert doc.name == "index.md" or f"]({doc.name})" in index, doc.name
+
+
+def test_every_command_is_documented_in_the_readme():
+    readme = _documentation()
     for command in app.registered_commands:
         name = command.name or command.callback.__name__
         assert f"recruitwatch {name}" in readme, name
@@ -41,7 +54,7 @@ def test_every_setting_read_from_the_environment_is_declared_and_documented():
 
     from recruitwatch.settings import SETTINGS
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = _documentation()
     declared = {setting.name for setting in SETTINGS}
     used = set()
     for path in (ROOT / "src").rglob("*.py"):
