@@ -104,6 +104,10 @@ def test_a_broken_model_file_is_a_clear_error():
         ("en", "He flew from Kathmandu to Moscow.", "Moscow", "to"),
         ("uz", "U Moskvada ushlangan.", "Moskvada", "in"),
         ("uz", "U Samarqanddan kelgan.", "Samarqanddan", "from"),
+        ("en", "Men were drawn by a package Moscow unveiled last year.", "Moscow", "state"),
+        ("en", "Why they joined Moscow's war effort differs.", "Moscow", "state"),
+        ("en", "Hundreds more fight for Moscow, Zelensky says.", "Moscow", "state"),
+        ("en", "Moscow police detained him at a market.", "Moscow", "other"),
     ],
 )
 def test_a_place_is_told_as_where_it_happened_or_where_someone_came_from(lang, text, place, role):

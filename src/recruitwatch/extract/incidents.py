@@ -20,7 +20,7 @@ from .dates import could_date_incident, find_dates
 from .decide import Models, gate_features, shipped_models
 from .matcher import Match
 from .segment import Draft, same_name, segment
-from .value_features import DocContext, doc_context, features
+from .value_features import DocContext, doc_context, features, stands_for_the_state
 from .victims import (
     Mention,
     count_mentions,
@@ -306,7 +306,7 @@ def _sentence_tiers(doc: Analysis, sentences: set[int]) -> list[list[int]]:
 
 def _place(doc: Analysis, sentences: set[int], incident: dict, ev: _Evidence) -> None:
     for tier in _sentence_tiers(doc, sentences):
-        regions = [m for s in tier for m in doc.in_sentence("regions", s)]
+        regions = [m for s in tier for m in doc.in_sentence("regions", s) if not stands_for_the_state(doc, m.start, m.end)]
         if not regions:
             continue
         country = regions[0].concept.split("-")[0]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -56,8 +57,31 @@ def _place_roles(lang: str) -> tuple[dict[str, str], tuple[tuple[str, str], ...]
     return before, suffixes
 
 
+@cache
+def _state_words(lang: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    block = extract_data("scope.yaml").get("place_roles") or {}
+    after = frozenset(str(w).lower() for w in (block.get("state_after") or {}).get(lang) or ())
+    before = tuple(str(w).lower() for w in (block.get("state_before") or {}).get(lang) or ())
+    return after, before
+
+
+def stands_for_the_state(doc: Analysis, start: int, end: int) -> bool:
+    """"Moscow said", "Moscow's war", "fight for Moscow": a capital (or country) standing for its state."""
+    after, before = _state_words(doc.lang)
+    if not after and not before:
+        return False
+    rest = doc.text[end : end + 40]
+    following = re.match(r"(?:['’]s)?\s+([A-Za-z]+)", rest)
+    if following and following.group(1).lower() in after:
+        return True
+    preceding = " ".join(doc.text[max(0, start - 30) : start].lower().split())
+    return any(preceding.endswith(phrase) for phrase in before)
+
+
 def place_role(doc: Analysis, start: int, end: int) -> str:
-    """"in", "from", "to", "via" or "other": what a place mention is to its sentence."""
+    """"in", "from", "to", "via", "state" or "other": what a place mention is to its sentence."""
+    if stands_for_the_state(doc, start, end):
+        return "state"
     before, suffixes = _place_roles(doc.lang)
     token = doc.text[start:end].split()[-1].lower() if doc.text[start:end].strip() else ""
     for ending, role in suffixes:
