@@ -37,8 +37,10 @@ def test_every_state_changing_route_is_for_signed_in_roles_except_sign_in_and_ou
     from recruitwatch.web.deps import allow_of
 
     public_posts = sorted(r.path for r in _routes(app) if "POST" in r.methods and allow_of(r).public)
-    # besides signing in and out: the appeal form and its status check, for people without an account
-    assert public_posts == ["/appeal", "/appeal/status", "/login", "/logout"]
+    # besides signing in and out: the appeal form, its status check and the appellant's answer on
+    # the status page (which needs the short-lived token that a right code and secret give), for
+    # people without an account
+    assert public_posts == ["/appeal", "/appeal/reply", "/appeal/status", "/login", "/logout"]
 
 
 def _concrete(path: str) -> str:
