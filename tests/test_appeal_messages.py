@@ -17,12 +17,6 @@ ADDRESS = "203.0.113.78"
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
 
 
-@pytest.fixture(autouse=True)
-def own_key(tmp_path, monkeypatch):
-    monkeypatch.delenv("RECRUITWATCH_KEY", raising=False)
-    monkeypatch.setenv("RECRUITWATCH_KEY_FILE", str(tmp_path / "messages.key"))
-
-
 @pytest.fixture
 def app(db_url):
     from recruitwatch.web.app import create_app

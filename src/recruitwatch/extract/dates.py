@@ -173,27 +173,31 @@ def _relative_value(m: re.Match, kind: str, published: dt.date, grammar: _Gramma
 WAR_START = dt.date(2022, 2, 24)  # the full-scale war: recruitment for it is reported from then on
 
 
-def _span(value: str) -> tuple[dt.date, dt.date]:
-    """The first and last day a YYYY, YYYY-MM or YYYY-MM-DD value can mean."""
-    parts = [int(p) for p in value.split("-")]
-    if len(parts) == 3:
-        day = dt.date(*parts)
-        return day, day
-    if len(parts) == 2:
-        first = dt.date(parts[0], parts[1], 1)
-        following = dt.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
-        return first, following - dt.timedelta(days=1)
-    return dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
+def date_span(value: str | None) -> tuple[dt.date, dt.date] | None:
+    """The first and last day a YYYY, YYYY-MM or YYYY-MM-DD value can mean; None if it is no date."""
+    if not value:
+        return None
+    try:
+        parts = [int(p) for p in value.split("-")]
+        if len(parts) == 3:
+            day = dt.date(*parts)
+            return day, day
+        if len(parts) == 2:
+            first = dt.date(parts[0], parts[1], 1)
+            return first, dt.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1) - dt.timedelta(days=1)
+        return dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
+    except (ValueError, TypeError):
+        return None
 
 
 def could_date_incident(value: str, published: dt.date | None) -> bool:
     """Whether a date can be when an incident of recruitment for the war happened: not wholly
     before the full-scale war ("since 2011", "in January 2022"), not after the report ("in 2025"
     of a 2024 article is a plan or a deadline)."""
-    try:
-        first, last = _span(value)
-    except ValueError:
+    span = date_span(value)
+    if span is None:
         return False
+    first, last = span
     return last >= WAR_START and (published is None or first <= published)
 
 

@@ -54,7 +54,7 @@ def prepare(doc: Analysis, published: dt.date | None, metadata: frozenset[int], 
     nationalities = nationality_mentions(doc)
     drafts = segment(doc, names, nationalities)
     proposals = [_assemble(doc, d, names, nationalities, published, metadata) for d in drafts]
-    dates = [d for d in _all_dates(doc, published) if d.start not in metadata and could_date_incident(d.value, published)]
+    dates = _incident_dates(doc, published, metadata)
     candidates = collect(doc, names, nationalities, dates, proposals)
     ctx = doc_context(doc, names, nationalities, draft_of_sentence(drafts), len(drafts), relevance)
     return Prepared(doc, drafts, proposals, candidates, [features(ctx, c) for c in candidates], gate_features(ctx), ctx)
@@ -156,6 +156,11 @@ def _all_dates(doc: Analysis, published: dt.date | None):
     if dates is None:
         dates = doc.memo[("dates", published)] = find_dates(doc.text, published, doc.sentences[0][0], doc.sentences[-1][1])
     return dates
+
+
+def _incident_dates(doc: Analysis, published: dt.date | None, metadata: frozenset[int]):
+    """The dates that may date an incident: not page furniture, within the war, not after the report."""
+    return [d for d in _all_dates(doc, published) if d.start not in metadata and could_date_incident(d.value, published)]
 
 
 class _Evidence:
@@ -327,11 +332,11 @@ def _place(doc: Analysis, sentences: set[int], incident: dict, ev: _Evidence) ->
 
 def _date(doc, sentences, incident, ev, published, metadata) -> None:
     """The first date in the sentences about the pressure, else about the rest; none is a guess."""
-    dates = _all_dates(doc, published)
+    dates = _incident_dates(doc, published, metadata)
     for tier in _sentence_tiers(doc, sentences):
         for s in tier:
             start, end = doc.sentences[s]
-            for d in (d for d in dates if start <= d.start < end and d.start not in metadata and could_date_incident(d.value, published)):
+            for d in (d for d in dates if start <= d.start < end):
                 incident["date"] = d.value
                 ev.add("date", d.value, d.start, d.end)
                 return

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from urllib.parse import urlsplit
 
 from ..extract.data_files import load_data
+from .source_kinds import domains
 
 
 @dataclass(frozen=True)
@@ -34,10 +34,5 @@ def _by_host() -> dict[str, Designation]:
 
 def designation(url: str) -> Designation | None:
     """The designation of the address's host or of a listed domain above it (news.svoboda.org)."""
-    host = (urlsplit(url).hostname or "").lower().rstrip(".").removeprefix("www.")
-    parts = host.split(".")
-    for i in range(len(parts) - 1):
-        found = _by_host().get(".".join(parts[i:]))
-        if found:
-            return found
-    return None
+    listed = _by_host()
+    return next((listed[d] for d in domains(url) if d in listed), None)

@@ -317,18 +317,7 @@ def answer_for(answers: Mapping[str, Any], lang: str) -> Guidance:
         cited += [_citations(data, s, lang) for s in warnings]
     grouped: dict[str, list[ShownStatement]] = {kind: [] for kind in KINDS}
     for statement, citations in zip(chosen, cited, strict=True):
-        text = statement.texts[lang]
-        grouped[statement.kind].append(
-            ShownStatement(
-                id=statement.id,
-                kind=statement.kind,
-                text=text.text,
-                lang=lang,
-                verified=text.verified,
-                reference=None if text.verified else reference,
-                citations=citations,
-            )
-        )
+        grouped[statement.kind].append(_shown(statement, lang, reference, citations))
     return Guidance(
         lang=lang,
         answers=clean,
@@ -356,12 +345,14 @@ def source_warnings(lang: str) -> tuple[ShownStatement, ...]:
     data = load_guidance()
     _check_lang(lang)
     reference = data.languages[lang].reference
-    return tuple(
-        ShownStatement(s.id, s.kind, s.texts[lang].text, lang, s.texts[lang].verified,
-                       None if s.texts[lang].verified else reference, _citations(data, s, lang))
-        for s in data.statements
-        if s.shown_with is not None
-    )
+    return tuple(_shown(s, lang, reference, _citations(data, s, lang)) for s in data.statements if s.shown_with is not None)
+
+
+def _shown(statement: Statement, lang: str, reference: str | None, citations: tuple[Citation, ...]) -> ShownStatement:
+    """A statement as a page shows it in `lang`, pointing to the reference text when unverified."""
+    text = statement.texts[lang]
+    return ShownStatement(statement.id, statement.kind, text.text, lang, text.verified,
+                          None if text.verified else reference, citations)
 
 
 def _citations(data: GuidanceData, statement: Statement, lang: str) -> tuple[Citation, ...]:

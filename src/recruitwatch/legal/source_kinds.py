@@ -23,16 +23,17 @@ def _kind_of_host() -> dict[str, str]:
     return {host: kind for kind, hosts in _data()["hosts"].items() for host in hosts}
 
 
+def domains(url: str) -> list[str]:
+    """The address's host and each domain above it, nearest first (news.svoboda.org, svoboda.org)."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".").removeprefix("www.").removeprefix("m.")
+    parts = host.split(".")
+    return [".".join(parts[i:]) for i in range(len(parts) - 1)]
+
+
 def source_kind(url: str) -> str:
     """The kind of the address's host, or of the nearest listed domain above it; else "website"."""
-    host = (urlsplit(url).hostname or "").lower().rstrip(".").removeprefix("www.").removeprefix("m.")
     kinds = _kind_of_host()
-    parts = host.split(".")
-    for i in range(len(parts) - 1):
-        kind = kinds.get(".".join(parts[i:]))
-        if kind:
-            return kind
-    return UNKNOWN
+    return next((kinds[d] for d in domains(url) if d in kinds), UNKNOWN)
 
 
 def kind_label(kind: str, lang: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ..extract.dates import date_span
 from ..text.namekeys import parse_name
 from .names import common_name, name_match
 
@@ -25,26 +26,9 @@ NEIGHBOURS = ({"RU-MOW", "RU-MOS"}, {"RU-SPE", "RU-LEN"}, {"UA-43", "UA-40"})
 COMPARISONS = ("name", "nationality", "region", "date", "status", "story", "age", "home", "sentence", "count", "text")
 
 
-def _date_range(value: str | None) -> tuple[dt.date, dt.date] | None:
-    if not value:
-        return None
-    try:
-        parts = [int(p) for p in value.split("-")]
-        if len(parts) == 3:
-            day = dt.date(*parts)
-            return day, day
-        if len(parts) == 2:
-            start = dt.date(parts[0], parts[1], 1)
-            end = dt.date(parts[0] + (parts[1] == 12), parts[1] % 12 + 1, 1) - dt.timedelta(days=1)
-            return start, end
-        return dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
-    except (ValueError, TypeError):
-        return None
-
-
 def date_gap(a: str | None, b: str | None) -> int | None:
     """Days between two (partial) ISO dates' spans; 0 when they overlap; None when either is missing."""
-    ra, rb = _date_range(a), _date_range(b)
+    ra, rb = date_span(a), date_span(b)
     if ra is None or rb is None:
         return None
     return max((rb[0] - ra[1]).days, (ra[0] - rb[1]).days, 0)
@@ -57,7 +41,7 @@ def dates_compatible(a: str | None, b: str | None) -> bool | None:
 
 def date_window(value: str | None) -> tuple[str, str] | None:
     """ISO dates between which another report's date of this incident may fall (DATE_WINDOW_DAYS)."""
-    span = _date_range(value)
+    span = date_span(value)
     if span is None:
         return None
     window = dt.timedelta(days=DATE_WINDOW_DAYS)

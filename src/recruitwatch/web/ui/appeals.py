@@ -93,6 +93,47 @@ def _throttled(request: Request, who: Viewer, lang: str, limiter: RateLimiter, o
     return _message(request, who, lang, 429, "too_many", back, minutes=max(1, round(wait / 60)))
 
 
+# -- forms with files, shared by the appeal and the appellant's answer
+
+
+@dataclass
+class _Sent:
+    values: dict
+    uploads: list[UploadFile]
+
+
+async def _read_sent(request: Request, who: Viewer, lang: str, back: str, throttle: str, own: Rule, everyone: Rule) -> _Sent | Response:
+    """A throttled, size-limited form with files, its CSRF token checked; or the page that refuses it."""
+    limits, limiter = _limits(request), _limiter(request)
+    refused = _throttled(request, who, lang, limiter, (f"{throttle}:{_address_key(request, limiter)}", own),
+                         (f"{throttle}:{GLOBAL}", everyone), back)
+    if refused is not None:
+        return refused
+    try:
+        form = await read_form(request, FormLimits(max_files=limits.max_files, max_file_bytes=limits.max_file_bytes))
+    except TooLarge:
+        return _message(request, who, lang, 413, "file_too_large", back)
+    except BadForm:
+        return _message(request, who, lang, 400, "bad_form", back)
+    values = await checked_form(ParsedRequest(request, form), who)
+    uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and (f.filename or f.size)]
+    return _Sent(values, uploads)
+
+
+async def _store_files(request: Request, session: Session, case, uploads: list[UploadFile]) -> None:
+    """The uploads of a case, sealed; too many is refused like one too large."""
+    limits = _limits(request)
+    if len(uploads) > limits.max_files:
+        raise FileRefused("too many files", key="file_too_large", too_large=True)
+    for upload in uploads:
+        cases.add_file(session, case, upload.filename or "file", upload.content_type, await upload.read(),
+                       max_bytes=limits.max_file_bytes)
+
+
+def _refusal_status(exc: CaseError) -> int:
+    return 413 if getattr(exc, "too_large", False) else 400
+
+
 # -- the appeal
 
 
@@ -105,38 +146,24 @@ def appeal_form(request: Request, who: Viewer = Depends(PUBLIC)) -> Response:
 @router.post("/appeal")
 async def submit_appeal(request: Request, who: Viewer = Depends(PUBLIC), session: Session = Depends(db)) -> Response:
     lang = pick_appeal_language(request.query_params.get("lang"), request.headers.get("accept-language"))
-    limits, limiter = _limits(request), _limiter(request)
-    back = f"/appeal?lang={lang}"
-    refused = _throttled(request, who, lang, limiter, (f"appeal:{_address_key(request, limiter)}", limits.appeals_per_address),
-                         (f"appeal:{GLOBAL}", limits.appeals_per_minute), back)
-    if refused is not None:
-        return refused
+    limits = _limits(request)
+    sent = await _read_sent(request, who, lang, f"/appeal?lang={lang}", "appeal", limits.appeals_per_address, limits.appeals_per_minute)
+    if isinstance(sent, Response):
+        return sent
+    values, uploads = sent.values, sent.uploads
     try:
-        form = await read_form(request, FormLimits(max_files=limits.max_files, max_file_bytes=limits.max_file_bytes))
-    except TooLarge:
-        return _message(request, who, lang, 413, "file_too_large", back)
-    except BadForm:
-        return _message(request, who, lang, 400, "bad_form", back)
-    values = await checked_form(ParsedRequest(request, form), who)
-    uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and (f.filename or f.size)]
-    try:
-        if len(uploads) > limits.max_files:
-            raise FileRefused("too many files", key="file_too_large", too_large=True)
         created = cases.create_case(
             session, story=values.get("story", ""), name=values.get("name"), contact=values.get("contact"),
             answers={q: values.get(q, "") for q in QUESTIONS}, language=lang, consent=values.get("consent") == "yes",
         )
-        for upload in uploads:
-            cases.add_file(session, created.case, upload.filename or "file", upload.content_type, await upload.read(),
-                           max_bytes=limits.max_file_bytes)
+        await _store_files(request, session, created.case, uploads)
         audit.record(session, actor=cases.PUBLIC_ACTOR, action=audit.CREATE, object_type="case", object_id=created.case.id,
                      detail={"files": len(uploads)})
         session.commit()
     except CaseError as exc:
         session.rollback()
-        status = 413 if getattr(exc, "too_large", False) else 400
         kept = {k: values.get(k, "") for k in FIELDS}
-        return _page(request, who, "appeal/form.html", lang, status, values=kept, error=exc.key or "bad_form")
+        return _page(request, who, "appeal/form.html", lang, _refusal_status(exc), values=kept, error=exc.key or "bad_form")
     finally:
         for upload in uploads:
             await upload.close()
@@ -198,39 +225,27 @@ def _found(session: Session, case) -> dict:
 async def reply(request: Request, who: Viewer = Depends(PUBLIC), session: Session = Depends(db)) -> Response:
     """The appellant answers a caseworker, with files if he wants, on the page the code and secret opened."""
     lang = pick_appeal_language(request.query_params.get("lang"), request.headers.get("accept-language"))
-    limits, limiter = _limits(request), _limiter(request)
-    back = f"/appeal/status?lang={lang}"
-    refused = _throttled(request, who, lang, limiter, (f"reply:{_address_key(request, limiter)}", limits.checks_per_address),
-                         (f"reply:{GLOBAL}", limits.checks_per_minute), back)
-    if refused is not None:
-        return refused
-    try:
-        form = await read_form(request, FormLimits(max_files=limits.max_files, max_file_bytes=limits.max_file_bytes))
-    except TooLarge:
-        return _message(request, who, lang, 413, "file_too_large", back)
-    except BadForm:
-        return _message(request, who, lang, 400, "bad_form", back)
-    values = await checked_form(ParsedRequest(request, form), who)
+    limits = _limits(request)
+    sent = await _read_sent(request, who, lang, f"/appeal/status?lang={lang}", "reply", limits.checks_per_address, limits.checks_per_minute)
+    if isinstance(sent, Response):
+        return sent
+    values, uploads = sent.values, sent.uploads
     token = values.get("reply_token", "")
     case_id = reply_tokens.case_of(token)
     case = cases.get_case(session, case_id, for_update=True) if case_id is not None else None
     if case is None or not reply_tokens.valid(_reply_key(), token, case.secret_hash, time.time()):
-        return _page(request, who, "appeal/status.html", lang, 400, error="reply_expired", found=None, code="")
-    uploads = [f for f in form.getlist("files") if isinstance(f, UploadFile) and (f.filename or f.size)]
-    try:
-        if len(uploads) > limits.max_files:
-            raise FileRefused("too many files", key="file_too_large", too_large=True)
-        cases.appellant_reply(session, case, values.get("message", ""))
         for upload in uploads:
-            cases.add_file(session, case, upload.filename or "file", upload.content_type, await upload.read(),
-                           max_bytes=limits.max_file_bytes)
+            await upload.close()
+        return _page(request, who, "appeal/status.html", lang, 400, error="reply_expired", found=None, code="")
+    try:
+        cases.appellant_reply(session, case, values.get("message", ""))
+        await _store_files(request, session, case, uploads)
         audit.record(session, actor=cases.PUBLIC_ACTOR, action=audit.CREATE, object_type="case", object_id=case.id,
                      detail={"action": "reply", "files": len(uploads)})
         session.commit()
     except CaseError as exc:
         session.rollback()
-        status = 413 if getattr(exc, "too_large", False) else 400
-        return _page(request, who, "appeal/status.html", lang, status, error=None, reply_error=exc.key or "bad_form",
+        return _page(request, who, "appeal/status.html", lang, _refusal_status(exc), error=None, reply_error=exc.key or "bad_form",
                      found=_found(session, case), code=case.code, draft=values.get("message", ""))
     finally:
         for upload in uploads:
