@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src"
 WEB = SRC / "recruitwatch" / "web"
 TEMPLATES = WEB / "templates"
+ALERTS = SRC / "recruitwatch" / "alerts"
 LOCALES = WEB / "locales"
 POT = LOCALES / "messages.pot"
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
@@ -126,9 +127,10 @@ def extract() -> Catalog:
         for method in ("jinja2.ext:babel_extract", extract_template_values):
             for lineno, message, comments, _context in extract_from_file(method, template, keywords=KEYWORDS):
                 add(message, template, lineno, comments)
-    python = extract_from_dir(WEB, method_map=[("**.py", "python")], keywords=KEYWORDS)
-    for filename, lineno, message, comments, _context in sorted(python, key=lambda m: (m[0], m[1])):
-        add(message, WEB / filename, lineno, comments)
+    for folder in (WEB, ALERTS):  # the alerts' e-mails and feeds speak the owner's interface language
+        python = extract_from_dir(folder, method_map=[("**.py", "python")], keywords=KEYWORDS)
+        for filename, lineno, message, comments, _context in sorted(python, key=lambda m: (m[0], m[1])):
+            add(message, folder / filename, lineno, comments)
     for path, values in _external_values():
         for value in values:
             add(value, path, 0, [])

@@ -199,3 +199,33 @@ def test_the_appeal_form_and_help_fit_a_phone_in_every_language(live_server, bro
             "Math.max(...[...document.querySelectorAll('main *')].map(e => e.getBoundingClientRect().right))")
         shot(page, f"11-phone-{path.strip('/').split('?')[0]}-{lang}")
         assert width <= 390 and widest <= 390, f"{path} is {width}px wide (an element reaches {widest}px) at 390px"
+
+
+@pytest.mark.parametrize(("width", "lang"), [(1280, "en"), (390, "ru")])
+def test_an_analyst_saves_a_search_and_watches_it(live_server, browser, width, lang):
+    """From a filtered list to a watched saved search with its own address and its feed, on a desktop
+    and on a phone (in Russian): the feed address opens as Atom, the saved address gives the same list."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    sign_in_as_ana(page, live_server)
+    page.goto(f"{live_server}/incidents?nationality=UZ&lang={lang}")
+    listed = page.locator("h1 .count").inner_text()
+    page.locator("#save-name").fill("UZ")
+    page.locator("form.save-search button").click()
+    page.wait_for_url(f"{live_server}/searches?done=saved*")
+    section = page.locator("section.saved-search").first
+    section.locator("input[name=watch]").check()
+    section.locator("input[name=email]").fill("ana@example.org")
+    section.locator("button[type=submit]").first.click()
+    page.wait_for_url(f"{live_server}/searches?done=updated*")
+    section = page.locator("section.saved-search").first
+    assert section.locator(".state").count() == 1
+    section.locator("summary").click()
+    shot(page, f"11-saved-searches-{width}-{lang}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    feed_url = section.locator("code.token").first.inner_text()
+    assert "/alerts/feed/" in feed_url
+    feed = page.request.get(feed_url)
+    assert feed.ok and feed.headers["content-type"].startswith("application/atom+xml")
+    section.get_by_role("link", name="UZ").click()
+    page.wait_for_url(f"{live_server}/incidents?nationality=UZ")
+    assert page.locator("h1 .count").inner_text() == listed

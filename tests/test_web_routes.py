@@ -39,14 +39,15 @@ def test_every_state_changing_route_is_for_signed_in_roles_except_sign_in_and_ou
     public_posts = sorted(r.path for r in _routes(app) if "POST" in r.methods and allow_of(r).public)
     # besides signing in and out: the appeal form, its status check and the appellant's answer on
     # the status page (which needs the short-lived token that a right code and secret give), for
-    # people without an account
-    assert public_posts == ["/appeal", "/appeal/reply", "/appeal/status", "/login", "/logout"]
+    # people without an account; and stopping a saved search's alerts with the token its e-mails carry
+    # (one click, RFC 8058)
+    assert public_posts == ["/alerts/unsubscribe/{token}", "/appeal", "/appeal/reply", "/appeal/status", "/login", "/logout"]
 
 
 def _concrete(path: str) -> str:
     if path.endswith("/search"):
         return path + "?q=contract"
-    return path.replace("{incident_id}", "1").replace("{document_id}", "1").replace("{token_id}", "1").replace("{case_id}", "1").replace("{file_id}", "1").replace("{fmt}", "csv")
+    return path.replace("{incident_id}", "1").replace("{document_id}", "1").replace("{token_id}", "1").replace("{case_id}", "1").replace("{search_id}", "1").replace("{token}", "x").replace("{file_id}", "1").replace("{fmt}", "csv")
 
 
 @pytest.mark.parametrize("role", [None, "viewer", "analyst", "admin", "caseworker"])

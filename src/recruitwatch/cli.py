@@ -274,6 +274,23 @@ def watch(
 
 
 @app.command()
+def alerts(
+    interval: float = typer.Option(300, "--interval", help="Seconds between rounds."),
+    once: bool = typer.Option(False, "--once", help="One round: check the watched searches, send what is due, stop."),
+    allow_private: bool = typer.Option(False, "--allow-private", help="Allow webhooks to private and loopback addresses."),
+) -> None:
+    """Tell the owners of watched saved searches of new matches: e-mail and webhooks (feeds are read from `serve`)."""
+    from .alerts.runner import run
+    from .store.database import sessions
+
+    def report(r):
+        line = f"{r.searches} watched searches: {r.batches} new alerts, {r.sent} sent, {r.failed} failed attempts"
+        typer.echo(line + "".join(f"\n  {p}" for p in r.problems))
+
+    run(sessions(), interval=interval, once=once, allow_private=allow_private, on_round=report)
+
+
+@app.command()
 def reprocess(force: bool = typer.Option(False, "--force", help="Also documents already extracted by this version.")) -> None:
     """Extract stored documents again after the extractor improved; reviewed fields are kept."""
     from .workflows import reprocess as run_reprocess

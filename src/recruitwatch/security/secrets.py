@@ -7,6 +7,7 @@ slow hash is only needed for what people choose (passwords).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -62,3 +63,10 @@ def one_time_password() -> str:
     """Readable over the phone: five groups of four from an alphabet without look-alikes."""
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
     return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(5))
+
+
+def derived_token(secret: str, purpose: str) -> str:
+    """A token for one purpose made from one stored secret (HMAC-SHA256): a saved search's feed address,
+    unsubscribe link and webhook signing key, so one secret is sealed and rotating it renews them all."""
+    digest = hmac.new(secret.encode("utf-8"), purpose.encode("utf-8"), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")

@@ -59,7 +59,9 @@ def end_sessions_of(session: Session, user: User) -> None:
 
 
 def purge_expired_sessions(session: Session) -> None:
-    session.execute(delete(WebSession).where(WebSession.expires_at <= utcnow()))
+    """No matching of loaded rows in Python: SQLite gives their times back without a zone, which cannot be
+    compared with an aware one (signing in again from a signed-in browser failed so)."""
+    session.execute(delete(WebSession).where(WebSession.expires_at <= utcnow()).execution_options(synchronize_session=False))
 
 
 def add_api_token(session: Session, user: User, name: str) -> str:

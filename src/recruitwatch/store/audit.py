@@ -55,6 +55,7 @@ MAC_PURPOSE = "audit-log"  # what the MAC key derived from a key of the key ring
 # What an entry records (its `action`): one word each, so the log can be filtered.
 CREATE, READ, UPDATE, DELETE, EXPORT = "create", "read", "update", "delete", "export"
 SIGN_IN, SIGN_IN_FAILED = "sign_in", "sign_in_failed"
+ALERT, ALERT_SENT, ALERT_FAILED, FEED_READ = "alert", "alert_sent", "alert_failed", "feed_read"  # saved searches' alerts
 
 
 class AuditError(RecruitWatchError):

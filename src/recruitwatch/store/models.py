@@ -463,3 +463,69 @@ class CaseEvent(Base):
     kind: Mapped[str] = mapped_column(String(16))  # created | status | assigned | note | deadline | referred | linked | file
     text_enc: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[dict] = mapped_column(JSON, default=dict)  # never personal data
+
+
+class SavedSearch(Base):
+    """A staff member's named incident filter (the list's cleaned parameters), with its own URL;
+    when watched, new matches are told by feed, e-mail and webhook (alerts/).
+
+    One random secret per search, sealed with the key ring, gives its feed, unsubscribe and
+    webhook-signing tokens (alerts.tokens); only SHA-256 digests of the first two are kept in
+    clear, for lookup. The e-mail address and webhook URL are sealed too."""
+
+    __tablename__ = "saved_searches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(128))
+    params: Mapped[dict] = mapped_column(JSON)  # web.filters' cleaned parameters: {name: value or [values]}
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    watched: Mapped[bool] = mapped_column(Boolean, default=False)
+    watched_since: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    checked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # incidents changed before were looked at
+    secret_enc: Mapped[str] = mapped_column(Text)
+    feed_key: Mapped[str] = mapped_column(String(64), unique=True)
+    unsubscribe_key: Mapped[str] = mapped_column(String(64), unique=True)
+    email_enc: Mapped[str | None] = mapped_column(Text)
+    webhook_url_enc: Mapped[str | None] = mapped_column(Text)
+
+    user: Mapped[User] = relationship()
+
+
+class AlertMatch(Base):
+    """An incident a watched search has already told of (or that matched when watching began),
+    and whether it was verified then: an incident is told of once as new and once as verified."""
+
+    __tablename__ = "alert_matches"
+
+    saved_search_id: Mapped[int] = mapped_column(ForeignKey("saved_searches.id", ondelete="CASCADE"), primary_key=True)
+    incident_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    verified: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AlertBatch(Base):
+    """What one check found for one watched search: one message, however many incidents.
+    `events`: [{"incident_id", "kind": new | verified}], ids only."""
+
+    __tablename__ = "alert_batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    saved_search_id: Mapped[int] = mapped_column(ForeignKey("saved_searches.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    events: Mapped[list] = mapped_column(JSON)
+
+
+class AlertDelivery(Base):
+    """One batch sent by one channel (email | webhook), retried with back-off until sent or given up."""
+
+    __tablename__ = "alert_deliveries"
+    __table_args__ = (Index("ix_alert_deliveries_state_next", "state", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("alert_batches.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(String(512))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

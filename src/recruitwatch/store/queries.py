@@ -347,6 +347,11 @@ def _incidents_by_id(session: Session, ids: list[int]) -> list[ListedIncident]:
     return [found[i] for i in ids if i in found]
 
 
+def listed_incidents(session: Session, ids: list[int]) -> list[ListedIncident]:
+    """These incidents, in this order (missing ones left out)."""
+    return _incidents_by_id(session, ids)
+
+
 def list_incidents(session: Session, q: IncidentQuery) -> list[ListedIncident]:
     """One page of the incidents q asks for, in q.sort order, by q.offset (or after the cursor q.after)."""
     rows, _kind = _sorted_keys(session, q, q.limit, q.offset)
@@ -391,6 +396,18 @@ def _count_incidents(session: Session, q: IncidentQuery) -> int:
     if conditions is None:
         return 0
     return session.scalar(select(func.count()).select_from(Incident).where(*conditions)) or 0
+
+
+def matching_states(session: Session, q: IncidentQuery, *, changed_since: dt.datetime | None = None) -> list[tuple[int, str]]:
+    """(id, review state) of every incident q matches, only those changed since `changed_since` if given:
+    what a watched search checks on each run (alerts), in id order."""
+    conditions = _conditions(session, q)
+    if conditions is None:
+        return []
+    if changed_since is not None:
+        conditions.append(Incident.updated_at >= changed_since)
+    query = select(Incident.id, Incident.review_state).where(*conditions).order_by(Incident.id)
+    return [(row.id, row.review_state) for row in session.execute(query)]
 
 
 # -- facets and months

@@ -61,7 +61,17 @@ def _check_key_ring(app: FastAPI) -> None:
 
 def create_app(url: str | None = None, *, secure_cookies: bool = False) -> FastAPI:
     from .api import v1
-    from .ui import accounts, appeals, cases, dashboard, duplicates, exports, incidents, two_step
+    from .ui import (
+        accounts,
+        appeals,
+        cases,
+        dashboard,
+        duplicates,
+        exports,
+        incidents,
+        searches,
+        two_step,
+    )
     from .ui import help as help_pages
 
     app = FastAPI(
@@ -78,7 +88,7 @@ def create_app(url: str | None = None, *, secure_cookies: bool = False) -> FastA
     app.state.secure_cookies = secure_cookies  # behind a TLS proxy the app sees http: say so
     app.mount("/static/docs", StaticFiles(directory=str(Path(fastapi_offline.__file__).parent / "static")), name="docs-static")
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
-    for module in (accounts, incidents, duplicates, dashboard, exports, appeals, cases, two_step, help_pages):
+    for module in (accounts, incidents, duplicates, dashboard, exports, appeals, cases, two_step, help_pages, searches):
         app.include_router(module.router)
     app.include_router(v1.router)
 
