@@ -154,7 +154,7 @@ def test_a_program_renamed_pdf_is_refused_and_nothing_is_kept(app, db_url):
     refused = _send(_client(app), "en", files=[("files", ("contract.pdf", EXE, "application/pdf"))])
     assert refused.status_code == 400 and "does not match its type" in refused.text
     other = _send(_client(app, "198.51.100.2"), "en", files=[("files", ("setup.exe", EXE, "application/x-msdownload"))])
-    assert other.status_code == 400 and "Only JPEG, PNG, PDF or plain text" in other.text
+    assert other.status_code == 400 and "Only JPEG, PNG, PDF, plain text, OGG voice and MP4 video" in other.text
     with transaction(db_url) as session:
         assert session.query(Case).count() == 0 and session.query(CaseFile).count() == 0
 

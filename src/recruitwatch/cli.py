@@ -291,6 +291,24 @@ def alerts(
 
 
 @app.command()
+def tipline(
+    token_file: Path = typer.Option(None, "--token-file", help="A file holding the bot token (else RECRUITWATCH_TELEGRAM_TOKEN_FILE or RECRUITWATCH_TELEGRAM_TOKEN)."),
+    api_url: str = typer.Option(None, "--api-url", help="A Bot API server other than api.telegram.org (a local one, or tests')."),
+    once: bool = typer.Option(False, "--once", help="Handle what is waiting, send caseworkers' messages, stop."),
+) -> None:
+    """Run the Telegram tipline: appeals and help pages in a chat, caseworkers' answers back to it (long polling)."""
+    import asyncio
+
+    from .store.database import sessions
+    from .tipline.run import make_bot, read_token, run
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the bot token
+    bot = make_bot(read_token(token_file), api_url)
+    typer.echo("tipline running; stop with Ctrl+C")
+    asyncio.run(run(bot, sessions(), once=once))
+
+
+@app.command()
 def reprocess(force: bool = typer.Option(False, "--force", help="Also documents already extracted by this version.")) -> None:
     """Extract stored documents again after the extractor improved; reviewed fields are kept."""
     from .workflows import reprocess as run_reprocess

@@ -46,6 +46,9 @@ SETTINGS = (
     Setting("RECRUITWATCH_SMTP_FROM", "unset", "the address alerts come from"),
     Setting("RECRUITWATCH_SMTP_USER", "unset", "user name for the mail server, if it asks for one"),
     Setting("RECRUITWATCH_SMTP_PASSWORD", "unset", "its password (prefer a secrets manager's environment to a file)"),
+    Setting("RECRUITWATCH_TELEGRAM_TOKEN_FILE", "unset", "a file holding the tipline's bot token (mode 0600; preferred to the variable below)"),
+    Setting("RECRUITWATCH_TELEGRAM_TOKEN", "unset", "the tipline's bot token itself, when no file is given"),
+    Setting("RECRUITWATCH_TELEGRAM_API_URL", "https://api.telegram.org", "the Bot API server the tipline talks to"),
     Setting("RECRUITWATCH_TEST_DATABASE_URL", "unset",
             "tests only: a PostgreSQL URL; when set, the store tests also run against it"),
 )
@@ -53,6 +56,14 @@ SETTINGS = (
 
 def database_url() -> str:
     return os.environ.get("RECRUITWATCH_DATABASE_URL") or "sqlite:///./data/recruitwatch.db"
+
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
+def base_url(default: str = DEFAULT_BASE_URL) -> str:
+    """Where the web app is reached from outside, for links sent out of it (alerts, the tipline)."""
+    return (os.environ.get("RECRUITWATCH_BASE_URL") or default).rstrip("/")
 
 
 def web_threads() -> int:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..settings import base_url
 from ..store import audit, queries
 from ..store import saved_searches as saved
 from ..store.models import AlertBatch, AlertDelivery, SavedSearch, utcnow
@@ -29,14 +29,6 @@ OVERLAP = dt.timedelta(minutes=5)  # a change committed late with an earlier tim
 RETRY_FIRST = dt.timedelta(minutes=1)
 RETRY_LONGEST = dt.timedelta(hours=6)
 MAX_ATTEMPTS = 8
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
-
-
-def base_url(default: str = DEFAULT_BASE_URL) -> str:
-    """Where the web app is reached from outside, for the links alerts carry (RECRUITWATCH_BASE_URL)."""
-    return (os.environ.get("RECRUITWATCH_BASE_URL") or default).rstrip("/")
-
-
 def retry_after(attempts: int) -> dt.timedelta | None:
     """The wait after the `attempts`-th failure, doubling each time; None: give up."""
     if attempts >= MAX_ATTEMPTS:

@@ -2,7 +2,8 @@
 
 The type a browser declares comes from the file's name, so a program renamed
 `.pdf` is declared a PDF; the content decides. A file is taken only when its
-first bytes match the declared type (JPEG, PNG, PDF, or UTF-8 plain text).
+first bytes match the declared type (JPEG, PNG, PDF, UTF-8 plain text, an Ogg voice
+recording or an MP4 video: relatives send voice and video messages).
 """
 
 from __future__ import annotations
@@ -22,13 +23,17 @@ ALLOWED_TYPES = {
     "image/png": (".png",),
     "application/pdf": (".pdf",),
     "text/plain": (".txt",),
+    "audio/ogg": (".ogg", ".oga", ".opus"),  # voice notes (Telegram's are Opus in Ogg)
+    "video/mp4": (".mp4", ".m4v"),  # video messages
 }
-_ALIASES = {"image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg", "image/x-png": "image/png"}
+_ALIASES = {"image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg", "image/x-png": "image/png", "audio/opus": "audio/ogg",
+            "application/ogg": "audio/ogg"}
 _UNDECLARED = ("", "application/octet-stream")
 _MAGIC = (
     (b"\xff\xd8\xff", "image/jpeg"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"%PDF-", "application/pdf"),
+    (b"OggS", "audio/ogg"),
 )
 # Bytes that start executables, archives and office files: never plain text, whatever they decode to.
 _BINARY_STARTS = (b"MZ", b"\x7fELF", b"PK\x03\x04", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"#!", b"\xd0\xcf\x11\xe0")
@@ -48,6 +53,8 @@ def sniff(data: bytes) -> str | None:
     for magic, media_type in _MAGIC:
         if data.startswith(magic):
             return media_type
+    if data[4:8] == b"ftyp" and data[8:12].isascii():  # an ISO media file's first box names its brand
+        return "video/mp4"
     if not data or data.startswith(_BINARY_STARTS):
         return None
     try:

@@ -529,3 +529,19 @@ class AlertDelivery(Base):
     next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_error: Mapped[str | None] = mapped_column(String(512))
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class TiplineChat(Base):
+    """A Telegram chat an appeal came from, so a caseworker's messages reach it. The chat id is kept
+    sealed (to send) and as a keyed hash (to find the chat's appeal when it writes again); no phone
+    number, user name or display name is ever stored."""
+
+    __tablename__ = "tipline_chats"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    chat_enc: Mapped[str] = mapped_column(Text)
+    chat_key: Mapped[str] = mapped_column(String(64), index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    last_event_id: Mapped[int] = mapped_column(Integer, default=0)  # caseworkers' messages up to here were sent
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from ...cases.files import download_name
 from ...cases.workflow import REFERRAL_KINDS, STATUSES, CaseError, next_statuses
 from ...security.roles import CASE_STAFF
-from ...store import audit, cases
+from ...store import audit, cases, tipline
 from ...store.models import Case
 from ..appeal_text import translator
 from ..deps import MAX_RECORD_NUMBER, Allow, Viewer, checked_form, db
@@ -80,7 +80,7 @@ def case_page(request: Request, case_id: int = CaseId, who: Viewer = Depends(CAS
     response = render(
         request, "cases/case.html", who, case=case, details=cases.details(case), files=cases.files_of(session, case),
         timeline=cases.timeline(session, case), staff=cases.case_staff(session),
-        linked=cases.linked_incident(session, case, who.visible_states),
+        linked=cases.linked_incident(session, case, who.visible_states), via_tipline=tipline.has_chat(session, case),
         assigned=cases.usernames(session, [case.assigned_to]).get(case.assigned_to), next_statuses=next_statuses(case.status),
         status_names=STATUS_NAMES, referral_kinds=REFERRAL_KINDS, referral_names=REFERRAL_NAMES, event_names=EVENT_NAMES,
         today=dt.date.today(), t=translator(who.language), done=request.query_params.get("done") == "1",

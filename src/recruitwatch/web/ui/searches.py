@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import QueryParams
 
 from ...alerts import channels, items, messages
-from ...alerts.runner import base_url, batch_message
+from ...alerts.runner import batch_message
 from ...errors import UsageError
 from ...security.roles import STAFF
+from ...settings import base_url
 from ...store import audit, queries
 from ...store import saved_searches as saved
 from ...store.models import utcnow
