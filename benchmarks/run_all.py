@@ -24,7 +24,7 @@ RESULTS = HERE / "results.json"
 
 
 BENCHMARKS = ("bench_screen.py", "bench_extract.py", "bench_stream.py", "bench_big_input.py", "bench_ingest.py", "bench_search.py", "bench_web.py")
-BENCHMARKS += ("bench_backfill.py", "bench_link.py")
+BENCHMARKS += ("bench_backfill.py", "bench_link.py", "bench_reach.py")
 PINS_ITSELF = ("bench_web.py",)  # server workers and wrk on both CPUs
 PINS_ITSELF += ("bench_backfill.py",)  # Dask workers and the driver: both CPUs, not pinned
 
@@ -86,6 +86,12 @@ LABELS = {
     "backfill_speedup_bound_2_cores": ("Backfill speed-up possible on 2 cores: 2P / (P + S), from CPU per document", "×", ""),
     "backfill_driver_peak_rss_mb": ("Backfill, the writing driver's peak memory", "MB", ""),
     "backfill_worker_peak_rss_mb": ("Backfill, one Dask worker's peak memory", "MB", ""),
+    "tipline_ms_p50": ("Tipline, one message answered (fetched, handled, stored, answered; fake Bot API on 127.0.0.1), median", "ms", ""),
+    "tipline_ms_p95": ("Tipline, the same, p95 (a whole appeal with a photo and a voice message, six languages)", "ms", "< 1,000"),
+    "tipline_ms_max": ("Tipline, the same, slowest message", "ms", "< 1,000"),
+    "alert_delay_s_max": ("Alert: a matching incident committed → its webhook request arrives, slowest of 7 (sender looping every 1 s)", "s", "<= 1 interval"),
+    "alert_delay_s_median": ("Alert: the same, median", "s", ""),
+    "alert_flood_messages": ("Alert: requests made by 1,000 new matching incidents at once", "messages", "1"),
 }
 
 

@@ -11,7 +11,14 @@ from sqlalchemy import select
 
 from recruitwatch.store import cases as case_store
 from recruitwatch.store.database import sessions, transaction
-from recruitwatch.store.models import AuditEntry, Base, Case, CaseFile, TiplineChat
+from recruitwatch.store.models import (
+    AuditEntry,
+    Base,
+    Case,
+    CaseFile,
+    TiplineChat,
+    TiplinePendingFile,
+)
 from recruitwatch.tipline.bot import Tipline
 from recruitwatch.tipline.texts import languages, strings, texts
 
@@ -261,3 +268,25 @@ def test_the_command_answers_what_is_waiting_and_never_prints_the_token(api, db_
     assert refused.returncode == 2 and b"no bot token" in refused.stderr
     bad = run_cli("tipline", "--once", env={"RECRUITWATCH_DATABASE_URL": db_url, "RECRUITWATCH_TELEGRAM_TOKEN": "secret-words"})
     assert bad.returncode == 2 and b"secret-words" not in bad.stderr + bad.stdout
+
+
+def test_a_conversation_survives_a_restart_of_the_tipline(api, tipline, db_url):
+    t = texts("ky")
+    chat_id = 2024
+    _to_menu(api, tipline, chat_id, "ky")
+    for text in (t("title"), "Уулум түрмөдө келишимге кол койдурушту.", t("nationality.KG"), t("citizen.no"),
+                 t("situation.relative_prisoner_pressed"), t("skip"), t("skip")):
+        _say(api, tipline, chat_id, text)
+    api.add_file("p1", JPEG)
+    _say(api, tipline, chat_id, **_photo("p1"))
+
+    restarted = Tipline(tipline.bot, sessions(db_url), base="https://rw.example.org")  # a new process: nothing in memory
+    restarted.run_now, restarted.offset = tipline.run_now, tipline.offset
+    assert _say(api, restarted, chat_id, t("done"))[-1]["text"] == t("consent_label")
+    _say(api, restarted, chat_id, t("consent_yes"))
+    assert t("done_title") in _say(api, restarted, chat_id, t("send"))[0]["text"]
+    with sessions(db_url)() as session:
+        case = session.scalar(select(Case))
+        assert case.answers["situation"] == "relative_prisoner_pressed" and case.language == "ky"
+        assert [f.media_type for f in session.scalars(select(CaseFile))] == ["image/jpeg"]
+        assert session.scalars(select(TiplinePendingFile)).all() == []  # the files went with the appeal

@@ -275,7 +275,7 @@ def watch(
 
 @app.command()
 def alerts(
-    interval: float = typer.Option(300, "--interval", help="Seconds between rounds."),
+    interval: float = typer.Option(60, "--interval", help="Seconds between rounds (an alert goes out within one)."),
     once: bool = typer.Option(False, "--once", help="One round: check the watched searches, send what is due, stop."),
     allow_private: bool = typer.Option(False, "--allow-private", help="Allow webhooks to private and loopback addresses."),
 ) -> None:

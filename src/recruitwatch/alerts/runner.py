@@ -142,9 +142,10 @@ def run(make_session: sessionmaker[Session], *, interval: float, once: bool, all
     """Rounds every `interval` seconds until stopped (or one round with `once`)."""
     smtp = channels.SmtpSettings.from_environment()
     while True:
+        started = time.monotonic()
         report = run_round(make_session, smtp=smtp, allow_private=allow_private)
         if on_round:
             on_round(report)
         if once:
             return
-        sleep(interval)
+        sleep(max(0.0, interval - (time.monotonic() - started)))  # rounds start every `interval`, however long one took

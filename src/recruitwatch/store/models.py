@@ -545,3 +545,27 @@ class TiplineChat(Base):
     language: Mapped[str] = mapped_column(String(8))
     last_event_id: Mapped[int] = mapped_column(Integer, default=0)  # caseworkers' messages up to here were sent
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TiplineConversation(Base):
+    """A tipline conversation in progress (its step and answers so far), sealed, so that it survives a
+    restart of the tipline; deleted when it ends and after a day untouched (store.tipline.purge_idle)."""
+
+    __tablename__ = "tipline_conversations"
+
+    chat_key: Mapped[str] = mapped_column(String(64), primary_key=True)  # keyed hash of the chat id
+    state_enc: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class TiplinePendingFile(Base):
+    """A file sent during a conversation, before the appeal is sent: sealed, deleted with the conversation."""
+
+    __tablename__ = "tipline_pending_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_key: Mapped[str] = mapped_column(String(64), index=True)
+    name_enc: Mapped[str] = mapped_column(Text)
+    media_type: Mapped[str] = mapped_column(String(64))
+    content_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -9,13 +9,15 @@ What is kept: an appeal made here is an appeal like one from the web form
 (store.cases: sealed, audited, in the caseworkers' queue) plus a TiplineChat
 row holding the chat id sealed, so answers can reach it. Nothing else: no phone
 number, user name or display name is read into storage, conversations in
-progress live in memory only (and are dropped after an idle hour), and no
-message content or chat id is logged.
+progress are kept sealed in the store, so a restart loses nothing, and are
+deleted when they end or after a day untouched; no message content or chat id
+is logged.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import time
 from dataclasses import dataclass
@@ -38,7 +40,8 @@ logger = logging.getLogger(__name__)
 
 ACTOR = "tipline"
 TEXT_LIMIT = 4096  # Telegram's limit for one message
-IDLE_SECONDS = 3600  # a conversation untouched this long is forgotten
+KEEP_IDLE = dt.timedelta(hours=24)  # a conversation untouched this long is forgotten, files and all
+PURGE_EVERY = 600  # seconds between looks for such conversations
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ class Tipline:
         self.limits = limits or TiplineLimits()
         self.base = base or base_url()
         self.clock = clock
-        self.chats: dict[int, tuple[Chat, float]] = {}
+        self.purged_at = float("-inf")
         self.limiter = RateLimiter(clock=clock)
         self.warned: set[str] = set()
         self.offset: int | None = None
@@ -95,20 +98,41 @@ class Tipline:
         if message is None or message.chat is None or message.chat.type != "private":
             return  # groups and channels are not a tipline
         chat_id = message.chat.id
-        self._forget_idle()
-        chat, _seen = self.chats.get(chat_id, (Chat(), 0.0))
-        self.chats[chat_id] = (chat, self.clock())
+        chat = self._load(chat_id)
         if not await self._allowed(chat_id, chat):
             return
         incoming = await self._incoming(message, chat)
         with self.make_session() as session:
             linked = links.latest_case(session, chat_id) is not None
+        kept = len(chat.files)
         replies, action = step(chat, incoming, linked=linked, max_files=self.limits.max_files,
                                max_mb=max(1, self.limits.max_file_bytes // MEGABYTE))
+        self._save(chat_id, chat, kept)
         for reply in replies:
             await self._send(chat_id, reply)
         if action is not None:
             await self._act(chat_id, chat, action)
+
+    def _load(self, chat_id: int) -> Chat:
+        """The chat's conversation from the store (it survives a restart), or a new one."""
+        with self.make_session() as session:
+            if self.clock() - self.purged_at > PURGE_EVERY:
+                links.purge_idle(session, KEEP_IDLE)
+                session.commit()
+                self.purged_at = self.clock()
+            state, files = links.load_conversation(session, chat_id)
+        if state is None:
+            return Chat()
+        return Chat.from_state(state, [Attachment(*f) for f in files])
+
+    def _save(self, chat_id: int, chat: Chat, kept: int) -> None:
+        """The conversation after a step: its state, and the files it gained (none kept once it is reset)."""
+        with self.make_session() as session:
+            if not chat.files:
+                links.drop_files(session, chat_id)
+            added = chat.files[kept:] if len(chat.files) > kept else []
+            links.save_conversation(session, chat_id, chat.state(), [(f.name, f.media_type, f.data) for f in added])
+            session.commit()
 
     async def _allowed(self, chat_id: int, chat: Chat) -> bool:
         key = "chat:" + self.limiter.pseudonym(str(chat_id))
@@ -120,11 +144,6 @@ class Tipline:
             self.warned.add(key)
             await self._send(chat_id, Reply(texts(chat.lang)("too_fast")))
         return False
-
-    def _forget_idle(self) -> None:
-        now = self.clock()
-        for chat_id in [c for c, (_chat, seen) in self.chats.items() if now - seen > IDLE_SECONDS]:
-            del self.chats[chat_id]
 
     async def _incoming(self, message: Message, chat: Chat) -> Incoming:
         client_language = message.from_user.language_code if message.from_user else None
@@ -179,8 +198,8 @@ class Tipline:
                 removed = links.forget(session, chat_id)
                 audit.record(session, actor=cases.PUBLIC_ACTOR, action=audit.DELETE, object_type="tipline_chat",
                              detail={"links_removed": removed})
+                links.drop_conversation(session, chat_id)
                 session.commit()
-            self.chats.pop(chat_id, None)
 
     def _menu_buttons(self, chat_id: int, chat: Chat) -> tuple[str, ...]:
         with self.make_session() as session:

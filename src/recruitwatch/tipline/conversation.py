@@ -74,6 +74,20 @@ class Chat:
         self.__init__()
         self.lang = lang
 
+    def state(self) -> dict:
+        """Everything but the files, for the store (files are kept apart, each once)."""
+        return {"step": self.step, "lang": self.lang, "story": self.story, "name": self.name, "contact": self.contact,
+                "answers": self.answers, "rights": self.rights, "consent": self.consent}
+
+    @classmethod
+    def from_state(cls, state: dict, files: list[Attachment]) -> Chat:
+        chat = cls(**{k: state[k] for k in ("step", "lang", "story", "name", "contact", "answers", "rights", "consent")
+                      if k in state})
+        chat.files = list(files)
+        if chat.lang not in languages() or chat.step.split(":")[0] not in (*_STEPS, "new"):
+            return cls()  # a state from another version of the tipline: begin again
+        return chat
+
 
 def step(chat: Chat, message: Incoming, *, linked: bool, max_files: int = MAX_FILES, max_mb: int = 5) -> tuple[list[Reply], Action | None]:
     """Advance the chat by one incoming message. `linked`: the chat has an appeal to write to."""
