@@ -24,10 +24,10 @@ PAGE_LIMIT = 30 * 1024
 
 def _combinations():
     values = guidance.load_guidance().question_values()
-    for nationality, citizen, situation in itertools.product(
-        values["nationality"], values["russian_citizen"], values["situation"]
+    for nationality, citizen, stay, situation in itertools.product(
+        values["nationality"], values["russian_citizen"], values["lawful_stay"], values["situation"]
     ):
-        yield {"nationality": nationality, "citizen": citizen, "situation": situation}
+        yield {"nationality": nationality, "citizen": citizen, "stay": stay, "situation": situation}
 
 
 def _codes(statement) -> set[str]:
@@ -412,3 +412,22 @@ def test_the_reference_texts_carry_no_notice(client, lang):
     page = client.get(f"/help/{lang}/answer", params=FOREIGNER).text
     assert guidance.ui(lang)["unverified_notice"] not in page
     assert 'class="notice"' not in page
+
+
+def test_the_expulsion_regime_is_shown_to_those_without_a_lawful_stay_only():
+    regime = {"expulsion-regime", "contract-stops-deportation", "check-the-register"}
+    for stay, shown in (("no", True), ("unsure", True), ("yes", False)):
+        answers = {"nationality": "TJ", "citizen": "no", "stay": stay, "situation": "police_pressure_contract"}
+        ids = {s.id for s in guidance.answer_for(answers, "en").statements}
+        assert (regime <= ids) if shown else not (regime & ids), stay
+        assert "expulsion-for-breach-of-stay" in ids  # raids use alleged breaches against anyone
+    # an address shared before the question existed still answers, as "not sure"
+    old = guidance.answer_for({"nationality": "TJ", "citizen": "no", "situation": "police_pressure_contract"}, "en")
+    assert regime <= {s.id for s in old.statements}
+
+
+def test_the_lawful_stay_question_is_optional_on_the_page_and_preselected(client):
+    page = client.get("/help/ru/").text
+    assert 'name="stay" value="unsure" checked' in page
+    assert 'name="stay" value="yes">' in page  # not required, unlike the others
+    assert 'name="citizen" value="no" required' in page

@@ -185,13 +185,20 @@ def test_rights_and_risks_in_the_chat_cite_their_sources(api, tipline):
     _say(api, tipline, chat_id, texts("uz")("menu_rights"))
     _say(api, tipline, chat_id, next(o.label for o in questions[0].options if o.value == "UZ"))
     _say(api, tipline, chat_id, next(o.label for o in questions[1].options if o.value == "no"))
-    answer = _say(api, tipline, chat_id, next(o.label for o in questions[2].options if o.value == "summons"))
+    _say(api, tipline, chat_id, next(o.label for o in questions[2].options if o.value == "no"))  # no lawful stay
+    answer = _say(api, tipline, chat_id, next(o.label for o in questions[3].options if o.value == "summons"))
     text = "\n".join(m["text"] for m in answer)
-    page = guidance.answer_for({"nationality": "UZ", "russian_citizen": "no", "situation": "summons"}, "uz")
+    page = guidance.answer_for({"nationality": "UZ", "russian_citizen": "no", "lawful_stay": "no", "situation": "summons"}, "uz")
     assert all(s.text in text for s in page.statements)
     assert all(code in text for code in page.codes)
     assert "https://rw.example.org/help/uz/sources" in text
     assert all(len(m["text"]) <= 4096 for m in answer)
+
+    # a Russian citizen is not asked about lawful stay
+    _say(api, tipline, chat_id, texts("uz")("menu_rights"))
+    _say(api, tipline, chat_id, next(o.label for o in questions[0].options if o.value == "TJ"))
+    asked = _say(api, tipline, chat_id, next(o.label for o in questions[1].options if o.value == "yes"))
+    assert asked[-1]["text"] == questions[3].text
 
 
 def test_a_flood_from_one_chat_is_throttled_with_one_warning(api, tipline):

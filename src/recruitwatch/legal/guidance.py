@@ -113,6 +113,11 @@ class Question:
     text: str
     verified: bool
     options: tuple[Option, ...]
+    default: str | None = None  # an optional question's answer when none is given
+    skip_when: tuple[tuple[str, frozenset[str]], ...] = ()  # answers after which a chat need not ask it
+
+    def skipped(self, answers: Mapping[str, str]) -> bool:
+        return bool(self.skip_when) and all(answers.get(q) in allowed for q, allowed in self.skip_when)
 
 
 @dataclass(frozen=True)
@@ -235,6 +240,8 @@ class GuidanceData:
     facts: dict[str, Fact]
     statements: tuple[Statement, ...]
     provisions: dict[str, Provision] = field(repr=False)
+    defaults: dict[str, str] = field(default_factory=dict)  # optional questions' answers when none is given
+    skip_when: dict[str, tuple[tuple[str, frozenset[str]], ...]] = field(default_factory=dict)
 
     def question_values(self) -> dict[str, tuple[str, ...]]:
         return {qid: tuple(value for value, _ in options) for qid, _, _, options in self.questions}
@@ -279,6 +286,8 @@ def questions(lang: str) -> tuple[Question, ...]:
             text=text[lang].text,
             verified=text[lang].verified,
             options=tuple(Option(value, label[lang].text, label[lang].verified) for value, label in options),
+            default=data.defaults.get(qid),
+            skip_when=data.skip_when.get(qid, ()),
         )
         for qid, param, text, options in data.questions
     )
@@ -291,6 +300,8 @@ def clean_answers(answers: Mapping[str, Any]) -> dict[str, str]:
     problems = []
     for qid, param, _text, options in data.questions:
         value = answers.get(qid, answers.get(param))
+        if value in (None, "") and qid in data.defaults:
+            value = data.defaults[qid]
         if not isinstance(value, str) or value not in {v for v, _ in options}:
             problems.append(qid)
         else:
@@ -418,9 +429,10 @@ def parse_guidance(data: Any, provisions: Mapping[str, Provision], name: str = G
         raise DataError(f"{name}: ui needs a 'disclaimer'")
     questions_ = _section(name, "questions", lambda: _questions(data.get("questions"), langs))
     values = {qid: {v for v, _ in options} for qid, _, _, options in questions_}
+    defaults, skip_when = _section(name, "questions", lambda: _optional_questions(data.get("questions"), values))
     facts = _facts(data.get("facts") or [], name)
     statements = _statements(data.get("statements"), name, langs, values, provisions, facts)
-    return GuidanceData(langs, ui_texts, questions_, facts, statements, dict(provisions))
+    return GuidanceData(langs, ui_texts, questions_, facts, statements, dict(provisions), defaults, skip_when)
 
 
 def _section(name: str, label: str, build):
@@ -491,6 +503,31 @@ def _ui(raw: Any, langs: Mapping[str, Language]) -> dict[str, dict[str, Text]]:
     return {str(key): _texts(value, langs, str(key)) for key, value in raw.items()}
 
 
+def _optional_questions(raw: list, values: Mapping[str, set[str]]):
+    """Each optional question's default answer, and when a chat may skip it (answers of earlier questions)."""
+    defaults: dict[str, str] = {}
+    skip_when: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}
+    earlier: list[str] = []
+    for entry in raw:
+        qid = entry["id"]
+        if "default" in entry:
+            if entry["default"] not in values[qid]:
+                raise ValueError(f"question {qid}: default {entry['default']!r} is not one of its options")
+            defaults[qid] = entry["default"]
+        if "skip_when" in entry:
+            if qid not in defaults:
+                raise ValueError(f"question {qid}: only a question with a default may be skipped")
+            conditions = entry["skip_when"]
+            if not isinstance(conditions, dict) or not conditions:
+                raise ValueError(f"question {qid}: skip_when must map earlier questions to answers")
+            for other, allowed in conditions.items():
+                if other not in earlier or not isinstance(allowed, list) or not set(allowed) <= values[other]:
+                    raise ValueError(f"question {qid}: skip_when names {other!r}, not an earlier question with those answers")
+            skip_when[qid] = tuple((other, frozenset(allowed)) for other, allowed in conditions.items())
+        earlier.append(qid)
+    return defaults, skip_when
+
+
 def _questions(raw: Any, langs: Mapping[str, Language]):
     if not isinstance(raw, list) or not raw:
         raise ValueError("must be a non-empty list")
@@ -499,7 +536,7 @@ def _questions(raw: Any, langs: Mapping[str, Language]):
     for entry in raw:
         if not isinstance(entry, dict):
             raise ValueError("each question must be a mapping")
-        check_keys(entry, {"id", "param", "text", "options"}, ("id", "param", "text", "options"))
+        check_keys(entry, {"id", "param", "text", "options", "default", "skip_when"}, ("id", "param", "text", "options"))
         qid, param = required_text(entry, "id"), required_text(entry, "param")
         if {qid, param} & seen:
             raise ValueError(f"question {qid}: id or param {param!r} used twice")

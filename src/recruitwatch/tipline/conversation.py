@@ -327,10 +327,10 @@ def _on_rights(chat, message, linked, max_files, max_mb):
     if value is None:
         return [Reply(texts(chat.lang)("choose_option")), *_prompt(chat, linked)], None
     chat.rights[question_id] = value
-    ids = [q.id for q in guidance.questions(chat.lang)]
-    position = ids.index(question_id)
-    if position + 1 < len(ids):
-        chat.step = "rights:" + ids[position + 1]
+    questions = guidance.questions(chat.lang)
+    later = [q for q in questions[[q.id for q in questions].index(question_id) + 1:] if not q.skipped(chat.rights)]
+    if later:  # a question the answers so far make moot (lawful stay, for a citizen) is not asked
+        chat.step = "rights:" + later[0].id
         return _prompt(chat, linked), None
     answers, chat.rights = dict(chat.rights), {}
     chat.step = "menu"
