@@ -229,3 +229,21 @@ def test_an_analyst_saves_a_search_and_watches_it(live_server, browser, width, l
     section.get_by_role("link", name="UZ").click()
     page.wait_for_url(f"{live_server}/incidents?nationality=UZ")
     assert page.locator("h1 .count").inner_text() == listed
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_an_analyst_confirms_ticked_incidents_in_one_go(live_server, browser, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    sign_in_as_ana(page, live_server)
+    page.goto(f"{live_server}/incidents?review_state=machine")
+    before = int(page.locator("h1 .count").inner_text())
+    boxes = page.locator("input[name=ids]")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.locator("#bulk-action").select_option("confirm")
+    shot(page, f"12-bulk-review-{width}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.locator("form.bulk button").click()
+    page.wait_for_url(f"{live_server}/incidents?review_state=machine&bulk=confirm*")
+    assert "2 changed" in page.locator(".notice").inner_text()
+    assert int(page.locator("h1 .count").inner_text()) == before - 2

@@ -7,6 +7,7 @@ import dataclasses
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import QueryParams
 
 from ...legal.provisions import provisions_for
 from ...link.incidents import decide
@@ -24,7 +25,7 @@ from ..filters import (
     record_number,
 )
 from ..i18n import N_, code_for
-from ..render import render
+from ..render import query_with, render
 from ..views import (
     audit_read,
     conflicting_fields,
@@ -78,8 +79,16 @@ def incident_list(request: Request, who: Viewer = Depends(PUBLIC), session: Sess
         incidents=[incident_view(i, who) for i in rows], sources=documents, total=visible_total(total, who), page=page,
         pages=max(1, -(-total // query.limit)), facets=facets, facet_kind=FACET_KIND, params=clean,
         min_count=policy().min_count,
-        sorts=SORTS, filter_params=FILTER_PARAMS,
+        sorts=SORTS, filter_params=FILTER_PARAMS, bulk=_bulk_outcome(params) if who.can_review else None,
     )
+
+
+def _bulk_outcome(params) -> dict | None:
+    """What the last bulk action did, from the address it sent the analyst back to."""
+    if params.get("bulk") not in BULK_ACTIONS:
+        return None
+    return {"action": params["bulk"], "changed": record_number(params.get("changed")) or 0,
+            "unchanged": record_number(params.get("unchanged")) or 0}
 
 
 def detail_context(session: Session, incident_id: RecordId, who: Viewer) -> dict | None:
@@ -177,6 +186,48 @@ async def _act(request: Request, who: Viewer, session: Session, incident_id: Rec
         session.rollback()
         return render(request, "error.html", who, status_code=400, title=N_("Not done"), message=str(exc))
     return RedirectResponse(f"/incidents/{target or incident_id}?done=1", status_code=303)
+
+
+BULK_ACTIONS = {"confirm": review.confirm, "reject": review.reject, "reopen": review.reopen}
+MAX_BULK = 200  # incidents in one bulk action (eight pages of the list)
+
+
+@router.post("/incidents/bulk")
+async def bulk_review(request: Request, who: Viewer = Depends(Allow(*REVIEWERS)), session: Session = Depends(db)) -> Response:
+    """Confirm, reject or reopen the incidents ticked on the list, each on its own: one already in that
+    state, merged away or unknown is left as it is and counted, never stopping the others."""
+    form = await checked_form(request, who)
+    chosen = [record_number(v) for v in (await request.form()).getlist("ids") if isinstance(v, str)]
+    ids = list(dict.fromkeys(i for i in chosen if i is not None))
+    action, reason = form.get("action", ""), (form.get("reason") or "").strip()[:2000]
+    back = form.get("back", "")[:2000]
+    problem = None
+    if action not in BULK_ACTIONS:
+        problem = N_("choose what to do with the selected incidents")
+    elif not ids:
+        problem = N_("select at least one incident")
+    elif len(ids) > MAX_BULK:
+        problem = N_("at most 200 incidents at once")
+    elif action == "reject" and not reason:
+        problem = N_("say why you reject them: the reason is kept in each incident's history")
+    if problem:
+        return render(request, "error.html", who, status_code=400, title=N_("Not done"), message=problem)
+    done = 0
+    for incident_id in ids:
+        try:
+            with session.begin_nested():  # one refusal undoes that incident only
+                BULK_ACTIONS[action](session, incident_id, actor=who.user.username, reason=reason)
+                audit.record(session, actor=who.user.username, action=audit.UPDATE, object_type="incident",
+                             object_id=incident_id, detail={"action": action, "bulk": True})
+            done += 1
+        except review.ReviewError:
+            continue
+    session.commit()
+    try:
+        _query, clean = parse_filters(QueryParams(back), who)  # back to the same view, however it was filtered
+    except FilterError:
+        clean = {}
+    return RedirectResponse(f"/incidents?{query_with(clean, bulk=action, changed=done, unchanged=len(ids) - done)}", status_code=303)
 
 
 @router.post("/incidents/{incident_id}/confirm")
