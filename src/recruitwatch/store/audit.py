@@ -316,3 +316,16 @@ def latest(session: Session, limit: int = 50) -> list[AuditEntry]:
     """The newest entries, oldest of them first (like a tail)."""
     rows = list(session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)))
     return rows[::-1]
+
+
+def page(session: Session, *, before: int | None = None, actor: str | None = None, action: str | None = None,
+         object_type: str | None = None, limit: int = 100) -> list[AuditEntry]:
+    """Entries newest first, older than `before` (an id), optionally of one actor, action or kind of object:
+    the admins' audit-log viewer."""
+    query = select(AuditEntry).where(AuditEntry.id >= 1)
+    if before is not None:
+        query = query.where(AuditEntry.id < before)
+    for column, value in ((AuditEntry.actor, actor), (AuditEntry.action, action), (AuditEntry.object_type, object_type)):
+        if value:
+            query = query.where(column == value)
+    return list(session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit)))

@@ -63,6 +63,7 @@ def create_app(url: str | None = None, *, secure_cookies: bool = False) -> FastA
     from .api import v1
     from .ui import (
         accounts,
+        admin,
         appeals,
         cases,
         dashboard,
@@ -88,7 +89,7 @@ def create_app(url: str | None = None, *, secure_cookies: bool = False) -> FastA
     app.state.secure_cookies = secure_cookies  # behind a TLS proxy the app sees http: say so
     app.mount("/static/docs", StaticFiles(directory=str(Path(fastapi_offline.__file__).parent / "static")), name="docs-static")
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
-    for module in (accounts, incidents, duplicates, dashboard, exports, appeals, cases, two_step, help_pages, searches):
+    for module in (accounts, incidents, duplicates, dashboard, exports, appeals, cases, two_step, help_pages, searches, admin):
         app.include_router(module.router)
     app.include_router(v1.router)
 
