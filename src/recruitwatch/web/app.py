@@ -70,6 +70,7 @@ def create_app(url: str | None = None, *, secure_cookies: bool = False) -> FastA
         duplicates,
         exports,
         incidents,
+        new_document,
         searches,
         two_step,
     )
@@ -89,7 +90,9 @@ def create_app(url: str | None = None, *, secure_cookies: bool = False) -> FastA
     app.state.secure_cookies = secure_cookies  # behind a TLS proxy the app sees http: say so
     app.mount("/static/docs", StaticFiles(directory=str(Path(fastapi_offline.__file__).parent / "static")), name="docs-static")
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
-    for module in (accounts, incidents, duplicates, dashboard, exports, appeals, cases, two_step, help_pages, searches, admin):
+    # new_document before incidents: /documents/new must not be taken for /documents/{document_id}
+    for module in (accounts, new_document, incidents, duplicates, dashboard, exports, appeals, cases, two_step, help_pages, searches,
+                   admin):
         app.include_router(module.router)
     app.include_router(v1.router)
 
