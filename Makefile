@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint bench eval clean
+.PHONY: run test lint bench eval screenshots clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found); set PYTHON=/path/to/python3.11"; exit 2; }
@@ -36,6 +36,9 @@ eval: $(STAMP)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run_all.py
+
+screenshots: $(TEST_STAMP)
+	RECRUITWATCH_TOUR_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_browser.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info

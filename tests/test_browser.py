@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 import socket
 import threading
@@ -75,9 +76,17 @@ def sign_in_as_ana(page, live_server: str) -> None:
     page.wait_for_url(f"{live_server}/incidents")
 
 
-def shot(page, name: str) -> None:
+TOUR = ROOT / "docs" / "screenshots"  # the README's tour: `make screenshots` renews them from these tests
+
+
+def shot(page, name: str, tour: str | None = None) -> None:
+    """A full-page screenshot for people to look at; with `tour`, also the README's picture of the page
+    (the first screen only), renewed when RECRUITWATCH_TOUR_SCREENSHOTS is set."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    if tour and os.environ.get("RECRUITWATCH_TOUR_SCREENSHOTS"):
+        TOUR.mkdir(exist_ok=True)
+        page.screenshot(path=str(TOUR / f"{tour}.png"))
 
 
 def test_an_analyst_works_through_the_day(live_server, browser, tmp_path):
@@ -94,7 +103,7 @@ def test_an_analyst_works_through_the_day(live_server, browser, tmp_path):
 
     page.get_by_role("link", name="Dashboard").click()
     page.wait_for_url(f"{live_server}/dashboard")
-    shot(page, "02-dashboard")
+    shot(page, "02-dashboard", tour="dashboard")
     tile = page.locator("svg a[href*='region=RU-']").filter(has=page.locator("text.count:not(:text-is('0'))")).first
     region = tile.get_attribute("href").split("region=")[1].split("&")[0]
     tile.click()
@@ -105,7 +114,7 @@ def test_an_analyst_works_through_the_day(live_server, browser, tmp_path):
     page.goto(f"{live_server}/incidents")
     page.locator(".facet a[href*='nationality=UZ']").first.click()
     page.wait_for_url("**nationality=UZ**")
-    shot(page, "04-incidents-uzbek")
+    shot(page, "04-incidents-uzbek", tour="incidents")
     cards = page.locator(".card h2")
     assert cards.count() >= 1
     for text in cards.all_inner_texts():
@@ -114,7 +123,7 @@ def test_an_analyst_works_through_the_day(live_server, browser, tmp_path):
     cards.first.locator("a").click()
     page.wait_for_url("**/incidents/*")
     incident_url = page.url
-    shot(page, "05-incident")
+    shot(page, "05-incident", tour="incident")
     assert page.locator("blockquote").count() >= 1  # evidence quotes for staff
 
     page.get_by_label("Correct a field").select_option("victim_count")
@@ -181,7 +190,7 @@ def test_an_analyst_decides_a_possible_duplicate(live_server, browser, width):
     first = page.locator("section.duplicate").first
     first.locator("summary").click()
     assert first.locator("details.comparisons td").count() >= 2
-    shot(page, f"10-duplicates-{width}")
+    shot(page, f"10-duplicates-{width}", tour="duplicates" if width > 1000 else None)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     first.get_by_role("button", name="Different incidents: keep apart").click()
     page.wait_for_url(f"{live_server}/duplicates?done=apart")
@@ -197,7 +206,8 @@ def test_the_appeal_form_and_help_fit_a_phone_in_every_language(live_server, bro
         width = page.evaluate("document.documentElement.scrollWidth")
         widest = page.evaluate(
             "Math.max(...[...document.querySelectorAll('main *')].map(e => e.getBoundingClientRect().right))")
-        shot(page, f"11-phone-{path.strip('/').split('?')[0]}-{lang}")
+        kind = path.strip('/').split('?')[0]
+        shot(page, f"11-phone-{kind}-{lang}", tour="appeal-phone" if (kind, lang) == ("appeal", "ru") else None)
         assert width <= 390 and widest <= 390, f"{path} is {width}px wide (an element reaches {widest}px) at 390px"
 
 
@@ -220,7 +230,7 @@ def test_an_analyst_saves_a_search_and_watches_it(live_server, browser, width, l
     section = page.locator("section.saved-search").first
     assert section.locator(".state").count() == 1
     section.locator("summary").click()
-    shot(page, f"11-saved-searches-{width}-{lang}")
+    shot(page, f"11-saved-searches-{width}-{lang}", tour="saved-searches" if width > 1000 else None)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     feed_url = section.locator("code.token").first.inner_text()
     assert "/alerts/feed/" in feed_url
@@ -247,3 +257,12 @@ def test_an_analyst_confirms_ticked_incidents_in_one_go(live_server, browser, wi
     page.wait_for_url(f"{live_server}/incidents?review_state=machine&bulk=confirm*")
     assert "2 changed" in page.locator(".notice").inner_text()
     assert int(page.locator("h1 .count").inner_text()) == before - 2
+
+
+def test_a_help_answer_reads_on_a_phone(live_server, browser):
+    """The answer for a Tajik migrant without lawful stay pressed by the police: rights first, each with its law."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{live_server}/help/ru/answer?nationality=TJ&citizen=no&stay=no&situation=police_pressure_contract")
+    shot(page, "13-phone-help-answer-ru", tour="help-answer-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.locator(".st").count() >= 5 and page.locator(".cite a").count() >= 5

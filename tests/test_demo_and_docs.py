@@ -38,6 +38,16 @@ def test_the_readme_is_a_front_page_that_leads_to_the_manual():
         assert doc.name == "index.md" or f"]({doc.name})" in index, doc.name
 
 
+def test_the_readmes_pictures_exist():
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    pictures = re.findall(r"!\[[^\]]+\]\(([^)]+)\)", readme)
+    assert len(pictures) >= 6
+    for picture in pictures:
+        assert (ROOT / picture).is_file() and (ROOT / picture).stat().st_size > 10_000, picture
+
+
 def test_every_command_is_documented_in_the_readme():
     readme = _documentation()
     for command in app.registered_commands:
