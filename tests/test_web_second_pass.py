@@ -416,3 +416,32 @@ def test_a_name_is_searched_as_a_name_not_by_a_word_it_begins_with(db_url):
             found = {i.id for i in list_incidents(session, IncidentQuery(text=query, limit=50))}
             assert named_id in found and state_id not in found, query
         assert state_id in {i.id for i in list_incidents(session, IncidentQuery(text="davlat", limit=50))}
+
+
+def test_search_results_show_where_the_words_are_to_staff_only(db_url):
+    """A search shows staff the passage of a source that matched, the word marked; the public sees no
+    document text (it names people), only the published fields it searched."""
+    from fastapi.testclient import TestClient
+
+    from recruitwatch.store import review
+    from recruitwatch.store.database import transaction
+    from recruitwatch.web.app import create_app
+
+    from .store_helpers import add_document, fields, link
+    from .web_helpers import make_user, sign_in
+
+    text = ("Bugun politsiya Moskvada Oʻzbekiston fuqarosi Davlatovni ushlab, unga harbiy shartnoma imzolashni taklif qildi. "
+            "Davlat idoralari bu haqda hech narsa demadi.")
+    with transaction(db_url) as session:
+        report = add_document(session, 1, [fields(victim_nationalities=["UZ"], victim_names=["Davlatov"], methods=["raid_detention"])],
+                              language="uz", text=text)
+        incident = link(session, report, 0)
+        review.confirm(session, incident.id, actor="alice")
+    make_user(db_url, "ana", "analyst")
+    client = TestClient(create_app(db_url))
+    sign_in(client, "ana")
+    page = client.get("/incidents?q=Davlatov").text
+    assert '<mark>Davlatovni</mark>' in page and 'class="snippet"' in page
+    assert "<mark>Davlat</mark>" not in page  # "state" is not the name
+    public = TestClient(create_app(db_url)).get("/incidents?q=shartnoma").text
+    assert 'class="snippet"' not in public and "Davlatov" not in public

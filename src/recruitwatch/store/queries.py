@@ -410,6 +410,23 @@ def matching_states(session: Session, q: IncidentQuery, *, changed_since: dt.dat
     return [(row.id, row.review_state) for row in session.execute(query)]
 
 
+def document_texts(session: Session, incident_ids: list[int], per_incident: int = 3) -> dict[int, list[tuple[str, str | None]]]:
+    """(text, language) of the first few documents reporting each incident: where a search's snippet is cut from."""
+    if not incident_ids:
+        return {}
+    rows = session.execute(
+        select(Mention.incident_id, Document.text, Document.language)
+        .join(Report, Mention.report_id == Report.id).join(Document, Report.document_id == Document.id)
+        .where(Mention.incident_id.in_(incident_ids)).order_by(Mention.incident_id, Document.id)
+    )
+    found: dict[int, list[tuple[str, str | None]]] = {}
+    for incident_id, text_, language in rows:
+        texts = found.setdefault(incident_id, [])
+        if len(texts) < per_incident and text_:
+            texts.append((text_, language))
+    return found
+
+
 # -- facets and months
 
 FACETS = ("nationality", "status", "region", "perpetrator", "method", "outcome", "language", "review_state")

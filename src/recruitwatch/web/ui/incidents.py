@@ -13,6 +13,7 @@ from ...legal.provisions import provisions_for
 from ...link.incidents import decide
 from ...security.roles import INCIDENT_STAFF, REVIEWERS
 from ...store import audit, queries, review
+from ...text.snippets import snippet
 from ...vocab import INCIDENT_FIELDS, METHODS, OUTCOMES, PERPETRATORS, VICTIM_STATUSES
 from ..deps import PUBLIC, Allow, RecordId, Viewer, checked_form, db
 from ..filters import (
@@ -73,14 +74,28 @@ def incident_list(request: Request, who: Viewer = Depends(PUBLIC), session: Sess
             facets.update(queries.facets(session, dataclasses.replace(query, **{field: None}), fields=(field,)))
     facets = {f: visible_counts(pairs, who) for f, pairs in facets.items()}
     documents = queries.source_counts(session, [i.id for i in rows])
+    snippets = _snippets(session, rows, query.text) if query.text and who.sees_personal_data else {}
     audit_read(session, who, object_type="incident", ids=named_ids(rows), via="list")
     return render(
         request, "incidents.html", who,
         incidents=[incident_view(i, who) for i in rows], sources=documents, total=visible_total(total, who), page=page,
         pages=max(1, -(-total // query.limit)), facets=facets, facet_kind=FACET_KIND, params=clean,
         min_count=policy().min_count,
-        sorts=SORTS, filter_params=FILTER_PARAMS, bulk=_bulk_outcome(params) if who.can_review else None,
+        sorts=SORTS, filter_params=FILTER_PARAMS, bulk=_bulk_outcome(params) if who.can_review else None, snippets=snippets,
     )
+
+
+def _snippets(session: Session, rows, text: str) -> dict[int, tuple[str, str, str]]:
+    """Per listed incident, the passage of a reporting document where the search words are (staff only:
+    document texts name people); incidents matched on their fields alone get none."""
+    found = {}
+    for incident_id, texts in queries.document_texts(session, [i.id for i in rows]).items():
+        for body, language in texts:
+            cut = snippet(body, text, language)
+            if cut is not None:
+                found[incident_id] = cut
+                break
+    return found
 
 
 def _bulk_outcome(params) -> dict | None:
