@@ -385,3 +385,26 @@ def test_unsubscribing_is_one_click_and_stops_what_is_waiting(site, db_url):
     with sessions(db_url)() as session:
         assert session.scalar(select(AlertDelivery)).state == "dropped"
     assert site.post("/alerts/unsubscribe/not-a-token").status_code == 404
+
+
+def test_an_unexpected_failure_in_one_delivery_is_retried_and_never_stops_the_sender(site, db_url, receiver, monkeypatch):
+    from recruitwatch.alerts import messages
+
+    hook = receiver()
+    _save(site, "ana", "nationality=UZ", watch="on", webhook_url=hook.url)
+    _incident(db_url, 1)
+    real = messages.webhook_body
+    monkeypatch.setattr(messages, "webhook_body", lambda batch: 1 / 0)
+    start = utcnow()
+    assert _round(db_url, start, allow_private=True).failed == 1
+    with sessions(db_url)() as session:
+        delivery = session.scalar(select(AlertDelivery))
+        assert delivery.state == "pending" and "ZeroDivisionError" in delivery.last_error
+    monkeypatch.setattr(messages, "webhook_body", real)
+    assert _round(db_url, start + dt.timedelta(minutes=2), allow_private=True).sent == 1
+    assert len(hook.requests) == 1
+
+    rounds = []
+    monkeypatch.setattr(runner, "run_round", lambda *a, **k: 1 / 0)
+    runner.run(sessions(db_url), interval=0, once=True, on_round=rounds.append)  # a failing round is reported, not raised
+    assert rounds and "ZeroDivisionError" in rounds[0].problems[0]

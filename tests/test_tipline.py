@@ -297,3 +297,23 @@ def test_a_conversation_survives_a_restart_of_the_tipline(api, tipline, db_url):
         assert case.answers["situation"] == "relative_prisoner_pressed" and case.language == "ky"
         assert [f.media_type for f in session.scalars(select(CaseFile))] == ["image/jpeg"]
         assert session.scalars(select(TiplinePendingFile)).all() == []  # the files went with the appeal
+
+
+def test_a_failure_inside_one_message_is_said_and_the_next_messages_go_on(api, tipline, monkeypatch):
+    from recruitwatch.tipline import bot as bot_module
+
+    t = texts("en")
+    chat_id = 8080
+    _to_menu(api, tipline, chat_id, "en")
+    real = bot_module.step
+    calls = {"n": 0}
+
+    def broken_once(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("the store went away")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(bot_module, "step", broken_once)
+    assert _say(api, tipline, chat_id, t("title"))[-1]["text"] == t("failed")
+    assert _say(api, tipline, chat_id, t("title"))[-1]["text"] == t("story_prompt")  # the same again now works

@@ -118,7 +118,12 @@ def deliver(make_session: sessionmaker[Session], now: dt.datetime, report: Round
                 audit.record(session, actor=ACTOR, action=audit.ALERT_SENT, object_type="saved_search", object_id=search.id,
                              detail={**detail, "incidents": [i.incident_id for i in message.items]})
                 report.sent += 1
-            except channels.DeliveryError as exc:
+            except Exception as exc:  # a refusal, or a bug: this delivery waits and retries, the others go on
+                if not isinstance(exc, channels.DeliveryError):
+                    session.rollback()
+                    logger.exception("alert delivery %s failed unexpectedly", delivery_id)
+                    delivery = session.get(AlertDelivery, delivery_id)
+                    exc = channels.DeliveryError(f"{type(exc).__name__} (see the sender's log)")
                 wait = retry_after(delivery.attempts + 1)
                 saved.failed(delivery, str(exc), now, retry_in=wait)
                 audit.record(session, actor=ACTOR, action=audit.ALERT_FAILED, object_type="saved_search", object_id=search.id,
@@ -143,7 +148,11 @@ def run(make_session: sessionmaker[Session], *, interval: float, once: bool, all
     smtp = channels.SmtpSettings.from_environment()
     while True:
         started = time.monotonic()
-        report = run_round(make_session, smtp=smtp, allow_private=allow_private)
+        try:
+            report = run_round(make_session, smtp=smtp, allow_private=allow_private)
+        except Exception as exc:  # the store down a moment, say: the sender keeps going
+            logger.exception("alert round failed")
+            report = RoundReport(problems=[f"round failed: {type(exc).__name__}"])
         if on_round:
             on_round(report)
         if once:

@@ -76,7 +76,24 @@ class Tipline:
                 await self.handle(update)
             except TelegramError as exc:  # one chat's failure never stops the others
                 logger.warning("could not answer an update (%s)", type(exc).__name__)
+            except Exception:  # a bug or a store failure: this message is lost, the next ones are not
+                logger.exception("could not handle an update (its content is not logged)")
+                await self._sorry(update)
         return len(updates)
+
+    async def _sorry(self, update: Update) -> None:
+        """Tell the person something went wrong, so they try again instead of waiting."""
+        message = update.message
+        if message is None or message.chat is None or message.chat.type != "private":
+            return
+        try:
+            lang = self._load(message.chat.id).lang
+        except Exception:  # noqa: BLE001 - the store itself may be what failed
+            lang = "ru"
+        try:
+            await self._send(message.chat.id, Reply(texts(lang)("failed")))
+        except Exception:  # noqa: BLE001 - nothing more to do for this update
+            logger.warning("could not tell a chat of a failure")
 
     async def run(self, *, poll_timeout: float = 25, stop: asyncio.Event | None = None) -> None:
         stop = stop or asyncio.Event()
@@ -89,6 +106,9 @@ class Tipline:
                     await asyncio.sleep(_seconds(exc.retry_after))
                 except NetworkError as exc:
                     logger.warning("Telegram could not be reached (%s); trying again", type(exc).__name__)
+                    await asyncio.sleep(5)
+                except Exception:  # the store down a moment, say: keep the tipline running
+                    logger.exception("tipline round failed; trying again")
                     await asyncio.sleep(5)
 
     # -- one message
