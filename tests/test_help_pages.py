@@ -431,3 +431,12 @@ def test_the_lawful_stay_question_is_optional_on_the_page_and_preselected(client
     assert 'name="stay" value="unsure" checked' in page
     assert 'name="stay" value="yes">' in page  # not required, unlike the others
     assert 'name="citizen" value="no" required' in page
+
+
+def test_cubans_and_cameroonians_hear_which_body_to_turn_to():
+    for nationality, words, code in (("CU", "MINREX", "D/8"), ("CM", "foreign ministry", "CM/GOVERNMENT")):
+        answer = guidance.answer_for({"nationality": nationality, "citizen": "no", "situation": "relative_sent_to_front"}, "en")
+        contact = [s for s in answer.next_steps if words in s.text]
+        assert contact and code in _codes(contact[0]), nationality
+    cyrillic = guidance.answer_for({"nationality": "CU", "citizen": "no", "situation": "summons"}, "uz-Cyrl")
+    assert any("(MINREX)" in s.text for s in cyrillic.next_steps)  # an acronym stays in Latin letters

@@ -9,8 +9,13 @@ from functools import cache
 
 from ..extract.data_files import load_data
 
-PROTECTED_TERMS = ("RecruitWatch",)  # names left in Latin script
 _SPLIT = "\u200c"  # a zero-width non-joiner keeps t and s apart through alifbo, then goes
+
+
+@cache
+def kept_in_latin() -> tuple[str, ...]:
+    """Names and acronyms left in Latin script (RecruitWatch, MINREX)."""
+    return tuple(str(t) for t in load_data("recruitwatch.legal", "uz_cyrillic.yaml")["kept_in_latin"])
 
 
 @cache
@@ -33,7 +38,7 @@ def latin_to_cyrillic(text: str) -> str:
 
     two_letters, month, months = _rules()
     normalised = two_letters.sub(rf"\1{_SPLIT}\2", alifbo.normalize_apostrophes(text))
-    cyrillic = alifbo.to_cyrillic(normalised, ng_as_digraph=False, protected_terms=PROTECTED_TERMS).text
+    cyrillic = alifbo.to_cyrillic(normalised, ng_as_digraph=False, protected_terms=kept_in_latin()).text
     cyrillic = cyrillic.replace(_SPLIT, "")
     return month.sub(lambda m: _same_case(m.group(1), months[m.group(1).lower()]), cyrillic)
 
