@@ -19,7 +19,6 @@ import sys
 import tempfile
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.fake_bot_api import TOKEN, FakeBotApi  # noqa: E402
 from tests.store_helpers import new_incident  # noqa: E402
+from tests.webhook_receiver import Receiver  # noqa: E402
 
 from recruitwatch.alerts import runner  # noqa: E402
 from recruitwatch.security.accounts import create_user  # noqa: E402
@@ -79,32 +79,6 @@ def tipline_latency(url: str) -> dict:
             "tipline_ms_p95": round(1000 * times[int(0.95 * (len(times) - 1))], 1), "tipline_ms_max": round(1000 * times[-1], 1)}
 
 
-class Receiver:
-    def __init__(self) -> None:
-        self.arrivals: list[tuple[float, dict]] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.arrivals.append((time.monotonic(), json.loads(body)))
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def wait(self, count: int, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while len(self.arrivals) < count and time.monotonic() < deadline:
-            time.sleep(0.01)
-        return len(self.arrivals) >= count
-
-
 def _incidents(url: str, first: int, count: int) -> None:
     with transaction(url) as session:
         for n in range(first, first + count):
@@ -113,7 +87,7 @@ def _incidents(url: str, first: int, count: int) -> None:
 
 
 def alert_latency(url: str) -> dict:
-    receiver = Receiver()
+    receiver = Receiver(default=204)
     with transaction(url) as session:
         user = create_user(session, "watcher", "analyst", password="correct horse battery").user
         search = saved.create(session, user, "UZ", {"nationality": ["UZ"]})
@@ -134,16 +108,16 @@ def alert_latency(url: str) -> dict:
         start = time.monotonic()
         _incidents(url, 1 + n, 1)
         assert receiver.wait(n + 1, 10 * INTERVAL)
-        delays.append(receiver.arrivals[n][0] - start)
-    before = len(receiver.arrivals)
+        delays.append(receiver.times[n] - start)
+    before = len(receiver.requests)
     _incidents(url, 100, FLOOD)
     receiver.wait(before + 1, 30 * INTERVAL)
     time.sleep(3 * INTERVAL)  # any further message would have come by now
     stop.set()
     thread.join(10)
-    flood = receiver.arrivals[before:]
-    told = sum(len(a[1]["incidents"]) + a[1]["more"] for a in flood)
-    receiver.server.shutdown()
+    flood = [json.loads(body) for _headers, body in receiver.requests[before:]]
+    told = sum(len(payload["incidents"]) + payload["more"] for payload in flood)
+    receiver.close()
     return {"alert_interval_s": INTERVAL, "alert_delay_s_max": round(max(delays), 2),
             "alert_delay_s_median": round(statistics.median(delays), 2),
             "alert_flood_incidents": FLOOD, "alert_flood_messages": len(flood), "alert_flood_incidents_told": told}

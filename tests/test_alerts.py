@@ -10,10 +10,8 @@ import hmac
 import json
 import re
 import socket
-import threading
 from email import message_from_bytes
 from email.policy import default as default_policy
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import feedparser
 import pytest
@@ -30,6 +28,7 @@ from recruitwatch.web.app import create_app
 
 from .store_helpers import new_incident
 from .web_helpers import make_user, post_form, sign_in
+from .webhook_receiver import Receiver
 
 NAME = "Rustam Aliev"  # a victim's name: never in an alert, whoever watches
 
@@ -90,7 +89,6 @@ def test_a_saved_search_has_its_own_address_that_only_its_owner_opens(site, db_u
     assert "Uzbeks in Moscow" not in site.get("/searches").text
     refused = post_form(site, "/searches", f"/searches/{search_id}/delete", {})
     assert refused.status_code == 404
-    site.post("/logout", data={"csrf_token": ""})
     site.cookies.clear()
     assert site.get(f"/searches/{search_id}", follow_redirects=False).status_code in (303, 401)
     with sessions(db_url)() as session:
@@ -220,32 +218,6 @@ def test_email_waits_while_no_mail_server_is_configured(site, db_url):
 
 
 # -- webhooks
-
-
-class Receiver:
-    """An HTTP receiver on 127.0.0.1 answering with the statuses given, in turn, then 200."""
-
-    def __init__(self, statuses):
-        self.statuses, self.requests = list(statuses), []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append((dict(self.headers), body))
-                self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture

@@ -96,7 +96,7 @@ def deliver(make_session: sessionmaker[Session], now: dt.datetime, report: Round
             smtp: channels.SmtpSettings | None, allow_private: bool = False) -> None:
     """Send every pending delivery whose time has come."""
     with make_session() as session:
-        due = [d.id for d, _b, _s in saved.due(session, now)]
+        due = saved.due(session, now)
     for delivery_id in due:
         with make_session() as session:
             delivery = session.get(AlertDelivery, delivery_id)

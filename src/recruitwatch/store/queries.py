@@ -413,20 +413,20 @@ def matching_states(session: Session, q: IncidentQuery, *, changed_since: dt.dat
 SNIPPET_CHARS = 6_000  # of each document: a snippet comes from its start (a search page stays fast), never a whole 50 MB text
 
 
-def document_texts(session: Session, incident_ids: list[int], per_incident: int = 2) -> dict[int, list[tuple[str, str | None]]]:
-    """(start of the text, language) of the first documents reporting each incident: where a search's snippet is cut from."""
+def document_texts(session: Session, incident_ids: list[int], per_incident: int = 2) -> dict[int, list[str]]:
+    """The start of the text of the first documents reporting each incident: where a search's snippet is cut from."""
     if not incident_ids:
         return {}
     rows = session.execute(
-        select(Mention.incident_id, func.substr(Document.text, 1, SNIPPET_CHARS), Document.language)
+        select(Mention.incident_id, func.substr(Document.text, 1, SNIPPET_CHARS))
         .join(Report, Mention.report_id == Report.id).join(Document, Report.document_id == Document.id)
         .where(Mention.incident_id.in_(incident_ids)).order_by(Mention.incident_id, Document.id)
     )
-    found: dict[int, list[tuple[str, str | None]]] = {}
-    for incident_id, text_, language in rows:
+    found: dict[int, list[str]] = {}
+    for incident_id, text_ in rows:
         texts = found.setdefault(incident_id, [])
         if len(texts) < per_incident and text_:
-            texts.append((text_, language))
+            texts.append(text_)
     return found
 
 

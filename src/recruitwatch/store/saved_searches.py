@@ -149,14 +149,11 @@ def batches(session: Session, search: SavedSearch, limit: int = 50) -> list[Aler
                                 .order_by(AlertBatch.id.desc()).limit(limit)))
 
 
-def due(session: Session, now: dt.datetime) -> list[tuple[AlertDelivery, AlertBatch, SavedSearch]]:
-    """Pending deliveries whose time has come, with their batch and search, oldest first."""
-    query = (select(AlertDelivery, AlertBatch, SavedSearch)
-             .join(AlertBatch, AlertDelivery.batch_id == AlertBatch.id)
-             .join(SavedSearch, AlertBatch.saved_search_id == SavedSearch.id)
-             .where(AlertDelivery.state == "pending", AlertDelivery.next_attempt_at <= now)
+def due(session: Session, now: dt.datetime) -> list[int]:
+    """The ids of pending deliveries whose time has come, oldest first."""
+    query = (select(AlertDelivery.id).where(AlertDelivery.state == "pending", AlertDelivery.next_attempt_at <= now)
              .order_by(AlertDelivery.id))
-    return [tuple(row) for row in session.execute(query)]
+    return list(session.scalars(query))
 
 
 def deliveries(session: Session, search: SavedSearch, limit: int = 20) -> list[tuple[AlertDelivery, AlertBatch]]:

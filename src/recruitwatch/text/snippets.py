@@ -39,9 +39,8 @@ def _folded_match(text: str, alternatives: frozenset[str]) -> tuple[int, int] | 
     return None
 
 
-def snippet(text: str | None, query: str, lang: str | None = None, width: int = WIDTH) -> tuple[str, str, str] | None:
-    """(before, the matching word, after) of the first match in `text`, or None. (`lang` is the text's
-    language, kept for callers; matching does not depend on it.)"""
+def snippet(text: str | None, query: str, width: int = WIDTH) -> tuple[str, str, str] | None:
+    """(before, the matching word, after) of the first match in `text`, or None."""
     if not text or not query:
         return None
     alternatives = frozenset(alt for alts in query_terms(query) for alt in alts if alt.rstrip("*"))

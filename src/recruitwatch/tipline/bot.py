@@ -31,8 +31,19 @@ from ..cases.workflow import CaseError
 from ..settings import base_url
 from ..store import audit, cases
 from ..store import tipline as links
+from ..store.models import Case, CaseEvent, TiplineChat
 from ..web.ratelimit import RateLimiter, Rule
-from .conversation import Action, Attachment, Chat, Incoming, Reply, accepts_files, step
+from .conversation import (
+    COMMANDS,
+    Action,
+    Attachment,
+    Chat,
+    Incoming,
+    Reply,
+    accepts_files,
+    menu,
+    step,
+)
 from .rights import answer_messages
 from .texts import texts
 
@@ -170,7 +181,7 @@ class Tipline:
         text = message.text or message.caption
         if message.text and message.text.startswith("/"):
             word = message.text[1:].split()[0].split("@")[0].lower() if len(message.text) > 1 else ""
-            return Incoming(command=word if word in ("start", "language", "cancel", "forget") else "",
+            return Incoming(command=word if word in COMMANDS else "",
                             client_language=client_language)
         found = _file_of(message)
         if found is None:
@@ -204,7 +215,6 @@ class Tipline:
     # -- what a conversation asks for
 
     async def _act(self, chat_id: int, chat: Chat, action: Action) -> None:
-        t = texts(chat.lang)
         if action.kind == "appeal":
             await self._appeal(chat_id, chat, action.values)
         elif action.kind == "reply":
@@ -212,7 +222,7 @@ class Tipline:
         elif action.kind == "rights":
             for text in answer_messages(action.values["answers"], action.values["language"], self.base):
                 await self._send(chat_id, Reply(text))
-            await self._send(chat_id, Reply(t("menu_prompt"), self._menu_buttons(chat_id, chat)))
+            await self._send(chat_id, self._menu(chat_id, chat))
         elif action.kind == "forget":
             with self.make_session() as session:
                 removed = links.forget(session, chat_id)
@@ -221,11 +231,10 @@ class Tipline:
                 links.drop_conversation(session, chat_id)
                 session.commit()
 
-    def _menu_buttons(self, chat_id: int, chat: Chat) -> tuple[str, ...]:
+    def _menu(self, chat_id: int, chat: Chat) -> Reply:
+        """The conversation's own menu, with "write to my caseworker" while the chat has an appeal."""
         with self.make_session() as session:
-            linked = links.latest_case(session, chat_id) is not None
-        t = texts(chat.lang)
-        return (t("title"), t("menu_rights"), *((t("menu_message"),) if linked else ()))
+            return menu(chat, links.latest_case(session, chat_id) is not None)
 
     async def _appeal(self, chat_id: int, chat: Chat, values: dict) -> None:
         t = texts(chat.lang)
@@ -249,12 +258,12 @@ class Tipline:
             except CaseError as exc:
                 session.rollback()
                 await self._send(chat_id, Reply(f"{t('not_sent')} {t(exc.key or 'bad_form', count=self.limits.max_files, size=max(1, self.limits.max_file_bytes // MEGABYTE))}"))
-                await self._send(chat_id, Reply(t("menu_prompt"), self._menu_buttons(chat_id, chat)))
+                await self._send(chat_id, self._menu(chat_id, chat))
                 return
         await self._send(chat_id, Reply("\n".join((
             t("done_title"), "", f"{t('code_label')}: {created.code}", f"{t('secret_label')}: {created.secret}", "",
             t("write_down"), "", t("answer_here")))))
-        await self._send(chat_id, Reply(t("menu_prompt"), self._menu_buttons(chat_id, chat)))
+        await self._send(chat_id, self._menu(chat_id, chat))
 
     async def _reply(self, chat_id: int, chat: Chat, values: dict) -> None:
         t = texts(chat.lang)
@@ -276,7 +285,7 @@ class Tipline:
                 await self._send(chat_id, Reply(t(exc.key or "bad_form")))
                 return
         await self._send(chat_id, Reply(t("reply_sent")))
-        await self._send(chat_id, Reply(t("menu_prompt"), self._menu_buttons(chat_id, chat)))
+        await self._send(chat_id, self._menu(chat_id, chat))
 
     # -- caseworkers' messages out
 
@@ -287,10 +296,10 @@ class Tipline:
             pending = [(row.id, event.id) for row, _case, event in links.unsent(session)]
         for row_id, event_id in pending:
             with self.make_session() as session:
-                found = [(r, c, e) for r, c, e in links.unsent(session) if r.id == row_id and e.id == event_id]
-                if not found:
-                    continue
-                row, case, event = found[0]
+                row, event = session.get(TiplineChat, row_id), session.get(CaseEvent, event_id)
+                if row is None or event_id <= row.last_event_id:
+                    continue  # forgotten (/forget) or sent since
+                case = session.get(Case, row.case_id)
                 text = f"{texts(row.language)('case_message', code=case.code)}\n\n{links.message_text(event)}"
                 try:
                     await self.bot.send_message(links.chat_id_of(row), text[:TEXT_LIMIT])

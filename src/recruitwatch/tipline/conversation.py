@@ -126,11 +126,11 @@ def _command(chat: Chat, command: str, linked: bool) -> tuple[list[Reply], Actio
     if command == "cancel":
         chat.reset()
         chat.step = "menu"
-        return [Reply(t("cancelled")), _menu(chat, linked)], None
+        return [Reply(t("cancelled")), menu(chat, linked)], None
     if command == "forget":
         chat.reset()
         chat.step = "menu"
-        return [Reply(t("forgotten")), _menu(chat, False)], Action("forget")
+        return [Reply(t("forgotten")), menu(chat, False)], Action("forget")
     return [Reply(t("unknown_command")), *_prompt(chat, linked)], None
 
 
@@ -146,7 +146,7 @@ def _menu_options(chat: Chat, linked: bool) -> dict[str, str]:
     return options
 
 
-def _menu(chat: Chat, linked: bool) -> Reply:
+def menu(chat: Chat, linked: bool) -> Reply:
     return Reply(texts(chat.lang)("menu_prompt"), tuple(_menu_options(chat, linked).values()))
 
 
@@ -183,7 +183,7 @@ def _prompt(chat: Chat, linked: bool, max_files: int = MAX_FILES, max_mb: int = 
         return [_rights_question(chat, question)]
     if kind == "reply":
         return [Reply(t("reply_prompt"), (t("cancel"),))]
-    return [_menu(chat, linked)]
+    return [menu(chat, linked)]
 
 
 # -- steps
@@ -196,7 +196,7 @@ def _on_language(chat, message, linked, max_files, max_mb):
     before, chat.lang = chat.lang, code
     chat.step = "menu"
     replies = [] if code == before else [Reply(texts(code)("safety"))]
-    return [*replies, _menu(chat, linked)], None
+    return [*replies, menu(chat, linked)], None
 
 
 def _on_menu(chat, message, linked, max_files, max_mb):
@@ -211,7 +211,7 @@ def _on_menu(chat, message, linked, max_files, max_mb):
     elif choice == "message":
         chat.step = "reply"
     else:
-        return [Reply(t("choose_option")), _menu(chat, linked)], None
+        return [Reply(t("choose_option")), menu(chat, linked)], None
     return _prompt(chat, linked, max_files, max_mb), None
 
 
@@ -303,7 +303,7 @@ def _on_confirm(chat, message, linked, max_files, max_mb):
     if choice == "cancel":
         chat.reset()
         chat.step = "menu"
-        return [Reply(t("cancelled")), _menu(chat, linked)], None
+        return [Reply(t("cancelled")), menu(chat, linked)], None
     action = Action("appeal", {"story": chat.story, "name": chat.name, "contact": chat.contact, "answers": dict(chat.answers),
                                "consent": chat.consent, "files": list(chat.files), "language": chat.lang})
     chat.reset()
@@ -341,7 +341,7 @@ def _on_reply(chat, message, linked, max_files, max_mb):
     t = texts(chat.lang)
     if _chosen(message.text, {"cancel": t("cancel")}) == "cancel":
         chat.step = "menu"
-        return [Reply(t("cancelled")), _menu(chat, linked)], None
+        return [Reply(t("cancelled")), menu(chat, linked)], None
     text = (message.text or "").strip()
     files = [message.attachment] if message.attachment is not None else []
     if not text and not files:

@@ -39,33 +39,23 @@ def answer_messages(answers: dict[str, str], lang: str, base_url: str) -> list[s
 
 def _cut(blocks: list[str]) -> list[str]:
     """Blocks joined into as few messages as fit; a block too long for one is cut at line ends."""
-    messages: list[str] = []
+    pieces = [piece for block in blocks for piece in _pack(block.split("\n"), "\n")]
+    return _pack(pieces, "\n\n")
+
+
+def _pack(parts: list[str], separator: str) -> list[str]:
+    """The parts joined by `separator` into as few texts of at most MESSAGE_LIMIT characters as fit,
+    in order; a part longer than that alone is cut into pieces."""
+    packed: list[str] = []
     current = ""
-    for block in blocks:
-        for piece in _pieces(block):
-            if current and len(current) + 2 + len(piece) > MESSAGE_LIMIT:
-                messages.append(current)
-                current = piece
-            else:
-                current = f"{current}\n\n{piece}" if current else piece
-    if current:
-        messages.append(current)
-    return messages
-
-
-def _pieces(block: str) -> list[str]:
-    if len(block) <= MESSAGE_LIMIT:
-        return [block]
-    pieces, current = [], ""
-    for line in block.split("\n"):
-        while len(line) > MESSAGE_LIMIT:  # one enormous line: cut it
-            pieces.append(line[:MESSAGE_LIMIT])
-            line = line[MESSAGE_LIMIT:]
-        if current and len(current) + 1 + len(line) > MESSAGE_LIMIT:
-            pieces.append(current)
-            current = line
+    for part in parts:
+        while len(part) > MESSAGE_LIMIT:
+            packed, current = ([*packed, current] if current else packed), ""
+            packed.append(part[:MESSAGE_LIMIT])
+            part = part[MESSAGE_LIMIT:]
+        if current and len(current) + len(separator) + len(part) > MESSAGE_LIMIT:
+            packed.append(current)
+            current = part
         else:
-            current = f"{current}\n{line}" if current else line
-    if current:
-        pieces.append(current)
-    return pieces
+            current = f"{current}{separator}{part}" if current else part
+    return [*packed, current] if current else packed

@@ -90,8 +90,8 @@ def _snippets(session: Session, rows, text: str) -> dict[int, tuple[str, str, st
     document texts name people); incidents matched on their fields alone get none."""
     found = {}
     for incident_id, texts in queries.document_texts(session, [i.id for i in rows]).items():
-        for body, language in texts:
-            cut = snippet(body, text, language)
+        for body in texts:
+            cut = snippet(body, text)
             if cut is not None:
                 found[incident_id] = cut
                 break

@@ -78,7 +78,7 @@ async def save_search(request: Request, who: Viewer = Depends(Allow(*STAFF)), se
     name = " ".join((form.get("name") or "").split())[:MAX_NAME] or _listing_query(clean) or "all incidents"
     if len(saved.owned_by(session, who.user.id)) >= MAX_SEARCHES:
         return _page(request, who, session, status_code=400, problem=N_("You have too many saved searches: delete some first."))
-    search = saved.create(session, who.user, name[:MAX_NAME], clean)
+    search = saved.create(session, who.user, name, clean)
     audit.record(session, actor=who.user.username, action=audit.CREATE, object_type="saved_search", object_id=search.id,
                  detail={"filters": sorted(audit.without_free_text({k: str(v) for k, v in clean.items()}))})
     session.commit()
