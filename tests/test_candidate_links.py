@@ -1,5 +1,5 @@
-"""Relevance decides publication, not linkage: a screened-in report judged not relevant joins the
-incident whose victim it is about, in either order of arrival, marked as a low-relevance link, and
+"""Relevance decides publication, not linkage: a screened-in report judged not relevant (or a
+relevant one that gave no incident) joins the incident whose victim it is about, in either order of arrival, marked as a low-relevance link, and
 never makes an incident of its own. The names it is kept by are sealed."""
 
 from __future__ import annotations
@@ -98,3 +98,23 @@ def test_reports_not_judged_relevant_about_one_victim_make_an_unpublished_incide
     assert len({incident for _, incident, _ in found}) == 1 and [n for n, _, _ in found] == ["coach", "incident", "question"]
     with sessions(db_url)() as session:
         assert "signed_contract" in session.get(Incident, found[0][1]).fields["outcomes"]
+
+
+# A relevant piece on the trend: it tells of no one incident, but its people are the runner's family.
+TREND = (
+    "Kenyan families ask about relatives in the Russian army\n\n"
+    "Families of Kenyans recruited into the Russian army met in Nairobi on Saturday. Recruiters usually "
+    "promise such men jobs as guards and Russian citizenship, and many sign contracts they cannot read, "
+    "activists said. The meeting was called by the family of Joseph Mwangi. Joseph Mwangi's brother told "
+    "the meeting that the government must do more. The foreign ministry says about 200 Kenyans have been "
+    "recruited this year."
+)
+
+
+def test_a_relevant_report_that_gave_no_incident_joins_the_incident_of_the_victim_it_names(db_url):
+    record = extract_text(TREND)
+    assert record["relevant"] and record["incidents"] == [] and candidate_names(TREND, "en") == ["Joseph Mwangi"]
+    Ingestor(db_url).run([_item("trend", TREND), _item("incident", INCIDENT), _item("other", OTHER)])
+    found = _mentions(db_url)
+    assert [name for name, _, _ in found] == ["incident", "trend"]
+    assert found[0][1] == found[1][1] and found[1][2] == LOW_RELEVANCE_REASON

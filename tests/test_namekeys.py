@@ -18,6 +18,12 @@ from recruitwatch.text.namekeys import compare_names, parse_name
         ("Suresh Kumar", "സുരേഷ് കുമാർ"),  # Malayalam: no written inherent vowel
         ("Anand Chandran", "आनंद चंद्रन"),  # the anusvara, which anyascii writes m
         ("Gurpreet Singh", "गुरप्रीत सिंह"),
+        ("Manish Kumar", "मनीश कुमार"),  # m and n of two syllables, not an anusvara before n
+        ("Mandeep Kumar", "मनदीप कुमार"),  # an unwritten a between m and n
+        ("Mandeep Kumar", "मंदीप कुमार"),  # the same name with an anusvara
+        ("Harjit Singh", "ਹਰਜੀਤ ਸਿੰਘ"),  # Gurmukhi: the last consonant said without its a
+        ("Azad Yousuf", "आजाद यूसुफ"),  # Hindi's ज for z
+        ("Azad Yousuf", "आज़ाद यूसुफ"),  # ज़ with the nukta
         ("Bakhtiyor Rahimov", "Бахтиёр Рахимов"),
         ("Bakhtiyor Rahimov", "Baxtiyor Rahimov"),  # Uzbek x for kh
         ("Rahimov Bakhtiyor", "Bakhtiyor Rahimov"),  # word order is free
@@ -38,6 +44,7 @@ def test_one_person_in_two_scripts_or_spellings(a, b):
         ("Dilshod Nazarov", "Dilshod Nazarbayev"),  # similar consonants, another surname
         ("Dilshod Mirzoev", "Dilshod Mirziyoyev"),
         ("Suresh Kumar", "Ramesh Pillai"),
+        ("Jasur Kumar", "Sabir Kumar"),  # a Latin j is no z
     ],
 )
 def test_two_people_are_not_one(a, b):
@@ -56,6 +63,8 @@ def test_names_made_of_common_given_names_are_common():
 
 def test_pair_keys_meet_across_scripts_and_order():
     assert pair_keys("Suresh Kumar") & pair_keys("सुरेश कुमार")
+    assert pair_keys("Mandeep Kumar") & pair_keys("मनदीप कुमार")
+    assert pair_keys("Azad Yousuf") & pair_keys("आजाद यूसुफ")
     assert pair_keys("Kumar Suresh") == pair_keys("Suresh Kumar")
     assert not pair_keys("Suresh")  # one word keys nothing
 

@@ -47,8 +47,8 @@ BATCH = 200
 # A report not judged relevant that names an incident's victim joins it with this score and
 # reason, so analysts see such links apart (they never create or change an incident).
 LOW_RELEVANCE_SCORE = 0.5
-LOW_RELEVANCE_REASON = "low relevance: the report's main victim has this incident's victim's full name"
-LOW_RELEVANCE_GROUP_REASON = "low relevance: reports not judged relevant about one named victim"
+LOW_RELEVANCE_REASON = "low relevance or no incident of its own: the report's main victim has this incident's victim's full name"
+LOW_RELEVANCE_GROUP_REASON = "low relevance or no incident of their own: reports about one named victim"
 MAX_REPORTED = 1000  # messages kept per run of errors, and of warnings: the rest are only counted
 # What no database stores: lone surrogates (no UTF-8 for them) and NUL (PostgreSQL refuses it in text).
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -108,7 +108,7 @@ class Prepared:
     title: str | None
     search_text: str = ""
     minhash: bytes | None = None  # relevant documents only
-    candidates: tuple[str, ...] = ()  # whom a screened-in report not judged relevant may be about (link/identity.py)
+    candidates: tuple[str, ...] = ()  # whom a screened-in report that gave no incident may be about (link/identity.py)
     raw_compressed: bytes = b""
 
 
@@ -141,7 +141,7 @@ def prepare(item: SourceItem, sha: str) -> Prepared:
         search_text=index_text(text, language, keyed=relevant),
         minhash=to_bytes(signature(text)) if relevant else None,
         raw_compressed=repo.compress(item.raw),
-        candidates=tuple(candidate_names(text, language)) if record and not relevant else (),
+        candidates=tuple(candidate_names(text, language)) if record and not record["incidents"] else (),
     )
 
 
@@ -348,9 +348,9 @@ class Ingestor:
         session.flush()
         self.stats.screened_in += 1
         report = repo.add_report(session, document, record, EXTRACTOR_VERSION)
+        if p.candidates:  # no incident: whom the report is about may still be a known victim
+            self.link_candidate(session, report, p.candidates, main=not caseless(p.text))
         if not relevant:
-            if p.candidates:
-                self.link_candidate(session, report, p.candidates, main=not caseless(p.text))
             return
         self.stats.relevant += 1
         repo.add_organisations(session, document, record["organisations"])
@@ -360,9 +360,9 @@ class Ingestor:
         self.link_report(session, report, document)
 
     def link_candidate(self, session: Session, report, names, *, main: bool) -> None:
-        """Keep the names a non-relevant report may be about (`main`: its main victim, else pairs of
-        words of a caseless script), and attach the report to the one incident whose victim has one of
-        those full names; with none, to other such reports about that victim (relevance decides
+        """Keep the names a report that gave no incident (most often one not judged relevant) may be
+        about (`main`: its main victim, else pairs of words of a caseless script), and attach the
+        report to the one incident whose victim has one of those full names; with none, to other such reports about that victim (relevance decides
         publication, not linkage: such an incident is the staff's, never public until verified)."""
         names = [n for n in names if not common_name(n)]  # Yusuf Karimov could be anyone
         if not repo.add_candidate_victims(session, report, names, main=main):

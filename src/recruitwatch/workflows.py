@@ -142,7 +142,7 @@ def reprocess(*, url: str | None = None, force: bool = False, progress: Callable
                 report = repo.add_report(session, document, record, EXTRACTOR_VERSION)
             if record["relevant"]:
                 ingestor.link_report(session, report, document, earlier)
-            else:
+            if not record["incidents"]:
                 names = candidate_names(document.text, document.language)
                 if names:
                     ingestor.link_candidate(session, report, names, main=not caseless(document.text))

@@ -70,7 +70,7 @@ def extract_text(
 
 
 def candidate_names(text: str, lang: str | None) -> list[str]:
-    """Whom a text not judged relevant may be about, for linking (link/identity.py): the full name
+    """Whom a text that gave no incident may be about, for linking (link/identity.py): the full name
     it is most about where names are capitalised; in scripts with no capitals (Devanagari,
     Malayalam...), every pair of neighbouring words, to be matched with known victims' names."""
     if not lang or lang == "und" or len(text) > CHUNK_CHARS:

@@ -1,4 +1,4 @@
-"""Whom a report is about, when its relevance is too low to give it incidents.
+"""Whom a report is about, when it gave no incident (most often: its relevance was too low).
 
 Relevance decides publication, not linkage: a report judged not relevant
 (another language's wording, a short wire, a family's appeal) may still be
@@ -57,9 +57,15 @@ PAIR_CONSONANTS = 4  # a pair with fewer consonants in all ("Ali Aliev": l, lv) 
 def pair_keys(name: str) -> set[str]:
     """Every pair of the skeletons of a name's full words, ordered: two names share a key when two of
     their words agree exactly (a blocking key for names in any script and word order). A word of one
-    consonant counts ("Babu": b) beside a longer one ("Binil Babu": b bnl)."""
-    words = sorted({w.skeleton for w in parse_name(name).full_words})
-    return {f"{a} {b}" for a, b in combinations(words, 2) if len(a) + len(b) >= PAIR_CONSONANTS}
+    consonant counts ("Babu": b) beside a longer one ("Binil Babu": b bnl). A Brahmic word gives
+    each of its skeletons (namekeys.NameWord.skeletons)."""
+    keys = set()
+    for a, b in combinations(parse_name(name).full_words, 2):
+        for x in a.skeletons:
+            for y in b.skeletons:
+                if x != y and len(x) + len(y) >= PAIR_CONSONANTS:
+                    keys.add(" ".join(sorted((x, y))))
+    return keys
 
 
 # Scripts with no capital letters, where a name cannot be told from other words by its shape.

@@ -204,7 +204,7 @@ class Mention(Base):
 
 
 class CandidateVictim(Base):
-    """The main victim of a report not judged relevant, kept so it can join a known incident
+    """The main victim of a report that gave no incident, kept so it can join a known incident
     (link/identity.py): one row per blocking key of the name, the name itself sealed."""
 
     __tablename__ = "candidate_victims"

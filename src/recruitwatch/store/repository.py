@@ -213,7 +213,7 @@ def pair_index_keys(names: Iterable[str]) -> set[str]:
 
 
 def add_candidate_victims(session: Session, report: Report, names: Iterable[str], *, main: bool) -> int:
-    """Keep the names a report not judged relevant may be about, each sealed under its blocking keys
+    """Keep the names a report that gave no incident may be about, each sealed under its blocking keys
     (`main`: the report's main victim, not pairs of words); how many names had two words to key them by."""
     ring = key_ring()
     kept = 0

@@ -2,13 +2,15 @@
 
 One outlet writes Suresh Kumar, another സുരേഷ് കുമാർ, a third सुरेश
 कुमार; Odhiambo, Одиамбо; Tojiboyev, Тожибоев, Sh. Tojiboyev. anyascii
-gives every script Latin letters; what stays different is vowels (Brahmic
-scripts write the inherent a not at all: "sndip"), aspiration and digraphs
+gives every script Latin letters; what stays different is vowels (anyascii
+leaves out the a that Brahmic scripts do not write, "mndip" for मनदीप, so
+it is put back: "manadipa"), aspiration and digraphs
 (kh/x/h, ch/c, sh/ş), the anusvara ("smdip"), doubled letters. So each name
 word gets a *skeleton*: its consonants after those spellings are folded, which
 Brahmic, Cyrillic and Latin spellings of one name share. Words compare by
 skeleton (and, for long ones, a small edit distance), initials compare with any
-word of that first letter, and word order is free.
+word of that first letter, and word order is free. Hindi news often writes the
+z of Azad or Aziz as ज, so a j of a Brahmic word may stand for a Latin z.
 """
 
 from __future__ import annotations
@@ -36,6 +38,14 @@ _VOWELS = re.compile(r"[aeiouy]+")
 _NASAL = re.compile(r"m(?=[^aeiouybpmv\W])")
 _WORD = re.compile(r"[a-z]+")
 _ABUGIDA = re.compile(r"[\u0900-\u0DFF\u0F00-\u0FFF\u1000-\u109F]")  # Devanagari to Sinhala, Tibetan, Myanmar
+# Devanagari to Malayalam (U+0900-U+0D7F) share one layout, a block of 128 each: where in its block a
+# character stands says what it is. A consonant not followed by a vowel sign or the virama
+# (after an optional nukta) is read with the inherent a.
+_BRAHMIC = range(0x0900, 0x0D80)
+_CONSONANTS = frozenset(range(0x15, 0x3A)) | frozenset(range(0x58, 0x60))
+_NUKTA = 0x3C
+_NO_INHERENT_A = frozenset(range(0x3E, 0x4E)) | {0x4E, 0x4F, 0x55, 0x56, 0x57, 0x62, 0x63}  # vowel signs, virama
+_NUKTA_Z = re.compile(r"j'")  # ज़: anyascii writes the nukta as an apostrophe
 CLOSE_SPELLING = 0.88  # Jaro-Winkler of two spellings of one short word (lemekhani / lemekhandi: 0.95)
 
 
@@ -45,6 +55,13 @@ class NameWord:
     skeleton: str  # consonants: "sndp"
     initial: bool  # written as an initial ("Sh.", "Б.")
     vowels_written: bool = True  # False for Brahmic scripts, which leave the inherent vowel out
+
+    @property
+    def skeletons(self) -> tuple[str, ...]:
+        """The skeleton, and for a Brahmic word the one with its j read as z (आजाद: Azad)."""
+        if self.vowels_written or "j" not in self.skeleton:
+            return (self.skeleton,)
+        return (self.skeleton, self.skeleton.replace("j", "s"))
 
 
 @dataclass(frozen=True)
@@ -60,7 +77,35 @@ class Name:
 @lru_cache(maxsize=65_536)
 def latin(text: str) -> str:
     """Lower-case Latin letters of any script, apostrophes and marks dropped."""
+    if _ABUGIDA.search(text):
+        text = _NUKTA_Z.sub("z", anyascii(with_inherent_vowels(text)))
     return anyascii(text).lower().replace("'", "")
+
+
+def with_inherent_vowels(text: str) -> str:
+    """Brahmic text with a Latin a after each consonant read with its inherent vowel inside a word
+    (मनदीप -> मaनaदीप), so that anyascii's consonants do not run together: the "mn" of मन is not
+    an anusvara before n. A word's last consonant is left bare, as Hindi and Punjabi say it."""
+    out = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        out.append(char)
+        i += 1
+        if not _brahmic(char, _CONSONANTS):
+            continue
+        if i < len(text) and _brahmic(text[i], {_NUKTA}):
+            out.append(text[i])
+            i += 1
+        if i < len(text) and _brahmic(text[i]) and not _brahmic(text[i], _NO_INHERENT_A):
+            out.append("a")  # another letter of the word follows (or an anusvara, a visarga)
+    return "".join(out)
+
+
+def _brahmic(char: str, offsets=None) -> bool:
+    """Is `char` of the Brahmic blocks (and, given offsets, at one of them within its block)?"""
+    code = ord(char)
+    return code in _BRAHMIC and (offsets is None or code & 0x7F in offsets)
 
 
 @lru_cache(maxsize=65_536)
@@ -102,7 +147,7 @@ def words_agree(a: NameWord, b: NameWord) -> bool:
     """One word in two spellings: Kumar / കുമാർ / Кумар, Valcárcel / Valcarcel (one consonant apart in long words)."""
     if a.initial or b.initial:
         return a.text[:1] == b.text[:1] or a.skeleton[:1] == b.skeleton[:1]
-    if a.skeleton == b.skeleton:
+    if set(a.skeletons) & set(b.skeletons):
         if len(a.skeleton) < 2:
             return a.text == b.text
         # Where both scripts write vowels, they must not differ wholesale (Mirzoev / Mirziyoyev).
