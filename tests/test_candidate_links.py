@@ -46,7 +46,7 @@ def _mentions(url: str) -> list[tuple[str, int, str]]:
 
 def test_the_reports_are_what_the_test_needs():
     assert extract_text(INCIDENT)["relevant"] and not extract_text(QUESTION)["relevant"]
-    assert candidate_names(QUESTION, "en") == ["Joseph Mwangi"]
+    assert candidate_names(QUESTION, "en") == (("Joseph Mwangi",), True)
 
 
 @pytest.mark.parametrize("order", [("incident", "question"), ("question", "incident")])
@@ -83,7 +83,7 @@ def test_reports_not_judged_relevant_about_one_victim_make_an_unpublished_incide
     from recruitwatch.store.database import sessions
     from recruitwatch.store.models import Incident
 
-    assert not extract_text(SECOND_QUESTION)["relevant"] and candidate_names(SECOND_QUESTION, "en") == ["Joseph Mwangi"]
+    assert not extract_text(SECOND_QUESTION)["relevant"] and candidate_names(SECOND_QUESTION, "en") == (("Joseph Mwangi",), True)
     Ingestor(db_url).run([_item("question", QUESTION), _item("coach", SECOND_QUESTION), _item("other", OTHER)])
     found = _mentions(db_url)
     assert [(name, reason) for name, _, reason in found] == [
@@ -113,8 +113,27 @@ TREND = (
 
 def test_a_relevant_report_that_gave_no_incident_joins_the_incident_of_the_victim_it_names(db_url):
     record = extract_text(TREND)
-    assert record["relevant"] and record["incidents"] == [] and candidate_names(TREND, "en") == ["Joseph Mwangi"]
+    assert record["relevant"] and record["incidents"] == [] and candidate_names(TREND, "en") == (("Joseph Mwangi",), True)
     Ingestor(db_url).run([_item("trend", TREND), _item("incident", INCIDENT), _item("other", OTHER)])
     found = _mentions(db_url)
     assert [name for name, _, _ in found] == ["incident", "trend"]
     assert found[0][1] == found[1][1] and found[1][2] == LOW_RELEVANCE_REASON
+
+
+# A report about two people named as often as each other: the runner, and the man who tells his story.
+TOLD = (
+    "Video: a story from Iten\n\n"
+    "In a video on Sunday, Peter Otieno told his followers about Joseph Mwangi. Otieno, who runs a channel "
+    "about athletics, said Mwangi went to Russia and has not called his coach since the army was mentioned. "
+    "Mwangi won a marathon in Eldoret last year, Otieno said."
+)
+
+
+def test_a_report_equally_about_two_people_joins_the_known_victim_among_them_but_makes_no_incident(db_url):
+    assert not extract_text(TOLD)["relevant"]
+    assert candidate_names(TOLD, "en") == (("Peter Otieno", "Joseph Mwangi"), False)
+    Ingestor(db_url).run([_item("told", TOLD)])
+    assert _mentions(db_url) == []  # kept, but it names no main victim to make an incident of
+    Ingestor(db_url).run([_item("incident", INCIDENT)])
+    found = _mentions(db_url)
+    assert [name for name, _, _ in found] == ["incident", "told"] and found[0][1] == found[1][1]

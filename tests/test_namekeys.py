@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from recruitwatch.link.identity import main_victim, pair_keys
+from recruitwatch.link.identity import leading_names, main_victim, pair_keys
 from recruitwatch.link.names import common_name, name_match
 from recruitwatch.text.namekeys import compare_names, parse_name
 
@@ -77,6 +77,13 @@ def test_the_main_victim_is_the_name_a_report_is_most_about():
 def test_two_people_named_as_often_give_no_main_victim():
     assert main_victim([("Joseph Mwangi", 3), ("Peter Otieno", 4)]) is None
     assert main_victim([("Mwangi", 0), ("Mwangi", 1)]) is None  # no full name to stand for
+
+
+def test_people_named_as_often_may_each_be_whom_the_report_is_about_but_none_is_its_main_victim():
+    assert leading_names([("Joseph Mwangi", 3), ("Peter Otieno", 4)]) == (("Joseph Mwangi", "Peter Otieno"), False)
+    assert leading_names([("Joseph Mwangi", 3), ("Mwangi", 5), ("Peter Otieno", 4)]) == (("Joseph Mwangi",), True)
+    roll = [("Joseph Mwangi", 3), ("Peter Otieno", 4), ("Samuel Kiprop", 5), ("David Wanjala", 6)]
+    assert leading_names(roll) == ((), False)  # a roll of names is about no one of them
 
 
 def test_the_headline_counts_double():

@@ -169,3 +169,18 @@ def test_a_public_figure_in_another_spelling_is_not_a_victim():
         "One of them, Jamshid Tursunov, a citizen of Uzbekistan, signed a contract and was sent to the front."
     )
     assert victim_values(text, "en") == {"Jamshid Tursunov"}
+
+
+def test_one_victim_spelt_two_ways_in_one_text_is_one_person_named_as_the_text_mostly_does():
+    text = (
+        "A young boxer from Cuba has died in Ukraine, his mother said. Ernesto Valcarsel, 26, had signed "
+        "a contract with the Russian army in Moscow in June.\n"
+        "“Ex-boxer Ernesto Valcárcel died in the fighting,” a boxing club wrote. Ernesto Valcarsel had been a boxer "
+        "for ten years. Ernesto Valcarsel was killed near Bakhmut in October, the family said."
+    )
+    assert victim_values(text, "en") == {"Ernesto Valcarsel"}  # not "Ex-boxer Ernesto Valcárcel" beside him
+
+
+def test_a_hyphenated_word_the_text_also_writes_alone_is_a_description_not_a_name():
+    spans = name_spans(analyse("A soldier spoke. Ex-soldier Dilshod Rahimov said the soldier lied.", "en"))
+    assert [s.parts for s in spans if "Rahimov" in s.parts] == [("Dilshod", "Rahimov")]

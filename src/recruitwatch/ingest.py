@@ -28,7 +28,7 @@ from .extract.pipeline import candidate_names, extract_text
 from .extract.screen import screen
 from .link.compare import date_window, nearby_regions
 from .link.duplicates import DuplicateIndex, from_bytes, signature, to_bytes
-from .link.identity import caseless
+from .link.identity import Candidates
 from .link.incidents import decide_incident, merge_fields, ruled_out
 from .link.names import common_name, name_match
 from .link.weights import link_model
@@ -108,7 +108,7 @@ class Prepared:
     title: str | None
     search_text: str = ""
     minhash: bytes | None = None  # relevant documents only
-    candidates: tuple[str, ...] = ()  # whom a screened-in report that gave no incident may be about (link/identity.py)
+    candidates: Candidates = Candidates()  # whom a screened-in report that gave no incident may be about (link/identity.py)
     raw_compressed: bytes = b""
 
 
@@ -141,7 +141,7 @@ def prepare(item: SourceItem, sha: str) -> Prepared:
         search_text=index_text(text, language, keyed=relevant),
         minhash=to_bytes(signature(text)) if relevant else None,
         raw_compressed=repo.compress(item.raw),
-        candidates=tuple(candidate_names(text, language)) if record and not record["incidents"] else (),
+        candidates=candidate_names(text, language) if record and not record["incidents"] else Candidates(),
     )
 
 
@@ -348,8 +348,8 @@ class Ingestor:
         session.flush()
         self.stats.screened_in += 1
         report = repo.add_report(session, document, record, EXTRACTOR_VERSION)
-        if p.candidates:  # no incident: whom the report is about may still be a known victim
-            self.link_candidate(session, report, p.candidates, main=not caseless(p.text))
+        if p.candidates.names:  # no incident: whom the report is about may still be a known victim
+            self.link_candidate(session, report, p.candidates)
         if not relevant:
             return
         self.stats.relevant += 1
@@ -359,12 +359,13 @@ class Ingestor:
         self._indexed.append(document.id)
         self.link_report(session, report, document)
 
-    def link_candidate(self, session: Session, report, names, *, main: bool) -> None:
+    def link_candidate(self, session: Session, report, candidates: Candidates) -> None:
         """Keep the names a report that gave no incident (most often one not judged relevant) may be
-        about (`main`: its main victim, else pairs of words of a caseless script), and attach the
-        report to the one incident whose victim has one of those full names; with none, to other such reports about that victim (relevance decides
-        publication, not linkage: such an incident is the staff's, never public until verified)."""
-        names = [n for n in names if not common_name(n)]  # Yusuf Karimov could be anyone
+        about (its main victim; else the few names it is equally about, or pairs of words of a caseless
+        script), and attach the report to the one incident whose victim has one of those full names;
+        with none, to other such reports about that victim (relevance decides publication, not
+        linkage: such an incident is the staff's, never public until verified)."""
+        names, main = [n for n in candidates.names if not common_name(n)], candidates.main  # Yusuf Karimov: anyone
         if not repo.add_candidate_victims(session, report, names, main=main):
             return
         matches = {

@@ -119,7 +119,6 @@ def watch(*, url: str | None = None, interval: float = 900, once: bool = False, 
 def reprocess(*, url: str | None = None, force: bool = False, progress: Callable[[int], None] | None = None) -> int:
     """Extract again every screened document whose report is from another extractor version."""
     from .extract.pipeline import candidate_names, extract_text
-    from .link.identity import caseless
 
     upgrade(url)
     ingestor = Ingestor(url)
@@ -143,9 +142,9 @@ def reprocess(*, url: str | None = None, force: bool = False, progress: Callable
             if record["relevant"]:
                 ingestor.link_report(session, report, document, earlier)
             if not record["incidents"]:
-                names = candidate_names(document.text, document.language)
-                if names:
-                    ingestor.link_candidate(session, report, names, main=not caseless(document.text))
+                candidates = candidate_names(document.text, document.language)
+                if candidates.names:
+                    ingestor.link_candidate(session, report, candidates)
             done += 1
         if progress:
             progress(1)

@@ -202,6 +202,9 @@ def _find(doc: Analysis) -> list[NameSpan]:
         run: list[int] = []
         for i in tokens + [None]:
             if i is not None and run and _hyphen_part(doc, run[-1], i):
+                if len(doc.tokens[i].text) >= 4 and doc.tokens[i].text.casefold() in lower_seen:
+                    run = []  # "Ex-boxer": a word the text also writes on its own describes, it names no one
+                    continue
                 run.append(i)  # "Una-na": a lower-case part hyphenated into a name
                 continue
             if i is not None and is_name_word(i) and (not run or (_joined(doc, run[-1], i) and not _case_marked(doc, i))):

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 
 from ..legal.citations import find_citations, mentions_article
-from ..link.identity import caseless, main_victim, word_pairs
+from ..link.identity import Candidates, caseless, leading_names, word_pairs
 from ..text.langid import LANGID_SAMPLE, SHORT_SAMPLE, detect_language
 from .analysis import analyse_window
 from .cascade import triage
@@ -69,17 +69,17 @@ def extract_text(
     return record
 
 
-def candidate_names(text: str, lang: str | None) -> list[str]:
+def candidate_names(text: str, lang: str | None) -> Candidates:
     """Whom a text that gave no incident may be about, for linking (link/identity.py): the full name
-    it is most about where names are capitalised; in scripts with no capitals (Devanagari,
-    Malayalam...), every pair of neighbouring words, to be matched with known victims' names."""
+    it is most about where names are capitalised (or the few it is equally about); in scripts with no
+    capitals (Devanagari, Malayalam...), every pair of neighbouring words, to be matched with known
+    victims' names."""
     if not lang or lang == "und" or len(text) > CHUNK_CHARS:
-        return []
+        return Candidates()
     if caseless(text):
-        return word_pairs(text)
+        return Candidates(tuple(word_pairs(text)), main=False)
     doc = analyse_window(text, lang, 0, len(text))
-    found = main_victim([(text[m.start : m.end], m.sentence) for p in named_people(doc) for m in p.mentions])
-    return [found] if found else []
+    return leading_names([(text[m.start : m.end], m.sentence) for p in named_people(doc) for m in p.mentions])
 
 
 def judged_relevant(text: str, lang: str) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from ..text.keys import PLURAL_ENDINGS, keyer
-from ..text.namekeys import parse_name, spelling
+from ..text.namekeys import parse_name, spelling, words_agree
 from .analysis import Analysis
 from .identity import age_beside
 from .names import NameSpan, keyed_words, name_spans, plain_list, ru_parses
@@ -126,7 +126,16 @@ def cluster(spans: list[NameSpan]) -> list[Person]:
             min(matches, key=lambda p: min(m.start for m in p.mentions)).mentions.append(span)
     for p in people:
         p.mentions.sort(key=lambda m: m.start)
+        p.parts = _usual_form(p)
     return sorted(people, key=lambda p: p.mentions[0].start)
+
+
+def _usual_form(person: Person) -> tuple[str, ...]:
+    """The fullest form the text prints most often (first on a tie): "Yanciel Morejón" twice over
+    "Yancel Morezon" once."""
+    longest = max(len(m.parts) for m in person.mentions)
+    forms = [m.parts for m in person.mentions if len(m.parts) == longest]
+    return max(forms, key=lambda f: (forms.count(f), -forms.index(f)))
 
 
 def _part_of(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
@@ -143,8 +152,18 @@ def _same_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
             continue
         if len(x) == 2 and x.endswith(".") and y.startswith(x[0]) or len(y) == 2 and y.endswith(".") and x.startswith(y[0]):
             continue  # an initial: "A. Karimov" is "Aziz Karimov"
+        if min(len(x), len(y)) >= SPELLING_VARIANT_LETTERS and _one_word_spelt_two_ways(x, y):
+            continue  # one text, two spellings of one name: "Yancel Morezon", "Yanciel Morejón"
         return False
     return True
+
+
+SPELLING_VARIANT_LETTERS = 5  # shorter words (Ali, Alim; Aziz, Aziza) are other names more often than typos
+
+
+def _one_word_spelt_two_ways(x: str, y: str) -> bool:
+    a, b = parse_name(x).words, parse_name(y).words
+    return len(a) == len(b) == 1 and not a[0].initial and not b[0].initial and words_agree(a[0], b[0])
 
 
 def _is_victim(doc: Analysis, person: Person) -> bool:

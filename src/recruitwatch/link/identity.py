@@ -7,7 +7,9 @@ incident's sources. Such a report offers one candidate: its *main victim*, the
 full name it is most about. A name counts its own mentions and those of its
 words alone ("Boateng" after "Kwame Boateng"), and a name in the headline or the
 first sentence counts double; a main victim must have two words and lead
-clearly, so a report about no one in particular offers no one.
+clearly, so a report about no one in particular offers no main victim. Where two
+or three people lead equally (a victim and the reporter who tells his story),
+each may join a known victim of that full name, but they make no incident.
 """
 
 from __future__ import annotations
@@ -15,15 +17,32 @@ from __future__ import annotations
 import re
 from functools import cache
 from itertools import combinations
+from typing import NamedTuple
 
 from ..text.namekeys import Name, compare_names, parse_name
 
 HEADLINE_SENTENCES = 2  # the headline and the first sentence
 HEADLINE_BONUS = 1
+MAX_TIED = 3  # people named as much as each other that a report may be about
+
+
+class Candidates(NamedTuple):
+    """The names a report that gave no incident may be about."""
+
+    names: tuple[str, ...] = ()
+    main: bool = False  # one main victim; else names of equal standing (a tie, or pairs of caseless words)
 
 
 def main_victim(mentions: list[tuple[str, int]]) -> str | None:
     """The full name a report is most about, from its person-name mentions (text, sentence index)."""
+    found = leading_names(mentions)
+    return found.names[0] if found.main else None
+
+
+def leading_names(mentions: list[tuple[str, int]]) -> Candidates:
+    """The full name a report is most about, from its person-name mentions (text, sentence index); when
+    two or three people are named as much as each other, all of them, none main: the report may be
+    about any one of them (a victim and the reporter who tells his story)."""
     full = [(text, sentence, parse_name(text)) for text, sentence in mentions]
     people: list[tuple[Name, list[int]]] = []  # a full name and the sentences crediting it
     for _, sentence, name in full:
@@ -36,7 +55,7 @@ def main_victim(mentions: list[tuple[str, int]]) -> str | None:
         else:
             people.append((name, [sentence]))
     if not people:
-        return None
+        return Candidates()
     for _, sentence, name in full:
         if len(name.full_words) == 1:
             owners = [s for known, s in people if compare_names(known, name).matched]
@@ -46,9 +65,10 @@ def main_victim(mentions: list[tuple[str, int]]) -> str | None:
         ((sum(1 + HEADLINE_BONUS * (s < HEADLINE_SENTENCES) for s in sentences), name) for name, sentences in people),
         key=lambda item: -item[0],
     )
-    if len(scored) > 1 and scored[1][0] >= scored[0][0]:
-        return None  # two people as much as each other: the report is not about one of them
-    return scored[0][1].raw
+    leaders = tuple(name.raw for weight, name in scored if weight == scored[0][0])
+    if len(leaders) > MAX_TIED:
+        return Candidates()  # a roll of names is about no one of them
+    return Candidates(leaders, main=len(leaders) == 1)
 
 
 PAIR_CONSONANTS = 4  # a pair with fewer consonants in all ("Ali Aliev": l, lv) blocks too many others
