@@ -90,6 +90,28 @@ def test_rotation_reseals_everything_under_a_new_key(db_url, stored):
         assert session.scalar(select(Incident.id).where(Incident.victim_names_enc.like(f"rw1:{old_id}:%"))) is None
 
 
+def test_reindex_rebuilds_the_names_keys_an_upgrade_changed_without_a_new_key(db_url, stored):
+    """A store keyed before initials met full names: after `keys reindex`, "Z. Tursunboyev" finds it."""
+    from recruitwatch.security.crypto import key_ring
+    from recruitwatch.store import repository as repo
+    from recruitwatch.store.database import sessions, transaction
+    from recruitwatch.store.models import IncidentValue
+
+    initial_keys = repo.pair_index_keys(["Z. Tursunboyev"])
+    with transaction(db_url) as session:  # as an older version left it: pairs of whole words only
+        session.query(IncidentValue).filter(IncidentValue.field == "victim_name_pairs",
+                                            IncidentValue.value.in_(initial_keys)).delete()
+    with sessions(db_url)() as session:
+        assert not repo._ids_by_names(session, ["Z. Tursunboyev"], ["victim_name_pairs"])
+    key_id = key_ring().current_id
+    result = run_cli("keys", "reindex", env={"RECRUITWATCH_DATABASE_URL": db_url})
+    assert result.returncode == 0, result.stderr.decode()
+    assert "incidents.names_indexed\t1" in result.stdout.decode()
+    assert key_ring().current_id == key_id  # no new key, nothing re-encrypted
+    with sessions(db_url)() as session:
+        assert repo._ids_by_names(session, ["Z. Tursunboyev"], ["victim_name_pairs"]) == {stored}
+
+
 # -- the key ring must open what the store holds: never a new key over old data
 
 

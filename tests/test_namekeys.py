@@ -69,6 +69,19 @@ def test_pair_keys_meet_across_scripts_and_order():
     assert not pair_keys("Suresh")  # one word keys nothing
 
 
+def test_an_initialled_name_shares_a_key_with_the_full_name_in_any_script():
+    assert pair_keys("Sh. Tojiboyev") & pair_keys("Shuhrat Tojiboyev")
+    assert pair_keys("Ш. Тожибоев") & pair_keys("Shuhrat Tojiboyev")
+    assert pair_keys("Binil T.B.") & pair_keys("Binil Babu")  # initials written together
+    assert not pair_keys("Sh. Tojiboyev") & pair_keys("Bakhtiyor Tojiboyev")
+    assert not pair_keys("Shuhrat Tojiboyev", initials=False) & pair_keys("Sh. Tojiboyev")
+
+
+def test_initials_written_together_are_initials():
+    assert name_match(["Binil T.B."], ["Binil Babu"]) == "full"
+    assert [w.initial for w in parse_name("A.K. Karimov").words] == [True, True, False]
+
+
 def test_the_main_victim_is_the_name_a_report_is_most_about():
     mentions = [("Joseph Mwangi", 0), ("Mwangi", 2), ("Peter Otieno", 3), ("Mwangi", 4), ("Mwangi", 6)]
     assert main_victim(mentions) == "Joseph Mwangi"

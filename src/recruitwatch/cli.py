@@ -523,6 +523,21 @@ keys_app = typer.Typer(help="The encryption keys of personal data.", no_args_is_
 app.add_typer(keys_app, name="keys")
 
 
+@keys_app.command("reindex")
+def keys_reindex() -> None:
+    """Rebuild the blind-index keys of victims' names under the current key (after an upgrade that
+    changes how names are keyed; the release notes say when). Values are not re-encrypted."""
+    from .store.database import sessions, transaction, upgrade
+    from .store.encrypted import reindex_names
+
+    upgrade()
+    counts = reindex_names(sessions())
+    for name, count in counts.items():
+        typer.echo(f"{name}\t{count}")
+    with transaction() as session:
+        _audit_cli(session, "update", "key", None, {"action": "reindex_names", "values": sum(counts.values())})
+
+
 @keys_app.command("rotate")
 def keys_rotate(
     drop_old: bool = typer.Option(False, "--drop-old", help="After re-encrypting, remove the old keys from the key file."),

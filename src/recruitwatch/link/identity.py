@@ -74,18 +74,30 @@ def leading_names(mentions: list[tuple[str, int]]) -> Candidates:
 PAIR_CONSONANTS = 4  # a pair with fewer consonants in all ("Ali Aliev": l, lv) blocks too many others
 
 
-def pair_keys(name: str) -> set[str]:
-    """Every pair of the skeletons of a name's full words, ordered: two names share a key when two of
-    their words agree exactly (a blocking key for names in any script and word order). A word of one
+def pair_keys(name: str, *, initials: bool = True) -> set[str]:
+    """Blocking keys of a name in any script and word order. Every pair of the skeletons of its full
+    words, ordered: two names share one when two of their words agree exactly. A word of one
     consonant counts ("Babu": b) beside a longer one ("Binil Babu": b bnl). A Brahmic word gives
-    each of its skeletons (namekeys.NameWord.skeletons)."""
+    each of its skeletons (namekeys.NameWord.skeletons). With `initials`, also each word of three
+    consonants or more with the first letter of another word, written or initialled, so that
+    "Sh. Tojiboyev" and "Shuhrat Tojiboyev" share "tjbv s."."""
+    words = parse_name(name).words
+    full = [w for w in words if not w.initial]
     keys = set()
-    for a, b in combinations(parse_name(name).full_words, 2):
+    for a, b in combinations(full, 2):
         for x in a.skeletons:
             for y in b.skeletons:
                 if x != y and len(x) + len(y) >= PAIR_CONSONANTS:
                     keys.add(" ".join(sorted((x, y))))
+    if initials and (len(full) >= 2 or len(words) > len(full)):
+        for a in full:
+            for b in words:
+                if b is not a and b.text:
+                    keys.update(f"{x} {b.text[0]}." for x in a.skeletons if len(x) >= INITIAL_KEY_CONSONANTS)
     return keys
+
+
+INITIAL_KEY_CONSONANTS = 3  # a word keyed with another's initial: "Ali" (l) with "K." would block every Ali K.
 
 
 # Scripts with no capital letters, where a name cannot be told from other words by its shape.

@@ -175,9 +175,14 @@ def rotate(sessions: Callable[[], Session]) -> dict[str, int]:
                         setattr(row, column.attribute, sealed.encode("ascii") if isinstance(stored, bytes | bytearray) else sealed)
                         counts[name] += 1
                 last_id = rows[-1].id
-    counts["incidents.names_indexed"] = _reindex_names(sessions)
-    counts["candidate_victims.reindexed"] = _reindex_candidates(sessions)
+    counts.update(reindex_names(sessions))
     return counts
+
+
+def reindex_names(sessions: Callable[[], Session]) -> dict[str, int]:
+    """Names' blind-index keys made again under the current key: after a rotation, or an upgrade that
+    changes how names are keyed (link/identity.pair_keys)."""
+    return {"incidents.names_indexed": _reindex_names(sessions), "candidate_victims.reindexed": _reindex_candidates(sessions)}
 
 
 def _reindex_candidates(sessions: Callable[[], Session]) -> int:

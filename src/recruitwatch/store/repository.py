@@ -206,10 +206,11 @@ def without_names(detail: dict) -> dict:
 PAIR_CONTEXT = "victim_name.pair"  # blind-index keys of pairs of name-word skeletons (candidates and incidents)
 
 
-def pair_index_keys(names: Iterable[str]) -> set[str]:
-    """Blind-index keys of every pair of word skeletons of the names (link/identity.pair_keys)."""
+def pair_index_keys(names: Iterable[str], *, initials: bool = True) -> set[str]:
+    """Blind-index keys of every pair of word skeletons of the names, and (`initials`) of each word
+    with another's initial (link/identity.pair_keys)."""
     ring = key_ring()
-    return {ring.blind_index(k, PAIR_CONTEXT) for name in names for k in pair_keys(name)}
+    return {ring.blind_index(k, PAIR_CONTEXT) for name in names for k in pair_keys(name, initials=initials)}
 
 
 def add_candidate_victims(session: Session, report: Report, names: Iterable[str], *, main: bool) -> int:
@@ -218,7 +219,7 @@ def add_candidate_victims(session: Session, report: Report, names: Iterable[str]
     ring = key_ring()
     kept = 0
     for name in dict.fromkeys(names):
-        keys = pair_index_keys([name])
+        keys = pair_index_keys([name], initials=main)  # pairs of caseless words: a key each is enough
         if not keys:
             continue
         sealed = ring.encrypt(name, CANDIDATE_CONTEXT)

@@ -49,6 +49,10 @@ _NUKTA_Z = re.compile(r"j'")  # ज़: anyascii writes the nukta as an apostrop
 CLOSE_SPELLING = 0.88  # Jaro-Winkler of two spellings of one short word (lemekhani / lemekhandi: 0.95)
 
 
+_INITIALS_WORD = re.compile(r"(?:\w{1,2}\.){2,}")  # "T.B.", "A.K.": initials written together
+_INITIALS = re.compile(r"\w{1,2}\.")
+
+
 @dataclass(frozen=True)
 class NameWord:
     text: str  # folded Latin spelling, lower case: "sandeep"
@@ -134,6 +138,7 @@ def parse_name(raw: str) -> Name:
     owners = [i for i, part in enumerate(parts[:-1]) if re.search(r"['’]s$", part)]
     if owners:  # "Lagos's Chidi": the possessor is not part of the name
         parts = parts[owners[-1] + 1 :]
+    parts = [p for part in parts for p in (_INITIALS.findall(part) if _INITIALS_WORD.fullmatch(part) else [part])]
     for part in parts:
         initial = bool(re.fullmatch(r"\w{1,3}\.", part)) or (len(part) == 1 and part.isalpha())
         text = "".join(_WORD.findall(latin(part)))
