@@ -266,3 +266,28 @@ def test_a_help_answer_reads_on_a_phone(live_server, browser):
     shot(page, "13-phone-help-answer-ru", tour="help-answer-phone")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.locator(".st").count() >= 5 and page.locator(".cite a").count() >= 5
+
+
+@pytest.mark.parametrize(("width", "lang"), [(1280, "en"), (390, "ru")])
+def test_an_analyst_picks_the_columns_of_a_table_and_ticks_rows_in_it(live_server, browser, width, lang):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    sign_in_as_ana(page, live_server)
+    page.goto(f"{live_server}/incidents?review_state=machine&lang={lang}")
+    page.locator("nav.views a").nth(1).click()  # "Table"
+    page.wait_for_url("**view=table**")
+    page.locator("details.columns-choice summary").click()
+    page.locator("details.columns-choice input[value=victim_names]").check()
+    page.locator("details.columns-choice input[value=location_regions]").uncheck()
+    page.locator("details.columns-choice button").click()
+    page.wait_for_url("**columns=victim_names**")
+    heads = page.locator("table.incident-table thead th").all_inner_texts()
+    assert len(heads) == 9 and "review_state=machine" in page.url  # eight columns, less one, plus names; the filter stayed
+    shot(page, f"13-table-{width}-{lang}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # the table scrolls in its box
+    before = int(page.locator("h1 .count").inner_text())
+    page.locator("table.incident-table input[name=ids]").nth(0).check()
+    page.locator("#bulk-action").select_option("confirm")
+    page.locator("form.bulk button").click()
+    page.wait_for_url("**bulk=confirm**")
+    assert int(page.locator("h1 .count").inner_text()) == before - 1
+    assert page.locator("table.incident-table").count() == 1  # still the table, with its columns

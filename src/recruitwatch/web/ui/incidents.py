@@ -27,6 +27,7 @@ from ..filters import (
 )
 from ..i18n import N_, code_for
 from ..render import query_with, render
+from ..table_view import DEFAULT_COLUMNS, DISPLAY_PARAMS, display_params, offered_columns, sort_link
 from ..views import (
     audit_read,
     conflicting_fields,
@@ -76,12 +77,15 @@ def incident_list(request: Request, who: Viewer = Depends(PUBLIC), session: Sess
     documents = queries.source_counts(session, [i.id for i in rows])
     snippets = _snippets(session, rows, query.text) if query.text and who.sees_personal_data else {}
     audit_read(session, who, object_type="incident", ids=named_ids(rows), via="list")
+    display = display_params(params, who)
     return render(
         request, "incidents.html", who,
         incidents=[incident_view(i, who) for i in rows], sources=documents, total=visible_total(total, who), page=page,
-        pages=max(1, -(-total // query.limit)), facets=facets, facet_kind=FACET_KIND, params=clean,
-        min_count=policy().min_count,
-        sorts=SORTS, filter_params=FILTER_PARAMS, bulk=_bulk_outcome(params) if who.can_review else None, snippets=snippets,
+        pages=max(1, -(-total // query.limit)), facets=facets, facet_kind=FACET_KIND, params={**clean, **display},
+        min_count=policy().min_count, columns=display.get("columns"), offered_columns=offered_columns(who),
+        default_columns=DEFAULT_COLUMNS, sort_link=sort_link,
+        sorts=SORTS, filter_params=FILTER_PARAMS + DISPLAY_PARAMS, bulk=_bulk_outcome(params) if who.can_review else None,
+        snippets=snippets,
     )
 
 
@@ -242,6 +246,7 @@ async def bulk_review(request: Request, who: Viewer = Depends(Allow(*REVIEWERS))
         _query, clean = parse_filters(QueryParams(back), who)  # back to the same view, however it was filtered
     except FilterError:
         clean = {}
+    clean.update(display_params(QueryParams(back), who))  # and shown as it was (a table keeps its columns)
     return RedirectResponse(f"/incidents?{query_with(clean, bulk=action, changed=done, unchanged=len(ids) - done)}", status_code=303)
 
 
