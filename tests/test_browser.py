@@ -291,3 +291,24 @@ def test_an_analyst_picks_the_columns_of_a_table_and_ticks_rows_in_it(live_serve
     page.wait_for_url("**bulk=confirm**")
     assert int(page.locator("h1 .count").inner_text()) == before - 1
     assert page.locator("table.incident-table").count() == 1  # still the table, with its columns
+
+
+@pytest.mark.parametrize(("width", "lang"), [(1280, "en"), (390, "ru")])
+def test_an_analyst_enters_an_incident_from_a_document(live_server, browser, width, lang):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    sign_in_as_ana(page, live_server)
+    page.goto(f"{live_server}/documents/1?lang={lang}")
+    page.locator('a[href="/documents/1/incidents/new"]').click()
+    page.wait_for_url(f"{live_server}/documents/1/incidents/new")
+    text = page.locator("article.document-text").inner_text()
+    passage = next(line for line in text.splitlines() if len(line) > 80)[:120]
+    page.locator("#enter-quote").fill(passage)
+    page.locator("#enter-nationalities").fill("Uzbekistan" if lang == "en" else "Узбекистан")
+    page.locator("#enter-date").fill("2025-03")
+    page.locator('input[name=methods][value=threat]').check()
+    shot(page, f"14-enter-incident-{width}-{lang}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.locator("form.enter-incident button[type=submit]").click()
+    page.wait_for_url("**/incidents/*?done=1")
+    assert page.locator(".state-verified").count() >= 1
+    assert page.get_by_text(passage[:60]).count() >= 1  # the passage, as the values' evidence

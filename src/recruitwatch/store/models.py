@@ -198,6 +198,17 @@ class Mention(Base):
     link_score: Mapped[float] = mapped_column(Float, default=1.0)
     link_reason: Mapped[str] = mapped_column(Text, default="new incident")
     comparisons: Mapped[dict | None] = mapped_column(JSON)  # the weighed comparisons that linked it (link/incidents.py)
+    # An incident an analyst entered by hand from this document: its record (contract fields and the evidence
+    # of the quote that supports them), at a negative position, outside the machine's record.
+    entered: Mapped[dict | None] = mapped_column(JSON)
+
+    @property
+    def record(self) -> dict | None:
+        """What this document says of the incident: the analyst's entry, or the report's incident at its position."""
+        if self.entered is not None:
+            return self.entered
+        incidents = self.report.record.get("incidents") or []
+        return incidents[self.position] if 0 <= self.position < len(incidents) else None
 
     report: Mapped[Report] = relationship(back_populates="mentions")
     incident: Mapped[Incident] = relationship(back_populates="mentions")

@@ -709,12 +709,14 @@ def _document_summaries(session: Session, incident_ids: list[int]) -> dict[int, 
 EVIDENCE_KEYS = ("field", "value", "start", "end", "quote")
 
 
-def _evidence(record: dict, position: int) -> list[dict]:
-    """The evidence entries of incident `position` of a report's record (quotes are text[start:end])."""
-    incidents = record.get("incidents") or []
-    if not 0 <= position < len(incidents):
-        return []
-    return [{k: e.get(k) for k in EVIDENCE_KEYS} for e in incidents[position].get("evidence") or []]
+def _evidence(found: dict | None) -> list[dict]:
+    """The evidence entries of what a document says of an incident (quotes are text[start:end])."""
+    return [{k: e.get(k) for k in EVIDENCE_KEYS} for e in (found or {}).get("evidence") or []]
+
+
+def current_report(session: Session, document_id: int) -> Report | None:
+    """The document's report by the current extractor (None for a document the screen kept out)."""
+    return session.scalar(select(Report).where(Report.document_id == document_id, Report.current.is_(True)))
 
 
 def incident_detail(session: Session, incident_id: int) -> dict | None:
@@ -739,7 +741,7 @@ def incident_detail(session: Session, incident_id: int) -> dict | None:
     for document, mention in pairs:
         outlet = outlets[document.id]
         grade = grades.get(outlet)
-        evidence = [{**e, "document_id": document.id, "outlet": outlet} for e in _evidence(mention.report.record, mention.position)]
+        evidence = [{**e, "document_id": document.id, "outlet": outlet} for e in _evidence(mention.record)]
         documents.append({
             "id": document.id, "url": document.url, "locator": document.locator, "title": document.title,
             "published": document.published, "language": document.language, "outlet": outlet,
@@ -802,13 +804,17 @@ def document_detail(session: Session, document_id: int) -> dict | None:
     document = session.get(Document, document_id)
     if document is None:
         return None
-    report = session.scalar(select(Report).where(Report.document_id == document.id, Report.current.is_(True)))
+    report = current_report(session, document.id)
     linked: dict[int, int] = {}
     evidence: list[dict] = []
     if report is not None:
-        linked = {m.position: m.incident_id for m in report.mentions}
-        for position in range(len(report.record.get("incidents") or [])):
-            evidence.extend({**e, "position": position, "incident_id": linked.get(position)} for e in _evidence(report.record, position))
+        mentions = {m.position: m for m in report.mentions}
+        linked = {position: m.incident_id for position, m in mentions.items()}
+        incidents = report.record.get("incidents") or []
+        entered = sorted((p for p in mentions if p < 0), reverse=True)  # analysts' entries: -1, -2, ...
+        for position in [*range(len(incidents)), *entered]:
+            found = mentions[position].record if position in mentions else incidents[position]
+            evidence.extend({**e, "position": position, "incident_id": linked.get(position)} for e in _evidence(found))
     return {
         "document": document, "outlet": outlet_of(document.url, document.locator),
         "incident_ids": sorted(set(linked.values())), "evidence": evidence,

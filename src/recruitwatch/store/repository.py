@@ -5,7 +5,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable
 
-from sqlalchemy import delete, func, or_, select, text
+from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from ..link.identity import pair_keys
@@ -78,7 +78,9 @@ def add_organisations(session: Session, document: Document, names: Iterable[str]
 
 
 def add_report(session: Session, document: Document, record: dict, version: str) -> Report:
-    for old in session.scalars(select(Report).where(Report.document_id == document.id, Report.current.is_(True))):
+    """The document's new current report; incidents analysts entered by hand from the document move to it."""
+    earlier = list(session.scalars(select(Report).where(Report.document_id == document.id, Report.current.is_(True))))
+    for old in earlier:
         old.current = False
     report = Report(
         document_id=document.id,
@@ -89,12 +91,15 @@ def add_report(session: Session, document: Document, record: dict, version: str)
     )
     session.add(report)
     session.flush()
+    if earlier:
+        session.execute(update(Mention).where(Mention.report_id.in_([r.id for r in earlier]), Mention.entered.is_not(None))
+                        .values(report_id=report.id))
     return report
 
 
 def replace_report(session: Session, report: Report, record: dict) -> Report:
     """The same extractor version run again: new record, its old incident links dropped (to be linked anew)."""
-    session.execute(delete(Mention).where(Mention.report_id == report.id))
+    session.execute(delete(Mention).where(Mention.report_id == report.id, Mention.entered.is_(None)))  # analysts' entries stay
     session.execute(delete(CandidateVictim).where(CandidateVictim.report_id == report.id))
     report.record = record
     report.relevant = bool(record["relevant"])
@@ -391,15 +396,16 @@ def mention_records(session: Session, incident_ids: Iterable[int]) -> dict[int, 
     if not ids:
         return found
     rows = session.execute(
-        select(Mention.incident_id, Mention.position, Report.record)
+        select(Mention.incident_id, Mention.position, Mention.entered, Report.record)
         .join(Report, Mention.report_id == Report.id)
-        .where(Mention.incident_id.in_(ids), Report.relevant.is_(True))
+        .where(Mention.incident_id.in_(ids), or_(Report.relevant.is_(True), Mention.entered.is_not(None)))
         .order_by(Mention.id)
     )
-    for incident_id, position, record in rows:
+    for incident_id, position, entered, record in rows:
         incidents = record.get("incidents") or []
-        if position < len(incidents):
-            found[incident_id].append({k: v for k, v in incidents[position].items() if k != "evidence"})
+        said = entered if entered is not None else (incidents[position] if 0 <= position < len(incidents) else None)
+        if said is not None:
+            found[incident_id].append({k: v for k, v in said.items() if k != "evidence"})
     return found
 
 

@@ -30,6 +30,7 @@ from ..vocab import (
     PERPETRATORS,
     VICTIM_STATUSES,
     contract_fields,
+    empty_incident,
 )
 from . import repository as repo
 from .models import Incident, Mention, OutletGrade, PossibleDuplicate, Report, Suggestion, utcnow
@@ -209,6 +210,57 @@ def correct(session: Session, incident_id: int, field: str, value, *, actor: str
     return incident
 
 
+# -- incidents entered by hand: what the machine missed in a document, with the passage that says it
+
+ENTERED_REASON = "entered by an analyst from this document"
+MAX_QUOTE = 5000  # characters of the supporting passage
+
+
+def find_quote(text: str, quote: str) -> tuple[int, int] | None:
+    """Where a passage an analyst copied stands in the document: exactly, else with its spaces and line
+    breaks as the document has them (a copy from a browser joins lines); None if it is not there."""
+    quote = quote.strip()
+    if not quote:
+        return None
+    at = text.find(quote)
+    if at >= 0:
+        return at, at + len(quote)
+    pattern = r"\s+".join(re.escape(word) for word in quote.split())
+    found = re.search(pattern, text)
+    return (found.start(), found.end()) if found else None
+
+
+def enter_incident(session: Session, report: Report, values: dict, quote: tuple[int, int], *, actor: str,
+                   reason: str = "") -> Incident:
+    """An incident an analyst found in a document (the report is the document's current one): each value
+    checked as a correction is, each supported by the quoted passage; verified, since a person vouches for
+    it, and every entered field kept as reviewed when later reports link to it."""
+    actor = _actor(actor)
+    text = report.document.text
+    start, end = quote
+    if not (0 <= start < end <= len(text)) or end - start > MAX_QUOTE:
+        raise ReviewError(f"quote a passage of the document of at most {MAX_QUOTE} characters")
+    fields = {field: clean_value(field, value) for field, value in values.items()}
+    record = {**empty_incident(), **fields}
+    shown = [(f, v) for f, value in fields.items() for v in (value if isinstance(value, list) else [value])
+             if v not in (None, "", "unknown")]
+    if not shown:
+        raise ReviewError("enter at least one value of the incident")
+    record["evidence"] = [{"field": f, "value": v, "start": start, "end": end, "quote": text[start:end]} for f, v in shown]
+    incident = repo.create_incident(session, contract_fields(record), repo.incident_search_text(contract_fields(record)),
+                                    actor=actor)
+    incident.review_state = "verified"
+    incident.reviewed_fields = sorted({f for f, _ in shown})
+    position = min(0, session.scalar(select(func.min(Mention.position)).where(Mention.report_id == report.id)) or 0) - 1
+    session.add(Mention(report_id=report.id, position=position, incident_id=incident.id, link_score=1.0,
+                        link_reason=ENTERED_REASON, entered=record))
+    repo.record_change(session, incident, actor=actor, action="entered",
+                    detail={"reason": _reason(reason, "enter", required=False), "document_id": report.document_id,
+                            "review_state": {"before": None, "after": "verified"}})
+    session.flush()
+    return incident
+
+
 # -- suggestions: values proposed from outside the incident's reports (a linked appeal), decided here
 
 
@@ -361,8 +413,8 @@ def _merged(keep: Incident, other: Incident) -> dict:
 
 def mention_fields(mention: Mention) -> dict:
     """The contract fields one report gave for this incident (its record, without the evidence)."""
-    found = mention.report.record["incidents"][mention.position]
-    return contract_fields(found)
+    found = mention.record
+    return contract_fields(found) if found is not None else {}  # a report not judged relevant, joined by name
 
 
 def fields_from_mentions(mentions: list[Mention]) -> dict:

@@ -68,6 +68,7 @@ def create_app(url: str | None = None, *, secure_cookies: bool = False) -> FastA
         cases,
         dashboard,
         duplicates,
+        enter_incident,
         exports,
         incidents,
         new_document,
@@ -91,8 +92,8 @@ def create_app(url: str | None = None, *, secure_cookies: bool = False) -> FastA
     app.mount("/static/docs", StaticFiles(directory=str(Path(fastapi_offline.__file__).parent / "static")), name="docs-static")
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     # new_document before incidents: /documents/new must not be taken for /documents/{document_id}
-    for module in (accounts, new_document, incidents, duplicates, dashboard, exports, appeals, cases, two_step, help_pages, searches,
-                   admin):
+    for module in (accounts, new_document, enter_incident, incidents, duplicates, dashboard, exports, appeals, cases, two_step,
+                   help_pages, searches, admin):
         app.include_router(module.router)
     app.include_router(v1.router)
 
