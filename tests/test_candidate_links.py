@@ -137,3 +137,17 @@ def test_a_report_equally_about_two_people_joins_the_known_victim_among_them_but
     Ingestor(db_url).run([_item("incident", INCIDENT)])
     found = _mentions(db_url)
     assert [name for name, _, _ in found] == ["incident", "told"] and found[0][1] == found[1][1]
+
+
+def test_a_source_joined_by_name_can_be_split_off_and_the_incident_keeps_what_its_reports_say(db_url):
+    from recruitwatch.store import review
+    from recruitwatch.store.database import sessions
+    from recruitwatch.store.models import Incident, Mention
+
+    Ingestor(db_url).run([_item("incident", INCIDENT), _item("question", QUESTION)])
+    with sessions(db_url)() as session, session.begin():
+        joined = session.query(Mention).filter(Mention.link_reason == LOW_RELEVANCE_REASON).one()
+        incident_id = joined.incident_id
+        new = review.split(session, incident_id, [joined.id], actor="ana", reason="another runner")
+        assert new.fields["victim_names"] == []  # the question said nothing of an incident: nothing to rebuild
+        assert "signed_contract" in session.get(Incident, incident_id).fields["outcomes"]
