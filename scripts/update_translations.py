@@ -94,10 +94,10 @@ def _external_values() -> list[tuple[str, list[str]]]:
     """Values from outside the web package that templates translate with _(value), with where they live."""
     sys.path.insert(0, str(SRC))
     from recruitwatch.legal.provisions import CONFIDENCES
-    from recruitwatch.store.review import RELIABILITY_GRADES
+    from recruitwatch.store.review import CREDIBILITY_GRADES, RELIABILITY_GRADES
 
     return [
-        ("src/recruitwatch/store/review.py", list(RELIABILITY_GRADES.values())),
+        ("src/recruitwatch/store/review.py", list(RELIABILITY_GRADES.values()) + list(CREDIBILITY_GRADES.values())),
         ("src/recruitwatch/legal/provisions.py", list(CONFIDENCES)),
     ]
 

@@ -127,7 +127,7 @@ def public_outlet(url: str | None) -> str:
     return UNPUBLISHED_SOURCE
 
 
-PUBLIC_SOURCE_KEYS = ("id", "url", "locator", "title", "published", "language", "outlet", "grade")
+PUBLIC_SOURCE_KEYS = ("id", "url", "locator", "title", "published", "language", "outlet", "grade", "credibility")
 
 
 def public_source(source: Mapping, names: Iterable[str], policy: Policy) -> dict:
@@ -135,14 +135,14 @@ def public_source(source: Mapping, names: Iterable[str], policy: Policy) -> dict
 
     A whitelist: its web address (only if published on the web and naming nobody), the
     outlet's host, a redacted title of a web page, a coarsened date, the language and the
-    outlet's grade. A file's path or name never leaves the server: it can name the person
+    outlet's grade and the document's credibility (never their notes). A file's path or name never leaves the server: it can name the person
     ("<name> - statement, tel …") or the server's folders.
     """
     names = list(names)
     web = source.get("url") if str(source.get("url") or "").lower().startswith(("http://", "https://")) else None
     url = public_url(web, names)
     outlet = public_outlet(web)
-    out = {key: source[key] for key in ("id", "language", "grade") if key in source}
+    out = {key: source[key] for key in ("id", "language", "grade", "credibility") if key in source}
     out.update(
         url=url,
         outlet=outlet,

@@ -342,6 +342,19 @@ class LoginFailure(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
+class DocumentGrade(Base):
+    """An analyst's credibility grade (1-6) for what one document says: the Admiralty code's second
+    dimension, beside its outlet's reliability (OutletGrade), so a source reads "B2"."""
+
+    __tablename__ = "document_grades"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    credibility: Mapped[str] = mapped_column(String(1))  # see store.review.CREDIBILITY_GRADES
+    note: Mapped[str | None] = mapped_column(Text)
+    set_by: Mapped[str] = mapped_column(String(64))
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class OutletGrade(Base):
     """An analyst's reliability grade for an outlet (a web host or a channel), as in HURIDOCS' formats."""
 

@@ -723,13 +723,13 @@ def incident_detail(session: Session, incident_id: int) -> dict | None:
     """The incident, its history (oldest first) and each linked document with its grade, link and evidence.
 
     {"incident": Incident, "history": [{"id", "at", "actor", "action", "reason", "summary", "detail"}],
-     "documents": [{"id", "url", "locator", "title", "published", "language", "outlet", "grade", "grade_note",
+     "documents": [{"id", "url", "locator", "title", "published", "language", "outlet", "grade", "grade_note", "credibility", "credibility_note",
                     "mention_id", "score", "reason", "comparisons" (link/incidents.MatchDecision.as_dict, or None),
                     "evidence": [{"field", "value", "start", "end", "quote",
                     "document_id", "outlet"}]}]}
     A merged-away incident is returned too (its merged_into says where it went).
     """
-    from .review import outlet_grades, outlet_of
+    from .review import document_credibility, outlet_grades, outlet_of
 
     incident = session.get(Incident, incident_id)
     if incident is None:
@@ -737,6 +737,7 @@ def incident_detail(session: Session, incident_id: int) -> dict | None:
     pairs = repo.incident_documents(session, [incident.id])[incident.id]
     outlets = {document.id: outlet_of(document.url, document.locator) for document, _m in pairs}
     grades = outlet_grades(session, outlets.values())
+    credibility = document_credibility(session, outlets)
     documents = []
     for document, mention in pairs:
         outlet = outlets[document.id]
@@ -746,6 +747,8 @@ def incident_detail(session: Session, incident_id: int) -> dict | None:
             "id": document.id, "url": document.url, "locator": document.locator, "title": document.title,
             "published": document.published, "language": document.language, "outlet": outlet,
             "grade": grade.grade if grade else None, "grade_note": grade.note if grade else None,
+            "credibility": credibility[document.id].credibility if document.id in credibility else None,
+            "credibility_note": credibility[document.id].note if document.id in credibility else None,
             "mention_id": mention.id, "score": mention.link_score, "reason": mention.link_reason, "evidence": evidence,
             "comparisons": mention.comparisons,
         })

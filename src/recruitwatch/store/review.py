@@ -33,7 +33,17 @@ from ..vocab import (
     empty_incident,
 )
 from . import repository as repo
-from .models import Incident, Mention, OutletGrade, PossibleDuplicate, Report, Suggestion, utcnow
+from .models import (
+    Document,
+    DocumentGrade,
+    Incident,
+    Mention,
+    OutletGrade,
+    PossibleDuplicate,
+    Report,
+    Suggestion,
+    utcnow,
+)
 
 # The source-reliability half of the Admiralty (NATO) scale, as used by HURIDOCS-style tools
 # and intelligence analysis; the information-credibility half (1-6) is not graded here.
@@ -44,6 +54,17 @@ RELIABILITY_GRADES = {
     "D": "Not usually reliable",
     "E": "Unreliable",
     "F": "Reliability cannot be judged",
+}
+
+# The Admiralty code's second dimension: how credible what one document says is (its outlet's
+# reliability is the first). Names as in NATO's AJP-2.1 and HURIDOCS' guides.
+CREDIBILITY_GRADES = {
+    "1": "Confirmed by other sources",
+    "2": "Probably true",
+    "3": "Possibly true",
+    "4": "Doubtful",
+    "5": "Improbable",
+    "6": "Truth cannot be judged",
 }
 
 MAX_NAME = 200
@@ -525,6 +546,32 @@ def set_outlet_grade(session: Session, outlet: str, grade: str, *, actor: str, n
     row.note = (note or "").strip() or None
     session.flush()
     return row
+
+
+def set_document_credibility(session: Session, document_id: int, credibility: str, *, actor: str,
+                             note: str | None = None) -> DocumentGrade:
+    """Grade how credible what one document says is (1-6); grading it again replaces the grade."""
+    actor = _actor(actor)
+    if credibility not in CREDIBILITY_GRADES:
+        raise ReviewError("credibility must be one of " + "; ".join(f"{c} ({m})" for c, m in CREDIBILITY_GRADES.items()))
+    if session.get(Document, document_id) is None:
+        raise ReviewError(f"there is no document {document_id}")
+    row = session.get(DocumentGrade, document_id, with_for_update=True)
+    if row is None:
+        row = DocumentGrade(document_id=document_id, credibility=credibility, set_by=actor)
+        session.add(row)
+    row.credibility, row.set_by, row.set_at = credibility, actor, utcnow()
+    row.note = (note or "").strip()[:2000] or None
+    session.flush()
+    return row
+
+
+def document_credibility(session: Session, document_ids) -> dict[int, DocumentGrade]:
+    """The credibility grades of these documents, by id (ungraded ones are absent)."""
+    ids = sorted(set(document_ids))
+    if not ids:
+        return {}
+    return {g.document_id: g for g in session.scalars(select(DocumentGrade).where(DocumentGrade.document_id.in_(ids)))}
 
 
 def outlet_grades(session: Session, outlets) -> dict[str, OutletGrade]:

@@ -90,7 +90,8 @@ class SourceOut(BaseModel):
     published: str | None = Field(description="YYYY-MM-DD; no finer than RECRUITWATCH_PUBLIC_DATE_PRECISION for the public")
     language: str | None
     outlet: str = Field(description="the outlet's host; for the public, 'unpublished source' for files and exports")
-    reliability: str | None = Field(None, description="A–F after the Admiralty scale, set by analysts")
+    reliability: str | None = Field(None, description="The outlet's reliability, A–F after the Admiralty scale, set by analysts")
+    credibility: str | None = Field(None, description="This document's credibility, 1–6 after the Admiralty scale, set by analysts")
     link_score: float | None = None
     link_reason: str | None = None
     link_comparisons: LinkOut | None = Field(None, description="staff only: the weighed comparisons that linked this source")

@@ -165,7 +165,7 @@ def incident(incident_id: RecordId, who: Viewer = Depends(PUBLIC), session: Sess
         {
             "document_id": d["id"], "url": d["url"], "title": d["title"],
             "published": str(d["published"]) if d["published"] else None,  # a date, or the public's coarser text
-            "language": d["language"], "outlet": d["outlet"], "reliability": d["grade"],
+            "language": d["language"], "outlet": d["outlet"], "reliability": d["grade"], "credibility": d.get("credibility"),
             "link_score": d["score"] if who.is_staff else None, "link_reason": d["reason"] if who.is_staff else None,
             "link_comparisons": d["comparisons"] if who.is_staff else None,
             "evidence": d["evidence"] if who.is_staff else [],

@@ -156,7 +156,8 @@ def _incident_response(request: Request, who: Viewer, session: Session, incident
     suggestions = review.pending_suggestions(session, context["raw_incident"]) if who.is_staff else []
     return render(
         request, "incident.html", who, status_code=status_code, **{k: v for k, v in context.items() if k != "raw_incident"},
-        suggestions=suggestions, grades=review.RELIABILITY_GRADES, fields=INCIDENT_FIELDS,
+        suggestions=suggestions, grades=review.RELIABILITY_GRADES, credibility_grades=review.CREDIBILITY_GRADES,
+        fields=INCIDENT_FIELDS,
         choices={"victim_status": VICTIM_STATUSES, "perpetrators": PERPETRATORS, "methods": METHODS, "outcomes": OUTCOMES,
                  "location_regions": sorted(review.region_codes()), "victim_nationalities": sorted(review.country_codes())},
         message=request.query_params.get("done"), correction=correction or {},
@@ -365,6 +366,26 @@ async def split(incident_id: RecordId, request: Request, who: Viewer = Depends(A
         return review.split(session, incident_id, mention_ids, actor=who.user.username, reason=reason).id
 
     return await _act(request, who, session, incident_id, action)
+
+
+@router.post("/documents/{document_id}/credibility")
+async def grade_document(document_id: RecordId, request: Request, who: Viewer = Depends(Allow(*REVIEWERS)),
+                         session: Session = Depends(db)) -> Response:
+    """How credible what one document says is (1-6), beside its outlet's reliability: "B2"."""
+    form = await checked_form(request, who)
+    back = form.get("back", "/incidents")
+    if not back.startswith("/") or back.startswith("//"):
+        back = "/incidents"
+    try:
+        review.set_document_credibility(session, document_id, form.get("credibility", ""), actor=who.user.username,
+                                        note=(form.get("note") or "")[:2000])
+        audit.record(session, actor=who.user.username, action=audit.UPDATE, object_type="document", object_id=document_id,
+                     detail={"action": "grade credibility", "credibility": form.get("credibility", "")[:1]})
+        session.commit()
+    except review.ReviewError as exc:
+        session.rollback()
+        return render(request, "error.html", who, status_code=400, title=N_("Not done"), message=str(exc))
+    return RedirectResponse(back + ("&" if "?" in back else "?") + "done=1", status_code=303)
 
 
 @router.post("/outlets/grade")
