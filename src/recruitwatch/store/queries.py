@@ -79,7 +79,7 @@ class IncidentQuery:
     after: str | None = None  # keyset cursor of incident_page (the API); list_incidents uses offset
 
 
-SORTS = ("date", "-date", "updated", "-updated", "id", "-id", "sources", "-sources")
+SORTS = ("date", "-date", "updated", "-updated", "id", "-id", "sources", "-sources", "-relevance")
 
 
 _SAFE = re.compile(r"[^\w*]+")
@@ -129,6 +129,24 @@ def _matching_ids(session: Session, table: str, query: str, limit: int | None = 
         sql += " ORDER BY ts_rank(to_tsvector('simple', search_text), to_tsquery('simple', :q)) DESC"
     sql += f" LIMIT {int(limit)}" if limit else ""
     return text(sql).bindparams(q=expression).columns(id=Document.id.type)
+
+
+def _ranked_hits(session: Session, table: str, query: str, limit: int) -> list[tuple[int, float]]:
+    """(id, score) of the `limit` rows of `table` that match the query best, the higher score the better
+    (SQLite: FTS5's bm25, negated; PostgreSQL: ts_rank)."""
+    if session.get_bind().dialect.name == "sqlite":
+        expression = _fts5_query(query)
+        if expression is None:
+            return []
+        sql = f"SELECT rowid, -rank FROM {table}_fts WHERE {table}_fts MATCH :q ORDER BY rank LIMIT {int(limit)}"
+    else:
+        expression = _tsquery(query)
+        if expression is None:
+            return []
+        score = "ts_rank(to_tsvector('simple', search_text), to_tsquery('simple', :q))"
+        sql = (f"SELECT id, {score} FROM {table} WHERE to_tsvector('simple', search_text) @@ to_tsquery('simple', :q) "
+               f"ORDER BY 2 DESC LIMIT {int(limit)}")
+    return [(int(i), float(v)) for i, v in session.execute(text(sql).bindparams(q=expression))]
 
 
 def search_documents(session: Session, query: str, limit: int = 20) -> list[Document]:
@@ -295,6 +313,8 @@ def _sorted_keys(session: Session, q: IncidentQuery, limit: int, offset: int = 0
     kind = "incidents" + q.sort + (f"@{q.date_precision}" if coarse else "")  # a cursor serves its own order only
     if q.sort.lstrip("-") == "sources":
         return _by_sources(session, q, limit, offset), kind
+    if q.sort == "-relevance":
+        return _by_relevance(session, q, limit, offset), kind
     conditions = _conditions(session, q, checked_per_row=_page_from_sort_index(session, q))
     if conditions is None:
         return [], kind
@@ -320,6 +340,36 @@ def _by_sources(session: Session, q: IncidentQuery, limit: int, offset: int) -> 
     return rows[offset : offset + limit]
 
 
+RANKED_DOCUMENTS = 5000  # documents of a search ranked for its order: the best ones decide
+
+
+def _by_relevance(session: Session, q: IncidentQuery, limit: int, offset: int) -> list[tuple]:
+    """(own fields match, matching sources, best source's score, id) of a page in the best-match order:
+    an incident whose own fields hold the words first, then one more of whose sources do, then one whose
+    best source matches better (bm25 / ts_rank), then the newest. Without words, newest first."""
+    conditions = _conditions(session, q)
+    if conditions is None:
+        return []
+    ids = set(session.scalars(select(Incident.id).where(*conditions)))
+    own = {i for i, _score in _ranked_hits(session, "incidents", q.text, len(ids) + 1)} if q.text else set()
+    sources: dict[int, list[float]] = {}
+    if q.text and q.text_in_documents:
+        ranked = dict(_ranked_hits(session, "documents", q.text, RANKED_DOCUMENTS))
+        if ranked:
+            rows = session.execute(
+                select(Mention.incident_id, Report.document_id).join(Report, Mention.report_id == Report.id)
+                .where(Report.current.is_(True), Report.document_id.in_(sorted(ranked)))
+            )
+            for incident_id, document_id in set(rows):
+                sources.setdefault(incident_id, []).append(ranked[document_id])
+    rows = sorted(((int(i in own), len(sources.get(i, ())), max(sources.get(i, ()), default=0.0), i) for i in ids),
+                  reverse=True)
+    if q.after:
+        start = tuple(_decode_cursor(q.after, "incidents" + q.sort, [int, int, float, int]))
+        rows = [r for r in rows if r < start]
+    return rows[offset : offset + limit]
+
+
 def _page_from_sort_index(session: Session, q: IncidentQuery) -> bool:
     """Whether SQLite should walk the sort's index and check each row (a broad filter: a page's
     worth of matches comes soon) rather than collect the matches and sort them (a narrow one).
@@ -327,7 +377,7 @@ def _page_from_sort_index(session: Session, q: IncidentQuery) -> bool:
     SQLite's planner, without statistics, always collects; PostgreSQL's has them and chooses well.
     The counts are kept (figures_cache), so asking costs nothing after the first page.
     """
-    if session.get_bind().dialect.name != "sqlite" or q.sort.lstrip("-") == "sources":
+    if session.get_bind().dialect.name != "sqlite" or q.sort.lstrip("-") in ("sources", "relevance"):
         return False
     if q.sort.lstrip("-") == "date" and q.date_precision != "day":
         return False  # no index holds the coarser date

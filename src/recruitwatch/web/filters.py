@@ -15,7 +15,7 @@ FILTER_PARAMS = ("q", "nationality", "status", "region", "perpetrator", "method"
 # Facets that take several values (?nationality=UZ&nationality=TJ: either); the others take one.
 MULTI_PARAMS = ("nationality", "status", "region", "perpetrator", "method", "outcome", "language")
 MAX_VALUES = 20  # values of one facet in a query
-SORTS = ("-date", "date", "-updated", "updated", "-sources", "sources", "-id", "id")
+SORTS = ("-relevance", "-date", "date", "-updated", "updated", "-sources", "sources", "-id", "id")
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 200
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -24,6 +24,11 @@ _VALUE = re.compile(r"^[\w\- .']{1,64}$")
 
 class FilterError(ValueError):
     pass
+
+
+def effective_sort(clean: Mapping) -> str:
+    """The list's order: as asked, else the best matches first for a search and the newest otherwise."""
+    return clean.get("sort") or ("-relevance" if clean.get("q") else "-date")
 
 
 def parse_filters(params: Mapping[str, str], who: Viewer, *, limit: int = PAGE_SIZE) -> tuple[IncidentQuery, dict[str, str]]:
@@ -78,7 +83,7 @@ def parse_filters(params: Mapping[str, str], who: Viewer, *, limit: int = PAGE_S
         date_precision="day" if who.sees_personal_data else policy().date_precision,  # order tells no day either
         limit=limit,
     )
-    query.sort = clean.get("sort", "-date")
+    query.sort = effective_sort(clean)
     return query, clean
 
 

@@ -84,7 +84,7 @@ FILTER_HELP = {
     "method": SEVERAL + _one_of(METHODS),
     "outcome": SEVERAL + _one_of(OUTCOMES),
     "language": SEVERAL + "a source's language, ISO 639-1 (ru, uz, en...)",
-    "sort": _one_of(SORTS) + " (- is descending; default -date)",
+    "sort": _one_of(SORTS) + " (- is descending; -relevance: the best matches of q first; default: -relevance with q, else -date)",
 }
 
 

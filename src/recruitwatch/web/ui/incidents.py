@@ -83,7 +83,7 @@ def incident_list(request: Request, who: Viewer = Depends(PUBLIC), session: Sess
         incidents=[incident_view(i, who) for i in rows], sources=documents, total=visible_total(total, who), page=page,
         pages=max(1, -(-total // query.limit)), facets=facets, facet_kind=FACET_KIND, params={**clean, **display},
         min_count=policy().min_count, columns=display.get("columns"), offered_columns=offered_columns(who),
-        default_columns=DEFAULT_COLUMNS, sort_link=sort_link,
+        default_columns=DEFAULT_COLUMNS, sort_link=sort_link, current_sort=query.sort,
         sorts=SORTS, filter_params=FILTER_PARAMS + DISPLAY_PARAMS, bulk=_bulk_outcome(params) if who.can_review else None,
         snippets=snippets,
     )
