@@ -131,24 +131,6 @@ def _matching_ids(session: Session, table: str, query: str, limit: int | None = 
     return text(sql).bindparams(q=expression).columns(id=Document.id.type)
 
 
-def _ranked_hits(session: Session, table: str, query: str, limit: int) -> list[tuple[int, float]]:
-    """(id, score) of the `limit` rows of `table` that match the query best, the higher score the better
-    (SQLite: FTS5's bm25, negated; PostgreSQL: ts_rank)."""
-    if session.get_bind().dialect.name == "sqlite":
-        expression = _fts5_query(query)
-        if expression is None:
-            return []
-        sql = f"SELECT rowid, -rank FROM {table}_fts WHERE {table}_fts MATCH :q ORDER BY rank LIMIT {int(limit)}"
-    else:
-        expression = _tsquery(query)
-        if expression is None:
-            return []
-        score = "ts_rank(to_tsvector('simple', search_text), to_tsquery('simple', :q))"
-        sql = (f"SELECT id, {score} FROM {table} WHERE to_tsvector('simple', search_text) @@ to_tsquery('simple', :q) "
-               f"ORDER BY 2 DESC LIMIT {int(limit)}")
-    return [(int(i), float(v)) for i, v in session.execute(text(sql).bindparams(q=expression))]
-
-
 def search_documents(session: Session, query: str, limit: int = 20) -> list[Document]:
     ids_query = _matching_ids(session, "documents", query, limit)
     if ids_query is None:
@@ -340,32 +322,32 @@ def _by_sources(session: Session, q: IncidentQuery, limit: int, offset: int) -> 
     return rows[offset : offset + limit]
 
 
-RANKED_DOCUMENTS = 5000  # documents of a search ranked for its order: the best ones decide
-
-
 def _by_relevance(session: Session, q: IncidentQuery, limit: int, offset: int) -> list[tuple]:
-    """(own fields match, matching sources, best source's score, id) of a page in the best-match order:
-    an incident whose own fields hold the words first, then one more of whose sources do, then one whose
-    best source matches better (bm25 / ts_rank), then the newest. Without words, newest first."""
+    """(own fields match, matching sources, id) of a page in the best-match order: an incident whose own
+    fields hold the words first, then one more of whose sources do, then the newest. The matches are
+    found as the filter finds them (no scoring of every matching document: a common word in a large
+    store matches hundreds of thousands). Without words, newest first."""
     conditions = _conditions(session, q)
     if conditions is None:
         return []
     ids = set(session.scalars(select(Incident.id).where(*conditions)))
-    own = {i for i, _score in _ranked_hits(session, "incidents", q.text, len(ids) + 1)} if q.text else set()
-    sources: dict[int, list[float]] = {}
-    if q.text and q.text_in_documents:
-        ranked = dict(_ranked_hits(session, "documents", q.text, RANKED_DOCUMENTS))
-        if ranked:
-            rows = session.execute(
-                select(Mention.incident_id, Report.document_id).join(Report, Mention.report_id == Report.id)
-                .where(Report.current.is_(True), Report.document_id.in_(sorted(ranked)))
+    own: set[int] = set()
+    sources: dict[int, int] = {}
+    if q.text:
+        hits = _matching_ids(session, "incidents", q.text, ranked=False)
+        own = set(session.scalars(select(hits.subquery().c.id))) & ids if hits is not None else set()
+        documents = _matching_ids(session, "documents", q.text, ranked=False) if q.text_in_documents else None
+        if documents is not None and ids:
+            counted = session.execute(
+                select(Mention.incident_id, func.count(func.distinct(Report.document_id)))
+                .join(Report, Mention.report_id == Report.id)
+                .where(Report.current.is_(True), Report.document_id.in_(select(documents.subquery().c.id)))
+                .group_by(Mention.incident_id)
             )
-            for incident_id, document_id in set(rows):
-                sources.setdefault(incident_id, []).append(ranked[document_id])
-    rows = sorted(((int(i in own), len(sources.get(i, ())), max(sources.get(i, ()), default=0.0), i) for i in ids),
-                  reverse=True)
+            sources = {incident_id: n for incident_id, n in counted if incident_id in ids}
+    rows = sorted(((int(i in own), sources.get(i, 0), i) for i in ids), reverse=True)
     if q.after:
-        start = tuple(_decode_cursor(q.after, "incidents" + q.sort, [int, int, float, int]))
+        start = tuple(_decode_cursor(q.after, "incidents" + q.sort, [int, int, int]))
         rows = [r for r in rows if r < start]
     return rows[offset : offset + limit]
 
