@@ -1,5 +1,5 @@
 """Searches list the best matches first (issue 14): an incident whose own fields hold the words,
-then one more of whose sources do; the public ranks by what it may search, the published fields."""
+then the better documented (more sources); the public ranks by what it may search, the published fields."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def listed(html: str) -> list[int]:
     return [int(i) for i in re.findall(r'<h2>.*?<a href="/incidents/(\d+)">', html)]
 
 
-def test_a_search_lists_the_incident_more_of_whose_sources_hold_the_words_first(client, db_url):
+def test_a_search_lists_the_better_documented_incident_first_when_neither_holds_the_words_in_its_fields(client, db_url):
     from recruitwatch.store.database import sessions
     from recruitwatch.store.models import Incident, Mention
 

@@ -7,6 +7,10 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(verb + "?")) event.preventDefault();
     });
   }
+  // On a phone the facets start folded, so the results come right after the search box.
+  if (window.matchMedia("(max-width: 760px)").matches) {
+    for (const box of document.querySelectorAll("details.facet-box")) box.open = false;
+  }
   // Changing the sort applies it at once.
   const sort = document.getElementById("sort");
   if (sort) sort.addEventListener("change", () => sort.form.submit());

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from markupsafe import Markup
@@ -10,13 +12,14 @@ from sqlalchemy.orm import Session
 from ...publish import stats, tilemap
 from ...store import queries
 from ..deps import PUBLIC, Viewer, db
-from ..filters import FilterError, parse_filters
+from ..filters import FILTER_PARAMS, FilterError, parse_filters
 from ..i18n import N_, label, translations
 from ..render import query_with, render
 from ..views import policy, visible_counts, visible_total
 
 router = APIRouter(include_in_schema=False)
 
+DASHBOARD_SELECTS = ("nationality", "status", "perpetrator", "method", "outcome")  # chosen on the dashboard itself
 CHARTS = (("nationality", "victim_nationalities"), ("method", "methods"), ("perpetrator", "perpetrators"),
           ("outcome", "outcomes"), ("status", "victim_status"))
 
@@ -30,10 +33,14 @@ def dashboard(request: Request, who: Viewer = Depends(PUBLIC), session: Session 
     lang, _ = who.language, translations(who.language).gettext
     facet_fields = ("region",) + tuple(name for name, _kind in CHARTS)
     facets = queries.facets(session, query, fields=facet_fields)
+    # The dashboard's own filters offer every value a chosen one could change to, counted without itself.
+    choosable = {name: queries.facets(session, dataclasses.replace(query, **{name: None}), fields=(name,))[name]
+                 if getattr(query, name) else facets.get(name, []) for name in DASHBOARD_SELECTS}
     month_pairs = queries.month_counts(session, query)
     fewer_than = None
     if not who.sees_personal_data:  # the public: small counts could point at a person: "<3", never the number
         facets = {f: visible_counts(pairs, who) for f, pairs in facets.items()}
+        choosable = {f: visible_counts(pairs, who) for f, pairs in choosable.items()}
         month_pairs = visible_counts(month_pairs, who)
         fewer_than = policy().min_count
     months = stats.fill_months(dict(month_pairs))
@@ -56,4 +63,5 @@ def dashboard(request: Request, who: Viewer = Depends(PUBLIC), session: Session 
         request, "dashboard.html", who,
         total=total, params=clean, region_map=Markup(tilemap.render_svg(grid, link, lang)), charts=charts,
         month_chart=month_chart, months=months, min_count=None if who.sees_personal_data else policy().min_count,
+        choosable=choosable, select_kinds=dict(CHARTS), filter_params=FILTER_PARAMS,
     )
