@@ -312,3 +312,37 @@ def test_an_analyst_enters_an_incident_from_a_document(live_server, browser, wid
     page.wait_for_url("**/incidents/*?done=1")
     assert page.locator(".state-verified").count() >= 1
     assert page.get_by_text(passage[:60]).count() >= 1  # the passage, as the values' evidence
+
+
+def test_on_a_phone_results_come_before_the_facets_and_the_map_stays_legible(live_server, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    sign_in_as_ana(page, live_server)
+    page.goto(f"{live_server}/incidents")
+    first_card = page.locator(".card").first.bounding_box()["y"]
+    facets = page.locator("details.facet-box")
+    assert not facets.evaluate("box => box.open")  # folded under "Filters"
+    assert first_card < facets.bounding_box()["y"] + 600  # the first result is on the first screens, not after every facet
+    facets.locator("> summary").click()
+    assert page.locator("details.facet-box section.facet").first.is_visible()
+    page.goto(f"{live_server}/dashboard")
+    label = page.locator(".map-scroll svg text").first
+    size = label.evaluate("t => t.getBoundingClientRect().height")
+    assert size >= 9, f"the map's labels are {size:.1f} px high on a phone"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the map scrolls in its own box
+    shot(page, "15-phone-dashboard-map")
+
+
+@pytest.mark.parametrize(("width", "lang"), [(1280, "en"), (390, "ru")])
+def test_the_dashboard_is_filtered_on_the_dashboard(live_server, browser, width, lang):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    sign_in_as_ana(page, live_server)
+    page.goto(f"{live_server}/dashboard?lang={lang}")
+    total = page.locator("h1 .count").inner_text()
+    page.locator("#d-nationality").select_option("TJ")
+    page.locator("#d-from").fill("2024")
+    page.locator("form.dash-filters button[type=submit]").click()
+    page.wait_for_url("**nationality=TJ**")
+    assert "date_from=2024" in page.url and page.locator("h1 .count").inner_text() != total
+    assert page.locator("#d-nationality").input_value() == "TJ"
+    shot(page, f"16-dashboard-filters-{width}-{lang}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
