@@ -103,6 +103,8 @@ def test_a_quote_copied_from_the_page_matches_across_line_breaks_and_spaces():
     text = "first line\nThe foreman   had taken\nhis passport."
     assert find_quote(text, "The foreman had taken his passport") == (11, 47)
     assert find_quote(text, "  ") is None and find_quote(text, "taken her passport") is None
+    hostile = "a " * 100_000 + "b"  # a quote that almost matches everywhere cannot make the search slow
+    assert find_quote(hostile, "a " * 2500 + "c") is None
 
 
 def test_only_reviewers_may_enter_an_incident(client, db_url):

@@ -239,16 +239,31 @@ MAX_QUOTE = 5000  # characters of the supporting passage
 
 def find_quote(text: str, quote: str) -> tuple[int, int] | None:
     """Where a passage an analyst copied stands in the document: exactly, else with its spaces and line
-    breaks as the document has them (a copy from a browser joins lines); None if it is not there."""
-    quote = quote.strip()
+    breaks as the document has them (a copy from a browser joins lines); None if it is not there.
+    Both are compared with every run of white space made one space, in one pass each (no pattern is
+    built from the quote, so no quote can make the search slow)."""
+    quote = " ".join(quote.split())
     if not quote:
         return None
     at = text.find(quote)
     if at >= 0:
         return at, at + len(quote)
-    pattern = r"\s+".join(re.escape(word) for word in quote.split())
-    found = re.search(pattern, text)
-    return (found.start(), found.end()) if found else None
+    collapsed, starts = [], []  # the text with its white-space runs made one space; where each character was
+    in_space = False
+    for i, char in enumerate(text):
+        if char.isspace():
+            if not in_space:
+                collapsed.append(" ")
+                starts.append(i)
+            in_space = True
+            continue
+        in_space = False
+        collapsed.append(char)
+        starts.append(i)
+    at = "".join(collapsed).find(quote)
+    if at < 0:
+        return None
+    return starts[at], starts[at + len(quote) - 1] + 1
 
 
 def enter_incident(session: Session, report: Report, values: dict, quote: tuple[int, int], *, actor: str,
