@@ -19,11 +19,10 @@ from recruitwatch.text.namekeys import compare_names, parse_name
         ("Anand Chandran", "आनंद चंद्रन"),  # the anusvara, which anyascii writes m
         ("Gurpreet Singh", "गुरप्रीत सिंह"),
         ("Manish Kumar", "मनीश कुमार"),  # m and n of two syllables, not an anusvara before n
-        ("Mandeep Kumar", "मनदीप कुमार"),  # an unwritten a between m and n
-        ("Mandeep Kumar", "मंदीप कुमार"),  # the same name with an anusvara
+        ("Manpreet Kaur", "मनप्रीत कौर"),  # an unwritten a between m and n
         ("Harjit Singh", "ਹਰਜੀਤ ਸਿੰਘ"),  # Gurmukhi: the last consonant said without its a
-        ("Azad Yousuf", "आजाद यूसुफ"),  # Hindi's ज for z
-        ("Azad Yousuf", "आज़ाद यूसुफ"),  # ज़ with the nukta
+        ("Azam Qureshi", "आजम कुरैशी"),  # Hindi's ज for z
+        ("Azam Qureshi", "आज़म कुरैशी"),  # ज़ with the nukta
         ("Bakhtiyor Rahimov", "Бахтиёр Рахимов"),
         ("Bakhtiyor Rahimov", "Baxtiyor Rahimov"),  # Uzbek x for kh
         ("Rahimov Bakhtiyor", "Bakhtiyor Rahimov"),  # word order is free
@@ -63,22 +62,22 @@ def test_names_made_of_common_given_names_are_common():
 
 def test_pair_keys_meet_across_scripts_and_order():
     assert pair_keys("Suresh Kumar") & pair_keys("सुरेश कुमार")
-    assert pair_keys("Mandeep Kumar") & pair_keys("मनदीप कुमार")
-    assert pair_keys("Azad Yousuf") & pair_keys("आजाद यूसुफ")
+    assert pair_keys("Manpreet Kaur") & pair_keys("मनप्रीत कौर")
+    assert pair_keys("Azam Qureshi") & pair_keys("आजम कुरैशी")
     assert pair_keys("Kumar Suresh") == pair_keys("Suresh Kumar")
     assert not pair_keys("Suresh")  # one word keys nothing
 
 
 def test_an_initialled_name_shares_a_key_with_the_full_name_in_any_script():
-    assert pair_keys("Sh. Tojiboyev") & pair_keys("Shuhrat Tojiboyev")
-    assert pair_keys("Ш. Тожибоев") & pair_keys("Shuhrat Tojiboyev")
-    assert pair_keys("Binil T.B.") & pair_keys("Binil Babu")  # initials written together
-    assert not pair_keys("Sh. Tojiboyev") & pair_keys("Bakhtiyor Tojiboyev")
-    assert not pair_keys("Shuhrat Tojiboyev", initials=False) & pair_keys("Sh. Tojiboyev")
+    assert pair_keys("B. Rahimov") & pair_keys("Bakhtiyor Rahimov")
+    assert pair_keys("Б. Рахимов") & pair_keys("Bakhtiyor Rahimov")
+    assert pair_keys("Rajesh T.B.") & pair_keys("Rajesh Babu")  # initials written together
+    assert not pair_keys("B. Rahimov") & pair_keys("Dilshod Rahimov")
+    assert not pair_keys("Bakhtiyor Rahimov", initials=False) & pair_keys("B. Rahimov")
 
 
 def test_initials_written_together_are_initials():
-    assert name_match(["Binil T.B."], ["Binil Babu"]) == "full"
+    assert name_match(["Rajesh T.B."], ["Rajesh Babu"]) == "full"
     assert [w.initial for w in parse_name("A.K. Karimov").words] == [True, True, False]
 
 

@@ -131,8 +131,8 @@ def cluster(spans: list[NameSpan]) -> list[Person]:
 
 
 def _usual_form(person: Person) -> tuple[str, ...]:
-    """The fullest form the text prints most often (first on a tie): "Yanciel Morejón" twice over
-    "Yancel Morezon" once."""
+    """The fullest form the text prints most often (first on a tie): "Ernesto Valcarsel" twice over
+    "Ernesto Valcárcel" once."""
     longest = max(len(m.parts) for m in person.mentions)
     forms = [m.parts for m in person.mentions if len(m.parts) == longest]
     return max(forms, key=lambda f: (forms.count(f), -forms.index(f)))
@@ -153,7 +153,7 @@ def _same_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
         if len(x) == 2 and x.endswith(".") and y.startswith(x[0]) or len(y) == 2 and y.endswith(".") and x.startswith(y[0]):
             continue  # an initial: "A. Karimov" is "Aziz Karimov"
         if min(len(x), len(y)) >= SPELLING_VARIANT_LETTERS and _one_word_spelt_two_ways(x, y):
-            continue  # one text, two spellings of one name: "Yancel Morezon", "Yanciel Morejón"
+            continue  # one text, two spellings of one name: "Ernesto Valcárcel", "Ernesto Valcarsel"
         return False
     return True
 

@@ -77,10 +77,10 @@ PAIR_CONSONANTS = 4  # a pair with fewer consonants in all ("Ali Aliev": l, lv) 
 def pair_keys(name: str, *, initials: bool = True) -> set[str]:
     """Blocking keys of a name in any script and word order. Every pair of the skeletons of its full
     words, ordered: two names share one when two of their words agree exactly. A word of one
-    consonant counts ("Babu": b) beside a longer one ("Binil Babu": b bnl). A Brahmic word gives
+    consonant counts ("Babu": b) beside a longer one ("Rajesh Babu": b rjs). A Brahmic word gives
     each of its skeletons (namekeys.NameWord.skeletons). With `initials`, also each word of three
     consonants or more with the first letter of another word, written or initialled, so that
-    "Sh. Tojiboyev" and "Shuhrat Tojiboyev" share "tjbv s."."""
+    "B. Rahimov" and "Bakhtiyor Rahimov" share "rmv b."."""
     words = parse_name(name).words
     full = [w for w in words if not w.initial]
     keys = set()

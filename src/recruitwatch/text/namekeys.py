@@ -1,16 +1,16 @@
 """Person names as keys that survive scripts and spellings, and how two names compare.
 
 One outlet writes Suresh Kumar, another സുരേഷ് കുമാർ, a third सुरेश
-कुमार; Odhiambo, Одиамбо; Tojiboyev, Тожибоев, Sh. Tojiboyev. anyascii
+कुमार; Odhiambo, Одиамбо; Rahimov, Рахимов, B. Rahimov. anyascii
 gives every script Latin letters; what stays different is vowels (anyascii
-leaves out the a that Brahmic scripts do not write, "mndip" for मनदीप, so
-it is put back: "manadipa"), aspiration and digraphs
-(kh/x/h, ch/c, sh/ş), the anusvara ("smdip"), doubled letters. So each name
+leaves out the a that Brahmic scripts do not write, "mnprit" for मनप्रीत,
+so it is put back: "manaprit"), aspiration and digraphs
+(kh/x/h, ch/c, sh/ş), the anusvara ("anmd" for आनंद), doubled letters. So each name
 word gets a *skeleton*: its consonants after those spellings are folded, which
 Brahmic, Cyrillic and Latin spellings of one name share. Words compare by
 skeleton (and, for long ones, a small edit distance), initials compare with any
 word of that first letter, and word order is free. Hindi news often writes the
-z of Azad or Aziz as ज, so a j of a Brahmic word may stand for a Latin z.
+z of Azam or Aziz as ज, so a j of a Brahmic word may stand for a Latin z.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ class NameWord:
 
     @property
     def skeletons(self) -> tuple[str, ...]:
-        """The skeleton, and for a Brahmic word the one with its j read as z (आजाद: Azad)."""
+        """The skeleton, and for a Brahmic word the one with its j read as z (आजम: Azam)."""
         if self.vowels_written or "j" not in self.skeleton:
             return (self.skeleton,)
         return (self.skeleton, self.skeleton.replace("j", "s"))
@@ -88,7 +88,7 @@ def latin(text: str) -> str:
 
 def with_inherent_vowels(text: str) -> str:
     """Brahmic text with a Latin a after each consonant read with its inherent vowel inside a word
-    (मनदीप -> मaनaदीप), so that anyascii's consonants do not run together: the "mn" of मन is not
+    (मनप्रीत -> मaनaप्रीत), so that anyascii's consonants do not run together: the "mn" of मन is not
     an anusvara before n. A word's last consonant is left bare, as Hindi and Punjabi say it."""
     out = []
     i = 0
@@ -132,7 +132,7 @@ def skeleton(word: str) -> str:
 
 @lru_cache(maxsize=65_536)
 def parse_name(raw: str) -> Name:
-    """A name as written, in any script, as comparable words. "Sh. Tojiboyev" has an initial."""
+    """A name as written, in any script, as comparable words. "B. Rahimov" has an initial."""
     words = []
     parts = re.split(r"[\s\-‐]+", re.sub(r"['’]s$", "", raw.strip()))  # "Kumar's": an English possessive
     owners = [i for i, part in enumerate(parts[:-1]) if re.search(r"['’]s$", part)]
