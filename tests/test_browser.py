@@ -346,3 +346,13 @@ def test_the_dashboard_is_filtered_on_the_dashboard(live_server, browser, width,
     assert page.locator("#d-nationality").input_value() == "TJ"
     shot(page, f"16-dashboard-filters-{width}-{lang}")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_dashboards_chart_labels_keep_their_size(live_server, browser, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    sign_in_as_ana(page, live_server)
+    page.goto(f"{live_server}/dashboard")
+    heights = page.locator(".chart svg text").evaluate_all("ts => ts.map(t => t.getBoundingClientRect().height)")
+    assert heights and min(heights) >= 11, f"chart labels {min(heights):.1f} px high at {width} px"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
