@@ -87,3 +87,17 @@ def test_the_public_sees_the_grade_but_never_the_note_and_only_reviewers_grade(c
     assert any(s["credibility"] == "3" for s in api["sources"]) and "only one witness" not in str(api)
     sign_in(client, "cw")
     assert post_form(client, "/cases", f"/documents/{document_id}/credibility", {"credibility": "1"}).status_code == 403
+
+
+@pytest.mark.parametrize("back", ["//evil.example/", "/\\evil.example/", "/\t/evil.example/", "https://evil.example/"])
+def test_grading_never_sends_the_browser_to_another_site(client, db_url, back):
+    from .web_helpers import post_form, sign_in
+
+    sign_in(client, "ana")
+    incident_id = _first_incident(db_url)
+    page = client.get(f"/incidents/{incident_id}").text
+    document_id = int(re.search(r'action="/documents/(\d+)/credibility"', page).group(1))
+    outlet = re.search(r'name="outlet" value="([^"]+)"', page).group(1)
+    for action, data in ((f"/documents/{document_id}/credibility", {"credibility": "2"}), ("/outlets/grade", {"outlet": outlet, "grade": "B"})):
+        answer = post_form(client, f"/incidents/{incident_id}", action, {**data, "back": back})
+        assert answer.status_code == 303 and answer.headers["location"].startswith("/incidents?done=1"), answer.headers["location"]

@@ -35,6 +35,16 @@ def query_with(params: dict, **changes) -> str:
     return urllib.parse.urlencode(merged, doseq=True)
 
 
+def local_path(target: str | None, default: str = "/incidents") -> str:
+    """`target` if it is a path on this site, else `default`: never an open redirect. Browsers read a
+    backslash as a slash and drop tabs and line breaks, so "/\\host" or a slash, a tab and "/host"
+    would be "//host", another site."""
+    if (not target or not target.startswith("/") or target.startswith("//") or "\\" in target
+            or any(ord(c) < 0x21 or ord(c) == 0x7F for c in target)):
+        return default
+    return target
+
+
 def with_value(params: dict, name: str, value: str) -> str:
     """The query string with `value` added to a facet's chosen values, or taken out if chosen."""
     chosen = params.get(name) or []

@@ -23,7 +23,7 @@ from ..deps import (
     set_session_cookie,
 )
 from ..i18n import LANGUAGES, N_
-from ..render import render
+from ..render import local_path, render
 from .two_step import ask_for_code, second_step
 
 router = APIRouter(include_in_schema=False)
@@ -31,9 +31,7 @@ router = APIRouter(include_in_schema=False)
 
 def _safe_next(target: str | None) -> str:
     """Only paths on this site: never an open redirect to somebody else's."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/incidents"
-    return target
+    return local_path(target)
 
 
 @router.get("/login")

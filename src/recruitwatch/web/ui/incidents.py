@@ -26,7 +26,7 @@ from ..filters import (
     record_number,
 )
 from ..i18n import N_, code_for
-from ..render import query_with, render
+from ..render import local_path, query_with, render
 from ..table_view import DEFAULT_COLUMNS, DISPLAY_PARAMS, display_params, offered_columns, sort_link
 from ..views import (
     audit_read,
@@ -373,9 +373,7 @@ async def grade_document(document_id: RecordId, request: Request, who: Viewer = 
                          session: Session = Depends(db)) -> Response:
     """How credible what one document says is (1-6), beside its outlet's reliability: "B2"."""
     form = await checked_form(request, who)
-    back = form.get("back", "/incidents")
-    if not back.startswith("/") or back.startswith("//"):
-        back = "/incidents"
+    back = local_path(form.get("back"))
     try:
         review.set_document_credibility(session, document_id, form.get("credibility", ""), actor=who.user.username,
                                         note=(form.get("note") or "")[:2000])
@@ -391,9 +389,7 @@ async def grade_document(document_id: RecordId, request: Request, who: Viewer = 
 @router.post("/outlets/grade")
 async def grade_outlet(request: Request, who: Viewer = Depends(Allow(*REVIEWERS)), session: Session = Depends(db)) -> Response:
     form = await checked_form(request, who)
-    back = form.get("back", "/incidents")
-    if not back.startswith("/") or back.startswith("//"):
-        back = "/incidents"
+    back = local_path(form.get("back"))
     try:
         review.set_outlet_grade(session, form.get("outlet", "")[:256], form.get("grade", ""), actor=who.user.username,
                                 note=((form.get("note") or "").strip()[:2000] or None))
