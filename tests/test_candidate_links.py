@@ -10,6 +10,7 @@ import pytest
 
 from recruitwatch.extract.pipeline import candidate_names, extract_text
 from recruitwatch.ingest import LOW_RELEVANCE_REASON, Ingestor
+from recruitwatch.link.names import name_match
 from recruitwatch.sources.base import SourceItem
 
 # Invented reports. The first tells what was done to the runner; the second, a union's question,
@@ -151,3 +152,13 @@ def test_a_source_joined_by_name_can_be_split_off_and_the_incident_keeps_what_it
         new = review.split(session, incident_id, [joined.id], actor="ana", reason="another runner")
         assert new.fields["victim_names"] == []  # the question said nothing of an incident: nothing to rebuild
         assert "signed_contract" in session.get(Incident, incident_id).fields["outcomes"]
+
+
+def test_a_candidate_is_named_in_its_dictionary_form_whatever_its_case():
+    uzbek = ("Ўзбекистон фуқароси Бахтиёр Раҳимовнинг видеоси ижтимоий тармоқларда тарқалди. Видеода у Москвада "
+             "тўрт йил қурилишда ишлаганини айтади. Бахтиёрнинг онаси ўғлини қайтаришни сўради.")
+    assert candidate_names(uzbek, "uz") == (("Бахтиёр Раҳимов",), True)  # not "Раҳимовнинг", his genitive
+    russian = "Задержанный Бахтиёр Рахимов рассказал о вербовке. Бахтиёром Рахимовым заинтересовались правозащитники."
+    assert candidate_names(russian, "ru") == (("Бахтиёр Рахимов",), True)  # one man, not two tied spellings
+    english = "Lagos's Chidi Okafor was recruited in Moscow, his cousin said. Chidi Okafor has not called since."
+    assert name_match(list(candidate_names(english, "en").names), ["Chidi Okafor"]) == "full"  # the place is no name

@@ -184,3 +184,11 @@ def test_one_victim_spelt_two_ways_in_one_text_is_one_person_named_as_the_text_m
 def test_a_hyphenated_word_the_text_also_writes_alone_is_a_description_not_a_name():
     spans = name_spans(analyse("A soldier spoke. Ex-soldier Dilshod Rahimov said the soldier lied.", "en"))
     assert [s.parts for s in spans if "Rahimov" in s.parts] == [("Dilshod", "Rahimov")]
+
+
+@pytest.mark.parametrize(("text", "lang", "parts"), [
+    ("Кыргызстандык Эрлан Мамасыдыковдун апасы уулун издеп жатат. Эрлан Россияда иштеген.", "ky", ("Эрлан", "Мамасыдыков")),
+    ("Samarqandlik Sardor Nurmatovning onasi o'g'lini izlamoqda.", "uz", ("Sardor", "Nurmatov")),
+])
+def test_a_case_ending_after_a_surnames_own_ending_comes_off_even_where_the_bare_form_is_not_written(text, lang, parts):
+    assert parts in [s.parts for s in name_spans(analyse(text, lang))]

@@ -79,7 +79,14 @@ def candidate_names(text: str, lang: str | None) -> Candidates:
     if caseless(text):
         return Candidates(tuple(word_pairs(text)), main=False)
     doc = analyse_window(text, lang, 0, len(text))
-    return leading_names([(text[m.start : m.end], m.sentence) for p in named_people(doc) for m in p.mentions])
+    return leading_names([(_as_named(text, m, lang), m.sentence) for p in named_people(doc) for m in p.mentions])
+
+
+def _as_named(text: str, mention, lang: str) -> str:
+    """A name mention as linking compares it: its dictionary forms ('Жасуром Тошматовым' and
+    'Жасур Тошматовнинг' are Жасур Тошматов), but in English as printed, where the only ending is
+    the possessive that tells a place from a person ("Amritsar's Tejpal": the man is Tejpal)."""
+    return text[mention.start : mention.end] if lang == "en" else " ".join(mention.parts)
 
 
 def judged_relevant(text: str, lang: str) -> bool:
