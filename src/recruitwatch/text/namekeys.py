@@ -62,10 +62,8 @@ class NameWord:
 
     @property
     def skeletons(self) -> tuple[str, ...]:
-        """The skeleton, and for a Brahmic word the one with its j read as z (आजम: Azam)."""
-        if self.vowels_written or "j" not in self.skeleton:
-            return (self.skeleton,)
-        return (self.skeleton, self.skeleton.replace("j", "s"))
+        """Every skeleton the word may have (namekeys.forms)."""
+        return tuple(dict.fromkeys(skeleton for skeleton, _length in forms(self.text, self.vowels_written)))
 
 
 @dataclass(frozen=True)
@@ -148,15 +146,46 @@ def parse_name(raw: str) -> Name:
     return Name(raw, tuple(words))
 
 
+# Central Asian given names take an ending of respect or endearment that the same person's name
+# drops elsewhere: Jasur and Jasurbek, Akbar and Akbarjon, Tursun and Tursunboy (spellings folded).
+GIVEN_NAME_ENDINGS = ("bek", "jon", "boy", "boi", "bay", "bai")
+
+
+@lru_cache(maxsize=65_536)
+def forms(text: str, vowels_written: bool = True) -> tuple[tuple[str, int], ...]:
+    """(skeleton, letters) of each form a name word may take in another report: itself; without a given
+    name's ending (Jasurbek: Jasur); with a last p or f read as the other (Yusup, Yusuf: Turkic and
+    Russian spellings of one name); and for a Brahmic word with its j read as z (आजम: Azam)."""
+    spelt = spelling(text)
+    found = [(skeleton(text), len(spelt))]
+    for ending in GIVEN_NAME_ENDINGS:
+        stem = spelt[: -len(ending)]
+        if spelt.endswith(ending) and len(stem) >= 3 and len(skeleton(stem)) >= 2:
+            found.append((skeleton(stem), len(stem)))
+    for skel, length in list(found):
+        if len(skel) >= 2 and skel[-1] in "pf":
+            found.append((skel[:-1] + ("f" if skel[-1] == "p" else "p"), length))
+    if not vowels_written:
+        found += [(skel.replace("j", "s"), length) for skel, length in found if "j" in skel]
+    return tuple(dict.fromkeys(found))
+
+
 def words_agree(a: NameWord, b: NameWord) -> bool:
-    """One word in two spellings: Kumar / കുമാർ / Кумар, Valcárcel / Valcarcel (one consonant apart in long words)."""
+    """One word in two spellings: Kumar / കുമാർ / Кумар, Valcárcel / Valcarcel (one consonant apart in long
+    words), Jasurbek / Jasur, Yusup / Юсуф."""
     if a.initial or b.initial:
         return a.text[:1] == b.text[:1] or a.skeleton[:1] == b.skeleton[:1]
-    if set(a.skeletons) & set(b.skeletons):
-        if len(a.skeleton) < 2:
-            return a.text == b.text
-        # Where both scripts write vowels, they must not differ wholesale (Mirzoev / Mirziyoyev).
-        return not (a.vowels_written and b.vowels_written) or abs(len(spelling(a.text)) - len(spelling(b.text))) <= 2
+    for skel_a, length_a in forms(a.text, a.vowels_written):
+        for skel_b, length_b in forms(b.text, b.vowels_written):
+            if skel_a != skel_b:
+                continue
+            if len(skel_a) < 2:
+                if a.text == b.text:
+                    return True
+                continue
+            # Where both scripts write vowels, they must not differ wholesale (Mirzoev / Mirziyoyev).
+            if not (a.vowels_written and b.vowels_written) or abs(length_a - length_b) <= 2:
+                return True
     if min(len(a.skeleton), len(b.skeleton)) < 3 or Levenshtein.distance(a.skeleton, b.skeleton) > 1:
         return False
     # Otieno / Otiyeno, Mwangi / Mwanghi: one consonant apart in words of about one length,
