@@ -76,3 +76,13 @@ def test_the_api_pages_the_best_matches_with_a_cursor(client):
     second = client.get(f"/api/v1/incidents?q=Zelenodolsk&sort=-relevance&limit=1&cursor={first['next_cursor']}").json()
     assert len(second["items"]) == 1 and second["items"][0]["id"] != first["items"][0]["id"]
     assert second["next_cursor"] is None
+
+
+def test_a_page_filled_by_incidents_whose_fields_hold_the_words_is_the_start_of_the_whole_order(client):
+    """The short way (only incidents whose own fields match, when they fill the page) gives the same
+    first page as ordering every match."""
+    whole = client.get("/api/v1/incidents?q=contract&sort=-relevance&limit=50").json()["items"]
+    assert len(whole) >= 2
+    for limit in (1, 2):
+        page = client.get(f"/api/v1/incidents?q=contract&sort=-relevance&limit={limit}").json()["items"]
+        assert [i["id"] for i in page] == [i["id"] for i in whole[:limit]]

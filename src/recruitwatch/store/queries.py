@@ -7,6 +7,7 @@ an incident's detail and the changes feed for mirrors.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -326,14 +327,23 @@ def _by_relevance(session: Session, q: IncidentQuery, limit: int, offset: int) -
     """(own fields match, sources, id) of a page in the best-match order: an incident whose own fields
     hold the words first, then the better documented (more sources: kept counts), then the newest.
     Counting each incident's matching documents instead cost 40 ms of CPU per search page on the
-    benchmark store (a common word matches hundreds of thousands); this costs what `sources` does."""
+    benchmark store (a common word matches hundreds of thousands); this costs what `sources` does,
+    and less when the incidents whose own fields hold the words fill the page: those come first, so
+    the documents' matches are then not read at all."""
+    hits = _matching_ids(session, "incidents", q.text, ranked=False) if q.text else None
+    counts = all_source_counts(session)
+    if hits is not None and not q.after:
+        others = _conditions(session, dataclasses.replace(q, text=None))
+        if others is None:
+            return []
+        own_ids = list(session.scalars(select(Incident.id).where(*others, Incident.id.in_(select(hits.subquery().c.id)))))
+        if len(own_ids) >= offset + limit:
+            return sorted(((1, counts.get(i, 0), i) for i in own_ids), reverse=True)[offset : offset + limit]
     conditions = _conditions(session, q)
     if conditions is None:
         return []
     ids = list(session.scalars(select(Incident.id).where(*conditions)))
-    hits = _matching_ids(session, "incidents", q.text, ranked=False) if q.text else None
     own = set(session.scalars(select(hits.subquery().c.id))) if hits is not None else set()
-    counts = all_source_counts(session)
     rows = sorted(((int(i in own), counts.get(i, 0), i) for i in ids), reverse=True)
     if q.after:
         start = tuple(_decode_cursor(q.after, "incidents" + q.sort, [int, int, int]))
