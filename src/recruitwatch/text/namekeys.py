@@ -146,9 +146,12 @@ def parse_name(raw: str) -> Name:
     return Name(raw, tuple(words))
 
 
-# Central Asian given names take an ending of respect or endearment that the same person's name
-# drops elsewhere: Jasur and Jasurbek, Akbar and Akbarjon, Tursun and Tursunboy (spellings folded).
-GIVEN_NAME_ENDINGS = ("bek", "jon", "boy", "boi", "bay", "bai")
+@lru_cache(maxsize=1)
+def given_name_endings() -> tuple[str, ...]:
+    """Endings Central Asian given names take and drop (Jasurbek, Jasur): extract/data/name_suffixes.yaml."""
+    from ..extract.data_files import extract_data
+
+    return tuple(str(e) for e in extract_data("name_suffixes.yaml").get("given_name_endings") or ())
 
 
 @lru_cache(maxsize=65_536)
@@ -158,7 +161,7 @@ def forms(text: str, vowels_written: bool = True) -> tuple[tuple[str, int], ...]
     Russian spellings of one name); and for a Brahmic word with its j read as z (आजम: Azam)."""
     spelt = spelling(text)
     found = [(skeleton(text), len(spelt))]
-    for ending in GIVEN_NAME_ENDINGS:
+    for ending in given_name_endings():
         stem = spelt[: -len(ending)]
         if spelt.endswith(ending) and len(stem) >= 3 and len(skeleton(stem)) >= 2:
             found.append((skeleton(stem), len(stem)))
