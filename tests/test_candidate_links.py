@@ -162,3 +162,21 @@ def test_a_candidate_is_named_in_its_dictionary_form_whatever_its_case():
     assert candidate_names(russian, "ru") == (("Бахтиёр Рахимов",), True)  # one man, not two tied spellings
     english = "Lagos's Chidi Okafor was recruited in Moscow, his cousin said. Chidi Okafor has not called since."
     assert name_match(list(candidate_names(english, "en").names), ["Chidi Okafor"]) == "full"  # the place is no name
+
+
+# Another man of the same name: older, elsewhere, years earlier (ages apart: never one incident).
+NAMESAKE = (
+    "Kenyan truck driver detained in Novosibirsk signs army contract\n\n"
+    "Joseph Mwangi, a 47-year-old Kenyan truck driver, was detained by police in Novosibirsk in October 2023 "
+    "and made to sign a contract with the Russian army, his wife said. Mwangi was sent to the front in November."
+)
+
+
+@pytest.mark.parametrize("order", [("question", "incident", "namesake"), ("incident", "question", "namesake"),
+                                   ("incident", "namesake", "question")])
+def test_a_report_linked_by_name_alone_is_linked_only_while_one_incident_has_that_name(db_url, order):
+    texts = {"incident": INCIDENT, "question": QUESTION, "namesake": NAMESAKE}
+    for name in order:  # one run each: the order in which they arrive must not decide
+        Ingestor(db_url).run([_item(name, texts[name])])
+    found = _mentions(db_url)
+    assert [name for name, _, _ in found] == ["incident", "namesake"] and found[0][1] != found[1][1]

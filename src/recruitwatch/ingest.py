@@ -399,13 +399,24 @@ class Ingestor:
             self.stats.incidents_linked += 1
 
     def _attach_candidates(self, session: Session, incident: Incident) -> None:
-        """Kept non-relevant reports with a candidate name that is this incident's victim's join it."""
+        """Kept reports with a candidate name that is this incident's victim's join it, if it is the only
+        incident of that name. A report linked by name alone stays so only while its name points at one
+        incident: when a second incident of that name appears, the
+        link is taken back, so the outcome does not depend on which report came first."""
         names = incident.fields.get("victim_names") or []
         for candidate, kept, _ in repo.candidate_reports(session, names):
-            if candidate.mentions or name_match(kept, names) != "full":
+            if name_match(kept, names) != "full":
                 continue
-            repo.add_mention(session, candidate, 0, incident, LOW_RELEVANCE_SCORE, LOW_RELEVANCE_REASON)
-            self.stats.incidents_linked += 1
+            named = {found.id for found in repo.incidents_for_names(session, kept)
+                     if name_match(kept, found.fields.get("victim_names") or []) == "full"}
+            if candidate.mentions:
+                if len(named) > 1:
+                    repo.remove_mentions(session, candidate, LOW_RELEVANCE_REASON,
+                                         why="another incident has a victim of this name")
+                continue
+            if named == {incident.id}:
+                repo.add_mention(session, candidate, 0, incident, LOW_RELEVANCE_SCORE, LOW_RELEVANCE_REASON)
+                self.stats.incidents_linked += 1
 
     def link_report(self, session: Session, report, document: Document,
                     earlier: dict[int, tuple[int, bool]] | None = None) -> None:

@@ -813,6 +813,8 @@ def change_summary(action: str, detail: dict) -> str:
         parts.append(f"{state.get('before')} → {state.get('after')}")
     if action == "linked" and detail.get("report_id"):
         parts.append(f"report {detail['report_id']} linked: {detail.get('why', '')}".rstrip(": "))
+    if action == "unlinked" and detail.get("report_id"):
+        parts.append(f"report {detail['report_id']} unlinked: {detail.get('why', '')}".rstrip(": "))
     if action == "linked" and detail.get("case_id"):
         parts.append(f"case #{detail['case_id']} linked; suggested: {', '.join(detail.get('suggested') or ()) or 'nothing'}")
     if detail.get("suggestion_id"):

@@ -312,6 +312,18 @@ def add_mention(session: Session, report: Report, position: int, incident: Incid
     return mention
 
 
+def remove_mentions(session: Session, report: Report, reason: str, *, why: str) -> int:
+    """Take back the report's links made for `reason` (each noted in its incident's history); how many."""
+    found = list(session.scalars(select(Mention).where(Mention.report_id == report.id, Mention.link_reason == reason)))
+    for mention in found:
+        incident = session.get(Incident, mention.incident_id)
+        record_change(session, incident, actor="machine", action="unlinked", detail={"report_id": report.id, "why": why})
+        session.delete(mention)
+    session.flush()
+    session.expire(report, ["mentions"])
+    return len(found)
+
+
 def _denormalise(incident: Incident) -> None:
     fields = incident.fields
     incident.location_country = fields.get("location_country")

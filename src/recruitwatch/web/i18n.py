@@ -37,7 +37,7 @@ DATE_PRECISIONS = (N_("day"), N_("month"), N_("year"))
 PLACE_PRECISIONS = (N_("city"), N_("region"), N_("country"), N_("unknown"))
 HISTORY_ACTIONS = (
     N_("created"), N_("linked"), N_("updated"), N_("confirmed"), N_("corrected"),
-    N_("rejected"), N_("reopened"), N_("merged"), N_("split"), N_("accepted"), N_("dismissed"), N_("entered"),
+    N_("rejected"), N_("reopened"), N_("merged"), N_("split"), N_("accepted"), N_("dismissed"), N_("entered"), N_("unlinked"),
 )
 
 
