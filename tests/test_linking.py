@@ -88,7 +88,7 @@ def test_linking_set_precision_and_recall():
     spec.loader.exec_module(module)
     scores = module.evaluate(ROOT / "tests" / "linking" / "reports.jsonl")
     assert scores["precision"] >= 0.98, scores["wrongly_linked"]
-    assert scores["recall"] >= 0.88  # 0.896 on 2026-12-07; the target is 0.90: see the manual's limits
+    assert scores["recall"] >= 0.90  # 0.909 on 2026-12-07; the target is 0.90: see the manual's limits
 
 
 REAL_LINKING = ROOT.parent / "shared" / "corpus" / "real-linking" / "reports.jsonl"

@@ -28,7 +28,7 @@ from .extract.pipeline import candidate_names, extract_text
 from .extract.screen import screen
 from .link.compare import date_window, nearby_regions
 from .link.duplicates import DuplicateIndex, from_bytes, signature, to_bytes
-from .link.identity import Candidates
+from .link.identity import Candidates, corroborated
 from .link.incidents import decide_incident, merge_fields, ruled_out
 from .link.names import common_name, name_match
 from .link.weights import link_model
@@ -364,19 +364,48 @@ class Ingestor:
         about (its main victim; else the few names it is equally about, or pairs of words of a caseless
         script), and attach the report to the one incident whose victim has one of those full names;
         with none, to other such reports about that victim (relevance decides publication, not
-        linkage: such an incident is the staff's, never public until verified)."""
-        names, main = [n for n in candidates.names if not common_name(n)], candidates.main  # Yusuf Karimov: anyone
+        linkage: such an incident is the staff's, never public until verified). A name made of common
+        given names (Yusuf Karimov could be anyone) links only where the report also gives the
+        victim's age or home locality as the incident's reports do, and never makes an incident."""
+        names, main = list(candidates.names), candidates.main
         if not repo.add_candidate_victims(session, report, names, main=main):
             return
-        matches = {
-            incident.id: incident for incident in repo.incidents_for_names(session, names)
-            if name_match(names, incident.fields.get("victim_names") or []) == "full"
-        }
-        if len(matches) == 1:
-            repo.add_mention(session, report, 0, next(iter(matches.values())), LOW_RELEVANCE_SCORE, LOW_RELEVANCE_REASON)
+        found = repo.incidents_for_names(session, names)
+        one = self._the_one(session, report, names, lambda: set(candidates.ages), found)
+        if one is not None:
+            repo.add_mention(session, report, 0, one, LOW_RELEVANCE_SCORE, LOW_RELEVANCE_REASON)
             self.stats.incidents_linked += 1
-        elif not matches:
-            self._group_candidates(session, report, names, main)
+        elif not any(self._named_by(session, report, names, lambda: set(candidates.ages), i) for i in found):
+            uncommon = [n for n in names if not common_name(n)]
+            if uncommon:
+                self._group_candidates(session, report, uncommon, main)
+
+    @classmethod
+    def _the_one(cls, session: Session, report, names: list[str], ages: Callable[[], set[int]],
+                 incidents: Iterable[Incident]) -> Incident | None:
+        """The one incident these names point at: of those whose victim has one of the full names, the
+        only one, or else the only one whose victim's age or home locality the report also gives (two men
+        of one name); None if there is no such single incident."""
+        named = [i for i in incidents if cls._named_by(session, report, names, ages, i)]
+        if len(named) > 1:
+            named = [i for i in named if cls._corroborates(session, report, ages, i)]
+        return named[0] if len(named) == 1 else None
+
+    @classmethod
+    def _named_by(cls, session: Session, report, names: list[str], ages: Callable[[], set[int]], incident: Incident) -> bool:
+        """Is the incident's victim one of these full names? A name made of common given names must be
+        corroborated by the report (link/identity.corroborated): the victim's age or home locality."""
+        known = incident.fields.get("victim_names") or []
+        uncommon = [n for n in names if not common_name(n)]
+        if uncommon and name_match(uncommon, known) == "full":
+            return True
+        common = [n for n in names if common_name(n)]
+        return bool(common) and name_match(common, known) == "full" and cls._corroborates(session, report, ages, incident)
+
+    @staticmethod
+    def _corroborates(session: Session, report, ages: Callable[[], set[int]], incident: Incident) -> bool:
+        details = [d for said in repo.mention_records(session, [incident.id])[incident.id] for d in said.get("victim_details") or ()]
+        return bool(details) and corroborated(report.document.text, ages(), details)
 
     def _group_candidates(self, session: Session, report, names: list[str], main: bool) -> None:
         """Reports not judged relevant that are about one named victim (at least one of them naming
@@ -401,20 +430,21 @@ class Ingestor:
     def _attach_candidates(self, session: Session, incident: Incident) -> None:
         """Kept reports with a candidate name that is this incident's victim's join it, if it is the only
         incident of that name. A report linked by name alone stays so only while its name points at one
-        incident: when a second incident of that name appears, the
-        link is taken back, so the outcome does not depend on which report came first."""
+        incident: when a second incident of that name appears, the link is taken back, so the outcome
+        does not depend on which report came first."""
         names = incident.fields.get("victim_names") or []
         for candidate, kept, _ in repo.candidate_reports(session, names):
-            if name_match(kept, names) != "full":
+            document = candidate.document
+            ages = _lazy(lambda document=document: set(candidate_names(document.text, document.language).ages))
+            if not self._named_by(session, candidate, kept, ages, incident):
                 continue
-            named = {found.id for found in repo.incidents_for_names(session, kept)
-                     if name_match(kept, found.fields.get("victim_names") or []) == "full"}
+            one = self._the_one(session, candidate, kept, ages, repo.incidents_for_names(session, kept))
             if candidate.mentions:
-                if len(named) > 1:
-                    repo.remove_mentions(session, candidate, LOW_RELEVANCE_REASON,
-                                         why="another incident has a victim of this name")
-                continue
-            if named == {incident.id}:
+                linked = {m.incident_id for m in candidate.mentions if m.link_reason == LOW_RELEVANCE_REASON}
+                if not linked or (one is not None and linked == {one.id}):
+                    continue  # grouped with other reports, or already where its name points
+                repo.remove_mentions(session, candidate, LOW_RELEVANCE_REASON, why="another incident has a victim of this name")
+            if one is not None and one.id == incident.id:
                 repo.add_mention(session, candidate, 0, incident, LOW_RELEVANCE_SCORE, LOW_RELEVANCE_REASON)
                 self.stats.incidents_linked += 1
 
@@ -488,6 +518,18 @@ class Ingestor:
             elif decision.to_review:
                 doubtful.append((incident, decision))
         return best, best_decision, doubtful
+
+
+def _lazy(compute: Callable[[], set[int]]) -> Callable[[], set[int]]:
+    """`compute`, run once when first asked (a report's stated ages: a second analysis of its text)."""
+    kept: list[set[int]] = []
+
+    def value() -> set[int]:
+        if not kept:
+            kept.append(compute())
+        return kept[0]
+
+    return value
 
 
 def _incidents_of_cluster(session: Session, cluster_id: int) -> set[int]:

@@ -17,6 +17,7 @@ from ..text.langid import LANGID_SAMPLE, SHORT_SAMPLE, detect_language
 from .analysis import analyse_window
 from .cascade import triage
 from .dates import find_dates
+from .identity import age_beside
 from .incidents import build_incidents
 from .relevance import score_relevance
 from .roles import named_people
@@ -79,7 +80,12 @@ def candidate_names(text: str, lang: str | None) -> Candidates:
     if caseless(text):
         return Candidates(tuple(word_pairs(text)), main=False)
     doc = analyse_window(text, lang, 0, len(text))
-    return leading_names([(_as_named(text, m, lang), m.sentence) for p in named_people(doc) for m in p.mentions])
+    mentions = [m for p in named_people(doc) for m in p.mentions]
+    found = leading_names([(_as_named(text, m, lang), m.sentence) for m in mentions])
+    if not found.names:
+        return found
+    ages = {age.value for age in (age_beside(doc, m) for m in mentions) if age is not None}  # a named person's age
+    return found._replace(ages=tuple(sorted(ages)))
 
 
 def _as_named(text: str, mention, lang: str) -> str:

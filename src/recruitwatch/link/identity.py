@@ -19,7 +19,7 @@ from functools import cache
 from itertools import combinations
 from typing import NamedTuple
 
-from ..text.namekeys import Name, compare_names, parse_name
+from ..text.namekeys import Name, compare_names, latin, parse_name, skeleton
 
 HEADLINE_SENTENCES = 2  # the headline and the first sentence
 HEADLINE_BONUS = 1
@@ -31,6 +31,7 @@ class Candidates(NamedTuple):
 
     names: tuple[str, ...] = ()
     main: bool = False  # one main victim; else names of equal standing (a tie, or pairs of caseless words)
+    ages: tuple[int, ...] = ()  # the ages the report states ("a 29-year-old", "52 yoshli"): link/identity.corroborated
 
 
 def main_victim(mentions: list[tuple[str, int]]) -> str | None:
@@ -143,3 +144,25 @@ def _suffixes() -> tuple[str, ...]:
 
     found = {str(s) for forms in (extract_data("name_suffixes.yaml").get("suffixes") or {}).values() for s in forms or ()}
     return tuple(sorted(found, key=len, reverse=True))
+
+
+def corroborated(text: str, ages: set[int], details: list[dict]) -> bool:
+    """Does a report that names a victim only by a common name (Yusuf Karimov could be anyone) also
+    give what the incident's reports say of him: his age (`ages`: the ages the report states), or a
+    word of his home locality in any script (Termiz, Термеза)?"""
+    words = None
+    for detail in details:
+        age = detail.get("age")
+        if isinstance(age, int) and any(abs(age - stated) <= 1 for stated in ages):
+            return True
+        place = detail.get("home_locality")
+        if place:
+            if words is None:
+                words = {skeleton(latin(word)) for word in _CASELESS_WORD.findall(text[:CORROBORATION_CHARS])}
+            wanted = {w.skeleton for w in parse_name(str(place)).full_words if len(w.skeleton) >= 3}
+            if wanted & words:
+                return True
+    return False
+
+
+CORROBORATION_CHARS = 20_000  # of a report read for a victim's age or home locality
