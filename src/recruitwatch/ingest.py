@@ -18,6 +18,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -370,37 +371,39 @@ class Ingestor:
         names, main = list(candidates.names), candidates.main
         if not repo.add_candidate_victims(session, report, names, main=main):
             return
-        found = repo.incidents_for_names(session, names)
-        one = self._the_one(session, report, names, lambda: set(candidates.ages), found)
+        ages = cache(lambda: set(candidates.ages))
+        named = self._named(session, report, names, ages, repo.incidents_for_names(session, names))
+        one = self._the_one(session, report, ages, named)
         if one is not None:
             repo.add_mention(session, report, 0, one, LOW_RELEVANCE_SCORE, LOW_RELEVANCE_REASON)
             self.stats.incidents_linked += 1
-        elif not any(self._named_by(session, report, names, lambda: set(candidates.ages), i) for i in found):
+        elif not named:
             uncommon = [n for n in names if not common_name(n)]
             if uncommon:
                 self._group_candidates(session, report, uncommon, main)
 
     @classmethod
-    def _the_one(cls, session: Session, report, names: list[str], ages: Callable[[], set[int]],
-                 incidents: Iterable[Incident]) -> Incident | None:
-        """The one incident these names point at: of those whose victim has one of the full names, the
-        only one, or else the only one whose victim's age or home locality the report also gives (two men
-        of one name); None if there is no such single incident."""
-        named = [i for i in incidents if cls._named_by(session, report, names, ages, i)]
+    def _named(cls, session: Session, report, names: list[str], ages: Callable[[], set[int]],
+               incidents: Iterable[Incident]) -> list[Incident]:
+        """The incidents whose victim has one of these full names; a name made of common given names
+        must be corroborated by the report (link/identity.corroborated): the victim's age or home locality."""
+        uncommon = [n for n in names if not common_name(n)]
+        common = [n for n in names if common_name(n)]
+        named = []
+        for incident in incidents:
+            known = incident.fields.get("victim_names") or []
+            if (uncommon and name_match(uncommon, known) == "full") or (
+                    common and name_match(common, known) == "full" and cls._corroborates(session, report, ages, incident)):
+                named.append(incident)
+        return named
+
+    @classmethod
+    def _the_one(cls, session: Session, report, ages: Callable[[], set[int]], named: list[Incident]) -> Incident | None:
+        """The one incident the names point at: the only one named, or else the only one whose victim's
+        age or home locality the report also gives (two men of one name); None if there is none."""
         if len(named) > 1:
             named = [i for i in named if cls._corroborates(session, report, ages, i)]
         return named[0] if len(named) == 1 else None
-
-    @classmethod
-    def _named_by(cls, session: Session, report, names: list[str], ages: Callable[[], set[int]], incident: Incident) -> bool:
-        """Is the incident's victim one of these full names? A name made of common given names must be
-        corroborated by the report (link/identity.corroborated): the victim's age or home locality."""
-        known = incident.fields.get("victim_names") or []
-        uncommon = [n for n in names if not common_name(n)]
-        if uncommon and name_match(uncommon, known) == "full":
-            return True
-        common = [n for n in names if common_name(n)]
-        return bool(common) and name_match(common, known) == "full" and cls._corroborates(session, report, ages, incident)
 
     @staticmethod
     def _corroborates(session: Session, report, ages: Callable[[], set[int]], incident: Incident) -> bool:
@@ -435,10 +438,11 @@ class Ingestor:
         names = incident.fields.get("victim_names") or []
         for candidate, kept, _ in repo.candidate_reports(session, names):
             document = candidate.document
-            ages = _lazy(lambda document=document: set(candidate_names(document.text, document.language).ages))
-            if not self._named_by(session, candidate, kept, ages, incident):
+            ages = cache(lambda document=document: set(candidate_names(document.text, document.language).ages))
+            named = self._named(session, candidate, kept, ages, repo.incidents_for_names(session, kept))
+            if incident.id not in {i.id for i in named}:
                 continue
-            one = self._the_one(session, candidate, kept, ages, repo.incidents_for_names(session, kept))
+            one = self._the_one(session, candidate, ages, named)
             if candidate.mentions:
                 linked = {m.incident_id for m in candidate.mentions if m.link_reason == LOW_RELEVANCE_REASON}
                 if not linked or (one is not None and linked == {one.id}):
@@ -518,18 +522,6 @@ class Ingestor:
             elif decision.to_review:
                 doubtful.append((incident, decision))
         return best, best_decision, doubtful
-
-
-def _lazy(compute: Callable[[], set[int]]) -> Callable[[], set[int]]:
-    """`compute`, run once when first asked (a report's stated ages: a second analysis of its text)."""
-    kept: list[set[int]] = []
-
-    def value() -> set[int]:
-        if not kept:
-            kept.append(compute())
-        return kept[0]
-
-    return value
 
 
 def _incidents_of_cluster(session: Session, cluster_id: int) -> set[int]:

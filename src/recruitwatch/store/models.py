@@ -185,6 +185,15 @@ class ListedIncident:
         return fields_with_names(self.stored_fields, self.victim_names_enc)
 
 
+def mention_said(entered: dict | None, report_record: dict, position: int) -> dict | None:
+    """What a document says of an incident: the analyst's entry, or the report's incident at its
+    position (None for a report joined by name alone, which has none)."""
+    if entered is not None:
+        return entered
+    incidents = report_record.get("incidents") or []
+    return incidents[position] if 0 <= position < len(incidents) else None
+
+
 class Mention(Base):
     """One incident of one report, linked to the canonical Incident, with why it was linked."""
 
@@ -204,11 +213,8 @@ class Mention(Base):
 
     @property
     def record(self) -> dict | None:
-        """What this document says of the incident: the analyst's entry, or the report's incident at its position."""
-        if self.entered is not None:
-            return self.entered
-        incidents = self.report.record.get("incidents") or []
-        return incidents[self.position] if 0 <= self.position < len(incidents) else None
+        """What this document says of the incident (mention_said)."""
+        return mention_said(self.entered, self.report.record, self.position)
 
     report: Mapped[Report] = relationship(back_populates="mentions")
     incident: Mapped[Incident] = relationship(back_populates="mentions")

@@ -332,18 +332,18 @@ def _by_relevance(session: Session, q: IncidentQuery, limit: int, offset: int) -
     the documents' matches are then not read at all."""
     hits = _matching_ids(session, "incidents", q.text, ranked=False) if q.text else None
     counts = all_source_counts(session)
-    if hits is not None and not q.after:
+    own: set[int] = set()  # matches whose own fields hold the words (and that every other filter keeps)
+    if hits is not None:
         others = _conditions(session, dataclasses.replace(q, text=None))
         if others is None:
             return []
-        own_ids = list(session.scalars(select(Incident.id).where(*others, Incident.id.in_(select(hits.subquery().c.id)))))
-        if len(own_ids) >= offset + limit:
-            return sorted(((1, counts.get(i, 0), i) for i in own_ids), reverse=True)[offset : offset + limit]
+        own = set(session.scalars(select(Incident.id).where(*others, Incident.id.in_(select(hits.subquery().c.id)))))
+        if not q.after and len(own) >= offset + limit:
+            return sorted(((1, counts.get(i, 0), i) for i in own), reverse=True)[offset : offset + limit]
     conditions = _conditions(session, q)
     if conditions is None:
         return []
     ids = list(session.scalars(select(Incident.id).where(*conditions)))
-    own = set(session.scalars(select(hits.subquery().c.id))) if hits is not None else set()
     rows = sorted(((int(i in own), counts.get(i, 0), i) for i in ids), reverse=True)
     if q.after:
         start = tuple(_decode_cursor(q.after, "incidents" + q.sort, [int, int, int]))

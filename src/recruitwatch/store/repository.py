@@ -27,6 +27,7 @@ from .models import (
     PossibleDuplicate,
     Report,
     Source,
+    mention_said,
     utcnow,
 )
 
@@ -414,8 +415,7 @@ def mention_records(session: Session, incident_ids: Iterable[int]) -> dict[int, 
         .order_by(Mention.id)
     )
     for incident_id, position, entered, record in rows:
-        incidents = record.get("incidents") or []
-        said = entered if entered is not None else (incidents[position] if 0 <= position < len(incidents) else None)
+        said = mention_said(entered, record, position)
         if said is not None:
             found[incident_id].append({k: v for k, v in said.items() if k != "evidence"})
     return found

@@ -283,8 +283,8 @@ def enter_incident(session: Session, report: Report, values: dict, quote: tuple[
     if not shown:
         raise ReviewError("enter at least one value of the incident")
     record["evidence"] = [{"field": f, "value": v, "start": start, "end": end, "quote": text[start:end]} for f, v in shown]
-    incident = repo.create_incident(session, contract_fields(record), repo.incident_search_text(contract_fields(record)),
-                                    actor=actor)
+    kept = contract_fields(record)
+    incident = repo.create_incident(session, kept, repo.incident_search_text(kept), actor=actor)
     incident.review_state = "verified"
     incident.reviewed_fields = sorted({f for f, _ in shown})
     position = min(0, session.scalar(select(func.min(Mention.position)).where(Mention.report_id == report.id)) or 0) - 1

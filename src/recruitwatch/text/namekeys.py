@@ -80,8 +80,10 @@ class Name:
 def latin(text: str) -> str:
     """Lower-case Latin letters of any script, apostrophes and marks dropped."""
     if _ABUGIDA.search(text):
-        text = _NUKTA_Z.sub("z", anyascii(with_inherent_vowels(text)))
-    return anyascii(text).lower().replace("'", "")
+        ascii_text = _NUKTA_Z.sub("z", anyascii(with_inherent_vowels(text)))
+    else:
+        ascii_text = anyascii(text)
+    return ascii_text.lower().replace("'", "")
 
 
 def with_inherent_vowels(text: str) -> str:

@@ -372,31 +372,33 @@ async def split(incident_id: RecordId, request: Request, who: Viewer = Depends(A
 async def grade_document(document_id: RecordId, request: Request, who: Viewer = Depends(Allow(*REVIEWERS)),
                          session: Session = Depends(db)) -> Response:
     """How credible what one document says is (1-6), beside its outlet's reliability: "B2"."""
-    form = await checked_form(request, who)
-    back = local_path(form.get("back"))
-    try:
+    def save(form: dict) -> None:
         review.set_document_credibility(session, document_id, form.get("credibility", ""), actor=who.user.username,
                                         note=(form.get("note") or "")[:2000])
         audit.record(session, actor=who.user.username, action=audit.UPDATE, object_type="document", object_id=document_id,
                      detail={"action": "grade credibility", "credibility": form.get("credibility", "")[:1]})
-        session.commit()
-    except review.ReviewError as exc:
-        session.rollback()
-        return render(request, "error.html", who, status_code=400, title=N_("Not done"), message=str(exc))
-    return RedirectResponse(back + ("&" if "?" in back else "?") + "done=1", status_code=303)
+    return await _grade(request, who, session, save)
 
 
 @router.post("/outlets/grade")
 async def grade_outlet(request: Request, who: Viewer = Depends(Allow(*REVIEWERS)), session: Session = Depends(db)) -> Response:
-    form = await checked_form(request, who)
-    back = local_path(form.get("back"))
-    try:
+    def save(form: dict) -> None:
         review.set_outlet_grade(session, form.get("outlet", "")[:256], form.get("grade", ""), actor=who.user.username,
                                 note=((form.get("note") or "").strip()[:2000] or None))
         audit.record(session, actor=who.user.username, action=audit.UPDATE, object_type="outlet", object_id=form.get("outlet", "")[:64],
                      detail={"action": "grade", "grade": form.get("grade", "")[:16]})
+    return await _grade(request, who, session, save)
+
+
+async def _grade(request: Request, who: Viewer, session: Session, save) -> Response:
+    """A grading form: saved and audited, then back to the page it came from, which says "Saved."; a
+    refused grade is an error page and changes nothing."""
+    form = await checked_form(request, who)
+    back = local_path(form.get("back"))
+    try:
+        save(form)
         session.commit()
     except (review.ReviewError, ValueError) as exc:
         session.rollback()
         return render(request, "error.html", who, status_code=400, title=N_("Not done"), message=str(exc))
-    return RedirectResponse(back + ("&" if "?" in back else "?") + "done=1", status_code=303)  # the page says "Saved."
+    return RedirectResponse(back + ("&" if "?" in back else "?") + "done=1", status_code=303)
