@@ -356,3 +356,23 @@ def test_the_dashboards_chart_labels_keep_their_size(live_server, browser, width
     heights = page.locator(".chart svg text").evaluate_all("ts => ts.map(t => t.getBoundingClientRect().height)")
     assert heights and min(heights) >= 11, f"chart labels {min(heights):.1f} px high at {width} px"
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize(("width", "lang"), [(1366, "en"), (390, "ru")])
+def test_the_shaded_map_zooms_and_a_region_leads_to_its_incidents(live_server, browser, width, lang):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    sign_in_as_ana(page, live_server)
+    page.goto(f"{live_server}/dashboard?lang={lang}")
+    svg = page.locator(".geo-map svg")
+    before = svg.bounding_box()["width"]
+    page.locator(".map-tools button[data-zoom='2']").click()
+    assert svg.bounding_box()["width"] == pytest.approx(2 * before, rel=0.01)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # it grows inside its own box
+    shot(page, f"17-shaded-map-zoomed-{width}")
+    page.locator(".map-tools button[data-zoom='1']").click()
+    assert svg.bounding_box()["width"] == pytest.approx(before, rel=0.01)
+    region = page.locator(".geo-map a.region-link[href*='region=RU-']").first
+    code = region.get_attribute("href").split("region=")[1].split("&")[0]
+    region.locator("path").dispatch_event("click")  # a small region may lie under a neighbour's outline
+    page.wait_for_url(f"**/incidents?*region={code}*")
+    assert page.locator(".card").count() >= 1

@@ -445,3 +445,11 @@ def test_search_results_show_where_the_words_are_to_staff_only(db_url):
     assert "<mark>Davlat</mark>" not in page  # "state" is not the name
     public = TestClient(create_app(db_url)).get("/incidents?q=shartnoma").text
     assert 'class="snippet"' not in public and "Davlatov" not in public
+
+
+def test_the_dashboard_shows_the_shaded_map_linked_to_the_list(client, db_url):
+    assert 'class="region-map"' in client.get("/dashboard").text
+    signed_in_as_analyst(client, db_url)  # the public sees verified incidents only, and the demo's are not
+    page = client.get("/dashboard").text
+    hrefs = re.findall(r'<a class="region-link" href="([^"]+)"', page)
+    assert hrefs and all(h.startswith("/incidents?region=") for h in hrefs)

@@ -172,6 +172,8 @@ TEXT = {
         "ukraine": "Ukraine",
         "elsewhere": "Elsewhere",
         "fewer": "fewer than {n} incidents",
+        "geo_desc": "A map of Russia's regions and Ukraine's; a region's shade grows with its count of "
+        "incidents, and the regions of Ukraine occupied by Russia or at the front have a dashed outline.",
     },
     "ru": {
         "title": "Инциденты по регионам",
@@ -181,6 +183,8 @@ TEXT = {
         "ukraine": "Украина",
         "elsewhere": "В других местах",
         "fewer": "менее {n} инцидентов",
+        "geo_desc": "Карта регионов России и Украины; чем больше инцидентов в регионе, тем темнее его цвет; "
+        "оккупированные Россией или прифронтовые регионы Украины обведены пунктиром.",
     },
 }
 
@@ -218,20 +222,7 @@ def render_svg(grid: TileGrid, link_for: Callable[[str], str | None], lang: str 
     height = legend_y + 28
     base = element_id("tilemap", lang, *(f"{c.code}={c.count}" for c in grid.cells))
     title_id, desc_id = f"{base}-title", f"{base}-desc"
-    counted = sorted((c for c in grid.cells if c.count != 0),
-                     key=lambda c: (-(c.count if c.count is not None else 0.5), c.name_in(lang)))
-    listing = "; ".join(f"{c.name_in(lang)}: {incidents_phrase(c.count, lang, grid.fewer_than)}" for c in counted)
-    elsewhere = "; ".join(f"{code}: {incidents_phrase(n, lang, grid.fewer_than)}" for code, n in grid.unplaced)
-    desc = " ".join(
-        p
-        for p in (
-            text["desc"],
-            listing + "." if listing else "",
-            text["none"],
-            f"{text['elsewhere']}: {elsewhere}." if elsewhere else "",
-        )
-        if p
-    )
+    desc = describe(grid, lang, text["desc"])
     role = "group" if any(links.values()) else "img"
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="tile-map" role="{role}" '
@@ -242,9 +233,20 @@ def render_svg(grid: TileGrid, link_for: Callable[[str], str | None], lang: str 
     ]
     for cell in grid.cells:
         out.append(_tile(cell, links[cell.code], lang, grid.fewer_than))
-    out.extend(_legend(grid, legend_y, text))
+    out.extend(legend_svg(grid, legend_y, text))
     out.append("</svg>")
     return "\n".join(out)
+
+
+def describe(grid: TileGrid, lang: str, what: str) -> str:
+    """What a map shows, then every count in words: the text a screen reader reads for it."""
+    text = TEXT.get(lang, TEXT["en"])
+    counted = sorted((c for c in grid.cells if c.count != 0),
+                     key=lambda c: (-(c.count if c.count is not None else 0.5), c.name_in(lang)))
+    listing = "; ".join(f"{c.name_in(lang)}: {incidents_phrase(c.count, lang, grid.fewer_than)}" for c in counted)
+    elsewhere = "; ".join(f"{code}: {incidents_phrase(n, lang, grid.fewer_than)}" for code, n in grid.unplaced)
+    parts = (what, listing + "." if listing else "", text["none"], f"{text['elsewhere']}: {elsewhere}." if elsewhere else "")
+    return " ".join(p for p in parts if p)
 
 
 def _tile(cell: TileCell, href: str | None, lang: str, fewer_than: int | None = None) -> str:
@@ -271,7 +273,8 @@ def _tile(cell: TileCell, href: str | None, lang: str, fewer_than: int | None = 
     return f'<g class="{classes}">{body}</g>'
 
 
-def _legend(grid: TileGrid, y: int, text: Mapping[str, str]) -> list[str]:
+def legend_svg(grid: TileGrid, y: float, text: Mapping[str, str]) -> list[str]:
+    """The shades in use and what each stands for, then the dashed outline of Ukraine."""
     out, x = ['<g class="legend" aria-hidden="true">'], 0
     for step in grid.legend:
         span = str(step.low) if step.low == step.high else f"{step.low}–{step.high}"

@@ -11,6 +11,33 @@ document.addEventListener("DOMContentLoaded", () => {
   if (window.matchMedia("(max-width: 760px)").matches) {
     for (const box of document.querySelectorAll("details.facet-box")) box.open = false;
   }
+  // The shaded map zooms by redrawing it larger inside its scrolling box, keeping the centre in view.
+  for (const tools of document.querySelectorAll(".map-tools")) {
+    const box = tools.nextElementSibling;
+    const svg = box && box.querySelector("svg");
+    if (!svg) continue;
+    const width = svg.width.baseVal.value, height = svg.height.baseVal.value;
+    let zoom = 1;
+    tools.hidden = false;
+    tools.addEventListener("click", (event) => {
+      const button = event.target.closest("button[data-zoom]");
+      if (!button) return;
+      const factor = parseFloat(button.dataset.zoom);
+      let cx = (box.scrollLeft + box.clientWidth / 2) / (width * zoom);
+      let cy = (box.scrollTop + box.clientHeight / 2) / (height * zoom);
+      const focus = (svg.dataset.focus || "").split(" ").map(Number);
+      if (zoom === 1 && focus.length === 2) {  // the first step in goes to where the incidents are
+        const units = svg.viewBox.baseVal;
+        cx = focus[0] / units.width;
+        cy = focus[1] / units.height;
+      }
+      zoom = factor === 1 ? 1 : Math.min(8, Math.max(1, zoom * factor));
+      svg.style.width = width * zoom + "px";
+      svg.style.height = height * zoom + "px";
+      box.scrollLeft = cx * width * zoom - box.clientWidth / 2;
+      box.scrollTop = cy * height * zoom - box.clientHeight / 2;
+    });
+  }
   // Changing the sort applies it at once.
   const sort = document.getElementById("sort");
   if (sort) sort.addEventListener("change", () => sort.form.submit());

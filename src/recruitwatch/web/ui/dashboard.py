@@ -1,4 +1,4 @@
-"""The dashboard: incidents per month, by field, and the tile-grid map of Russia's regions."""
+"""The dashboard: incidents per month, by field, and two maps of Russia's regions (shaded land, tile grid)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from ...publish import stats, tilemap
+from ...publish import regionmap, stats, tilemap
 from ...store import queries
 from ..deps import PUBLIC, Viewer, db
 from ..filters import FILTER_PARAMS, FilterError, parse_filters
@@ -61,7 +61,8 @@ def dashboard(request: Request, who: Viewer = Depends(PUBLIC), session: Session 
                                              show_title=False)) if months else None
     return render(
         request, "dashboard.html", who,
-        total=total, params=clean, region_map=Markup(tilemap.render_svg(grid, link, lang)), charts=charts,
+        total=total, params=clean, region_map=Markup(tilemap.render_svg(grid, link, lang)),
+        geo_map=Markup(regionmap.render_svg(grid, link, lang)), charts=charts,
         month_chart=month_chart, months=months, min_count=None if who.sees_personal_data else policy().min_count,
         choosable=choosable, select_kinds=dict(CHARTS), filter_params=FILTER_PARAMS,
     )
