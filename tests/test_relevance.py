@@ -173,3 +173,48 @@ def test_a_report_published_before_the_full_scale_war_is_not_about_recruitment_f
     before = extract_text(text, published=dt.date(2019, 5, 2))
     assert not before["relevant"] and before["incidents"] == [] and before["relevance_score"] <= 0.05
     assert extract_text(text)["relevant"]  # no date known: the words decide
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Askar Ukraina tomonidan asirga olindi. Uni Rossiya armiyasiga majburan yollashgan.", "uz"),
+        ("Аскар Украина томонидан асирга олинди.", "uz"),
+        ("Жигит Украина тарабынан колго түшкөн.", "ky"),
+    ],
+)
+def test_captured_by_ukraine_is_not_fighting_on_ukraines_side(text, lang):
+    """Uzbek "tomonidan" and Kyrgyz "тарабынан" mean "by": a recruit captured by Ukraine is the case."""
+    doc = analyse(text, lang)
+    assert "neg_ukraine_recruitment" not in {m.concept for m in doc.all_hits("cues")}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("U Ukraina tomonida jang qilgan.", "uz"), ("Ал Украина тарапта согушкан.", "ky")],
+)
+def test_fighting_on_ukraines_side_still_counts_against(text, lang):
+    assert "neg_ukraine_recruitment" in {m.concept for m in analyse(text, lang).all_hits("cues")}
+
+
+def test_the_name_of_an_outlet_is_no_deed():
+    """"Ozodi" is "freedom": inside Radio Ozodi's name it is not a promise of release."""
+    doc = analyse("Маҳбуси тоҷик аз зиндон ба Радиои Озодӣ гуфт, ки ӯро ба ҷанг фиристоданд.", "tg")
+    assert not doc.all_hits("methods")
+    promised = analyse("Ба маҳбуси тоҷик дар зиндон озодӣ ваъда доданд, ки ба ҷанг равад.", "tg")
+    assert {m.concept for m in promised.all_hits("methods")} == {"sentence_reduction"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pyongyang has sent about 10,000 North Korean troops to Russia's Kursk region. Ukrainian officials "
+        "said the North Korean soldiers were deployed to the front and several were killed in combat.",
+        "Иностранные граждане, воевавшие в составе войск ВСУ, обвинены в наёмничестве по статье 359 УК РФ. "
+        "Британец и швед попали в плен к российским войскам и были осуждены в Ростове.",
+        "Three Colombian mercenaries fighting for Kyiv were killed near Pokrovsk; their coffins were sent home. "
+        "Recruiters had promised them high pay.",
+    ],
+)
+def test_state_troops_and_foreigners_on_ukraines_side_are_not_relevant(text):
+    assert not relevance(text).relevant

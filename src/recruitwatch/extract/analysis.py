@@ -29,6 +29,10 @@ NEGATION_WINDOW = 3  # words before a form that can negate it
 # Names of things: where two overlap ("Moscow" inside "Moscow Oblast", "Russia"
 # inside "Russia Behind Bars"), only the longest is kept.
 GAZETTEERS = frozenset({"regions", "countries", "organisations", "not_organisations", "names"})
+# Organisations whose names are words, not deeds: a word inside "Radio Ozodi" ("freedom"), "Russia
+# Behind Bars" or "Committee of Soldiers' Mothers" says nothing of what happened to anyone. A PMC,
+# a formation or a state organ (Wagner, a military enlistment office) is itself a perpetrator.
+NAME_ONLY_KINDS = frozenset({"media", "rights_group", "ngo", "international", "project"})
 
 
 @cache
@@ -125,6 +129,10 @@ def _accept(doc: Analysis) -> None:
         elif m.entry.role == "exclude":
             excluded[(m.group, m.concept)].append((m.start, m.end))
     scopes = _modal_scopes(doc, markers, joiners)
+    named = [
+        (m.start, m.end) for m in doc.matches
+        if m.group in ("organisations", "not_organisations") and m.entry.role in NAME_ONLY_KINDS
+    ]
     settings = {group: concept_settings(group) for group in CONCEPT_FILES}
     needs_context = _concepts_with_context()
     hits: dict[str, dict[int, list[Match]]] = defaultdict(lambda: defaultdict(list))
@@ -133,6 +141,8 @@ def _accept(doc: Analysis) -> None:
             continue
         if any(a < m.end and m.start < b for a, b in excluded.get((m.group, m.concept), ())):
             continue  # "prisoners" inside "prisoners of war"
+        if m.group not in GAZETTEERS and any(a <= m.start and m.end <= b for a, b in named):
+            continue  # "freedom" inside "Radio Ozodi"
         sentence = doc.sentence_of(m.start)
         if m.group in settings:
             if (m.group, m.concept) in needs_context and sentence not in context[(m.group, m.concept)]:

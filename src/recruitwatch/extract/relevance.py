@@ -68,6 +68,7 @@ EXPLAINING_TOPICS = {
     "neg_home_conscription",
     "neg_russian_mobilisation",
     "neg_prisoner_exchange",
+    "neg_state_troops",
     "neg_labour_trafficking",
     "neg_remittances",
 }
