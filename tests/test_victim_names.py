@@ -192,3 +192,30 @@ def test_a_hyphenated_word_the_text_also_writes_alone_is_a_description_not_a_nam
 ])
 def test_a_case_ending_after_a_surnames_own_ending_comes_off_even_where_the_bare_form_is_not_written(text, lang, parts):
     assert parts in [s.parts for s in name_spans(analyse(text, lang))]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Investigators searched offices in Delhi, Chandrapuram, Velankar and Ambala; Rahul Verma, 29, "
+         "was sent to the front after signing a contract.", "en"),
+        ("A student of the National Research Nuclear University in Moscow, Rahul Verma, was killed at the front.", "en"),
+        ("Rahul Verma was captured by Ukraine's 57th Motorised Infantry Brigade near Vovchansk, officials said.", "en"),
+        ("Kyiv, Ukraine. Rahul Verma, 29, said he was sent to the front after signing a contract.", "en"),
+        ("Some European officials said Rahul Verma had been detained and forced to sign.", "en"),
+    ],
+)
+def test_places_institutions_and_peoples_are_not_victims(text, lang):
+    assert victim_values(text, lang) == {"Rahul Verma"}
+
+
+def test_a_place_of_another_language_is_not_a_victim():
+    """Uzbek 'Fargʻona shevasida' (in the Fergana dialect): the gazetteers know the place in any language."""
+    text = "50 yoshlardagi, Fargʻona shevasida gapirgan bu odam urushga yuborilganini aytdi. Rahimjon Karimov ham shunday dedi."
+    assert "Fargʻona" not in victim_values(text, "uz")
+
+
+def test_a_name_before_a_platform_is_still_a_name():
+    """'Кирил Кабанов Telegram-каналида': a person's channel, not an institution, so his role still counts."""
+    spans = name_spans(analyse("Кенгаш аъзоси Кирил Кабанов Telegram-каналида ёзди.", "uz"))
+    assert [s.parts for s in spans] == [("Кирил", "Кабанов")]

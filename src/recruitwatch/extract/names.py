@@ -210,12 +210,33 @@ def _find(doc: Analysis) -> list[NameSpan]:
             if i is not None and is_name_word(i) and (not run or (_joined(doc, run[-1], i) and not _case_marked(doc, i))):
                 run.append(i)
                 continue
-            if run:
+            if run and not _institution_follows(doc, run[-1], i, not_names, k):
                 span = _span(doc, run, s, initial_tokens, capital_inside, given_at, given_forms)
                 if span:
                     found.append(span)
             run = [i] if i is not None and is_name_word(i) else []
     return found
+
+
+def _institution_follows(doc: Analysis, last: int, after: int | None, not_names, k) -> bool:
+    """'Research Nuclear University', '57th Motorised Infantry Brigade': capitals run on into a listed
+    word of an institution's name, so they name the institution, not a person."""
+    if doc.lang != "en" or after is None or after != last + 1 or after in _opening_tokens(doc):
+        return False  # elsewhere the institution's word is lower-case or comes first
+    token = doc.tokens[after]
+    return (
+        token.capitalised
+        and doc.text[doc.tokens[last].end : token.start] == " "
+        and k.key(token.text) in not_names
+        and token.text.casefold() not in _NOT_INSTITUTIONS
+    )
+
+
+# Listed words that may follow a person's name: a title, or a platform ("Kabanov Telegram channel").
+_NOT_INSTITUTIONS = frozenset({
+    "mr", "mrs", "ms", "miss", "dr", "sir", "madam", "internet", "telegram", "whatsapp", "facebook", "tiktok",
+    "instagram", "youtube", "twitter", "viber", "imo", "google",
+})
 
 
 def _en_key(word: str) -> str:
@@ -455,6 +476,43 @@ def _ru_dictionary_form(word: str) -> str:
 def _gazetteer_names() -> frozenset[str]:
     names = extract_data("given_names.yaml").get("names") or {}
     return frozenset(str(n).casefold() for lists in names.values() for script in lists.values() for n in script or ())
+
+
+@cache
+def place_words() -> frozenset[str]:
+    """Every one-word name of a place or a people in the gazetteers, in any of their languages
+    (Fergana, Kiyev, Rusia, Delhi, Afghan): a report in one language quotes places in another."""
+    words: set[str] = set()
+
+    def add(forms) -> None:
+        for form in forms or ():
+            if " " not in str(form).strip():
+                words.add(_folded(str(form)))
+
+    regions = extract_data("regions.yaml")
+    for items in ("regions", "cities"):
+        for entry in regions.get(items) or ():
+            for forms in (entry.get("names") or {}).values():
+                add(forms)
+    for entry in extract_data("countries.yaml").get("countries") or ():
+        for block in ("names", "demonyms"):
+            for forms in (entry.get(block) or {}).values():
+                add(forms)
+    for entry in extract_data("home_places.yaml").get("places") or ():
+        for forms in (entry.get("names") or {}).values():
+            add(forms)
+    return frozenset(w for w in words if len(w) > 2)
+
+
+def is_place_word(word: str, lang: str) -> bool:
+    """A place or a people, or (in English) the adjective of a place in -i: 'Kashmiri', 'Punjabi'."""
+    folded = _folded(word)
+    places = place_words()
+    return folded in places or (lang == "en" and folded.endswith("i") and folded[:-1] in places)
+
+
+def _folded(word: str) -> str:
+    return word.translate(_APOSTROPHES).casefold().replace("ё", "е")
 
 
 _RU_NOMINATIVE_SURNAME = re.compile(r"(?:[оеё]в|[иы]н|ский|цкий)$")

@@ -20,7 +20,7 @@ from ..text.keys import PLURAL_ENDINGS, keyer
 from ..text.namekeys import parse_name, spelling, words_agree
 from .analysis import Analysis
 from .identity import age_beside
-from .names import NameSpan, keyed_words, name_spans, plain_list, ru_parses
+from .names import NameSpan, is_place_word, keyed_words, name_spans, plain_list, ru_parses
 
 BEFORE = 3  # words before a name an apposition can take ("Ministry spokesperson X")
 AFTER = 5  # words after "X," an apposition can take ("X, a researcher at", "X, who heads")
@@ -198,6 +198,8 @@ def _is_a_person(doc: Analysis, person: Person) -> bool:
     """A lone capitalised word ('Hindu', 'Swahili') needs a sign that it names someone."""
     if any(_place_like(p) for p in person.parts):
         return False
+    if len(person.parts) == 1 and not any(m.known_given for m in person.mentions) and is_place_word(person.parts[0], doc.lang):
+        return False  # "Fargʻona shevasida", "Kiyev va Stalingrad", "cubanos, Rusia, Cuba"
     if len(person.parts) > 1 or any(m.known_given for m in person.mentions):
         return True
     if doc.lang != "en" and any(m.person_form for m in person.mentions):
@@ -460,7 +462,38 @@ def _place_word(doc: Analysis, m: NameSpan) -> bool:
         return True
     # "from Punjab and Haryana": listed after a place, a place.
     earlier = [x for x in _list_neighbours(doc, m) if x.end <= m.start and len(x.parts) == 1 and not x.known_given]
-    return any(x.first > 0 and doc.tokens[x.first - 1].text.casefold() in _PLACE_PREPOSITIONS.get(doc.lang, ()) for x in earlier)
+    if any(x.first > 0 and doc.tokens[x.first - 1].text.casefold() in _PLACE_PREPOSITIONS.get(doc.lang, ()) for x in earlier):
+        return True
+    # "in Delhi, Thiruvananthapuram, Mumbai": listed right after a place the gazetteers know.
+    return len(m.parts) == 1 and _listed_after_a_place(doc, m.first)
+
+
+def _listed_after_a_place(doc: Analysis, first: int) -> bool:
+    ends = doc.memo.get("place_ends")
+    if ends is None:
+        ends = doc.memo["place_ends"] = {
+            m.last for group in ("regions", "countries") for m in doc.all_hits(group)
+            if m.entry.role not in ("demonym", "adjective")
+        }
+    j = first
+    for _ in range(MAX_LIST_STEPS):  # back through the list, one capitalised word at a time
+        i = j - 1
+        if i >= 0 and doc.tokens[i].text.casefold() in _LIST_GAPS:  # "… and Ambala"
+            i -= 1
+        if i < 0:
+            return False
+        gap = doc.text[doc.tokens[i].end : doc.tokens[i + 1].start].strip()
+        if not (gap == "," or (i < j - 1 and not gap)):
+            return False
+        if i in ends:
+            return True
+        if not doc.tokens[i].capitalised:
+            return False
+        j = i
+    return False
+
+
+MAX_LIST_STEPS = 12
 
 
 def _described(doc: Analysis, m: NameSpan) -> bool:
