@@ -219,3 +219,17 @@ def test_a_name_before_a_platform_is_still_a_name():
     """'Кирил Кабанов Telegram-каналида': a person's channel, not an institution, so his role still counts."""
     spans = name_spans(analyse("Кенгаш аъзоси Кирил Кабанов Telegram-каналида ёзди.", "uz"))
     assert [s.parts for s in spans] == [("Кирил", "Кабанов")]
+
+
+def test_a_title_beside_a_name_in_the_same_case_is_that_persons_title():
+    """'по словам правозащитницы Татьяны Х': both genitive, so she is the rights defender, not a victim;
+    'адвокат Шерзода Х' (nominative title, genitive name) is still Sherzod's lawyer."""
+    told = "По словам правозащитницы Татьяны Орловой, мигранта Азима Рахимова задержали. Рахимова заставили подписать контракт."
+    assert victim_values(told, "ru") == {"Азим Рахимов"}
+    lawyer = "Адвокат Шерзода Каримова рассказала, что его заставили подписать контракт."
+    assert victim_values(lawyer, "ru") == {"Шерзод Каримов"}
+
+
+def test_who_speaks_for_a_fund_is_not_a_victim():
+    text = "The head of the Open Door fund Maria Ivanova said prisoners from Tajikistan were recruited. Aziz Karimov, 30, signed."
+    assert victim_values(text, "en") == {"Aziz Karimov"}

@@ -267,12 +267,19 @@ def _possessor(doc: Analysis, m: NameSpan) -> bool:
         for i in range(m.first, m.last + 1):
             named = [p for p in ru_parses(doc.tokens[i].text)[:3] if {"Name", "Surn"} & getattr(p.tag, "grammemes", frozenset())]
             if named:
-                return "gent" in named[0].tag.grammemes
+                return "gent" in named[0].tag.grammemes and not _genitive_word(doc.tokens[m.first - 1].text)
         return False
     if doc.lang == "tg":
         prev = doc.tokens[m.first - 1].text.casefold()
         return prev.endswith(("и", "ӣ")) and len(prev) > 3
     return False
+
+
+def _genitive_word(word: str) -> bool:
+    """'по словам правозащитницы Татьяны Котляр': a title in the genitive beside a name in the genitive
+    is the same person (apposition); only a title in another case owns the name ('адвокат Шерзода')."""
+    parses = ru_parses(word)
+    return bool(parses) and "gent" in getattr(parses[0].tag, "grammemes", frozenset()) and "NOUN" in parses[0].tag
 
 
 # Uzbek marks the plural anywhere before a case or possessive ending (qarindoshlari);
