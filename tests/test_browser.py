@@ -376,3 +376,21 @@ def test_the_shaded_map_zooms_and_a_region_leads_to_its_incidents(live_server, b
     region.locator("path").dispatch_event("click")  # a small region may lie under a neighbour's outline
     page.wait_for_url(f"**/incidents?*region={code}*")
     assert page.locator(".card").count() >= 1
+
+
+@pytest.mark.parametrize(("width", "lang"), [(1366, "en"), (390, "ru")])
+def test_the_time_slider_narrows_the_dashboard_to_a_range_of_months(live_server, browser, width, lang):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    sign_in_as_ana(page, live_server)
+    page.goto(f"{live_server}/dashboard?lang={lang}")
+    total = page.locator("h1 .count").inner_text()
+    months = page.locator(".time-slider").get_attribute("data-months").split()
+    handle = page.locator("#t-from")
+    assert handle.is_visible()
+    handle.fill(str(len(months) // 2))  # a range input takes the value and fires input and change
+    page.wait_for_url("**date_from=**")
+    assert f"date_from={months[len(months) // 2]}" in page.url
+    assert page.locator("#t-range").inner_text().startswith(months[len(months) // 2])
+    assert page.locator("h1 .count").inner_text() != total
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    shot(page, f"18-time-slider-{width}")

@@ -38,6 +38,28 @@ document.addEventListener("DOMContentLoaded", () => {
       box.scrollTop = cy * height * zoom - box.clientHeight / 2;
     });
   }
+  // The time slider: two handles over the months with incidents; letting one go applies the range.
+  const slider = document.querySelector(".time-slider");
+  if (slider) {
+    const months = slider.dataset.months.split(" ");
+    const from = document.getElementById("t-from"), to = document.getElementById("t-to");
+    const shown = document.getElementById("t-range");
+    const show = () => {
+      if (+from.value > +to.value) [from.value, to.value] = [to.value, from.value];
+      shown.textContent = months[from.value] + " – " + months[to.value];
+    };
+    const apply = () => {
+      show();
+      document.getElementById("d-from").value = +from.value === 0 ? "" : months[from.value];
+      document.getElementById("d-to").value = +to.value === months.length - 1 ? "" : months[to.value];
+      slider.closest("form").requestSubmit();
+    };
+    for (const handle of [from, to]) {
+      handle.addEventListener("input", show);
+      handle.addEventListener("change", apply);
+    }
+    slider.hidden = false;
+  }
   // Changing the sort applies it at once.
   const sort = document.getElementById("sort");
   if (sort) sort.addEventListener("change", () => sort.form.submit());

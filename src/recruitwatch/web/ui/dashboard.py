@@ -44,6 +44,10 @@ def dashboard(request: Request, who: Viewer = Depends(PUBLIC), session: Session 
         month_pairs = visible_counts(month_pairs, who)
         fewer_than = policy().min_count
     months = stats.fill_months(dict(month_pairs))
+    # The time slider runs over every month with incidents whatever dates are chosen, so a chosen
+    # range can be widened again; it only needs the months, never their counts.
+    undated = dataclasses.replace(query, date_from=None, date_to=None)
+    slider_months = [m for m, _n in stats.fill_months(dict(queries.month_counts(session, undated)))]
     total = visible_total(queries.count_incidents(session, query), who)
 
     def link(code: str) -> str:
@@ -65,4 +69,24 @@ def dashboard(request: Request, who: Viewer = Depends(PUBLIC), session: Session 
         geo_map=Markup(regionmap.render_svg(grid, link, lang)), charts=charts,
         month_chart=month_chart, months=months, min_count=None if who.sees_personal_data else policy().min_count,
         choosable=choosable, select_kinds=dict(CHARTS), filter_params=FILTER_PARAMS,
+        slider=time_slider(slider_months, clean.get("date_from"), clean.get("date_to")),
     )
+
+
+def time_slider(months: list[str], date_from: str | None, date_to: str | None) -> dict | None:
+    """The positions of the dashboard's time slider: every month with incidents, and the chosen
+    range's first and last month on it (a year or a day chosen in the fields is read as its month)."""
+    if len(months) < 2:
+        return None
+
+    def position(value: str | None, default: int, last: bool) -> int:
+        if not value:
+            return default
+        month = value[:7] if len(value) >= 7 else f"{value[:4]}-{'12' if last else '01'}"
+        if last:
+            before = [i for i, m in enumerate(months) if m <= month]
+            return before[-1] if before else 0
+        after = [i for i, m in enumerate(months) if m >= month]
+        return after[0] if after else len(months) - 1
+
+    return {"months": months, "start": position(date_from, 0, False), "end": position(date_to, len(months) - 1, True)}
