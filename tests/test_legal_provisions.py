@@ -197,21 +197,22 @@ def test_each_provision_says_which_rules_selected_it_and_why():
     assert "призвать" in conscription_bar.reasons("ru")[0]
     assert applied["UZ/CC/154"].reasons("uz")[0].startswith("Oʻzbekiston")
     assert applied["RU/115-FZ/15"].reasons("uz") == applied["RU/115-FZ/15"].reasons(
-        "en"
-    )  # falls back
+        "ru"
+    )  # falls back to Russian
 
 
 # ------------------------------------------------------------------------------- languages
 
 
-def test_text_falls_back_to_english_and_says_so():
+def test_text_falls_back_to_russian_then_english_and_says_so():
     item = kb.provision("RU/115-FZ/15")
     assert item.text("gist", "uz").startswith("Chet el fuqarolarini")
     assert not item.falls_back("gist", "uz")
     other = kb.provision("RU/CC/337")
-    assert other.text("gist", "uz") == other.text("gist", "en")
-    assert other.falls_back("gist", "uz")
+    assert other.text("gist", "uz") == other.text("gist", "ru")  # migrants in Russia read Russian
+    assert other.falls_back("gist", "uz") and other.shown_in("gist", "uz") == "ru"
     assert not other.falls_back("gist", "en")
+    assert other.text("gist", "de") == other.text("gist", "en") and other.shown_in("gist", "de") == "en"
     assert kb.provision("RU/115-FZ/15").text("penalty", "ru") is None
     assert not kb.provision("RU/115-FZ/15").falls_back("penalty", "uz")
     with pytest.raises(ValueError):
@@ -221,6 +222,8 @@ def test_text_falls_back_to_english_and_says_so():
 def test_localise_reports_the_fallback():
     assert kb.localise({"en": "a", "ru": "б"}, "ru") == ("б", False)
     assert kb.localise({"en": "a"}, "tg") == ("a", True)
+    assert kb.localise({"en": "a", "ru": "б"}, "ky") == ("б", True)
+    assert kb.localised({"en": "a", "ru": "б"}, "kk") == ("б", "ru")
     assert kb.localise(None, "en") == (None, False)
 
 

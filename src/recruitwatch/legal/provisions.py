@@ -61,15 +61,27 @@ _RULE_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _URL = re.compile(r"https?://\S+")
 
 
+# Where a text is missing in a Central Asian language, Russian comes before English: the migrants and
+# families who read these pages in Russia read Russian far more often than English.
+FALLBACKS = {"uz": ("ru", "en"), "tg": ("ru", "en"), "ky": ("ru", "en"), "kk": ("ru", "en")}
+
+
 def localise(texts: Mapping[str, str] | None, lang: str) -> tuple[str | None, bool]:
-    """(text in `lang`, or English when there is none; whether it fell back to English).
+    """(text in `lang`, or in the first fallback language that has it; whether it fell back).
 
     The flag lets the interface say "not translated" instead of silently mixing languages."""
+    text, shown = localised(texts, lang)
+    return text, shown is not None and shown != lang
+
+
+def localised(texts: Mapping[str, str] | None, lang: str) -> tuple[str | None, str | None]:
+    """(text, the language it is in): `lang`, else Russian for Central Asian languages, else English."""
     if not texts:
-        return None, False
-    if texts.get(lang):
-        return texts[lang], False
-    return texts.get("en"), lang != "en"
+        return None, None
+    for candidate in (lang, *FALLBACKS.get(lang, ("en",))):
+        if texts.get(candidate):
+            return texts[candidate], candidate
+    return None, None
 
 
 @dataclass(frozen=True)
@@ -98,12 +110,17 @@ class Provision:
         return self.confidence in VERIFIED
 
     def text(self, field: str, lang: str) -> str | None:
-        """The title, gist or penalty in `lang`, else in English; None when the provision has none."""
+        """The title, gist or penalty in `lang`, else in a fallback language (localised); None when
+        the provision has none."""
         return localise(self._texts(field), lang)[0]
 
     def falls_back(self, field: str, lang: str) -> bool:
-        """True when text(field, lang) is the English version because `lang` is missing."""
+        """True when text(field, lang) is in another language because `lang` is missing."""
         return localise(self._texts(field), lang)[1]
+
+    def shown_in(self, field: str, lang: str) -> str | None:
+        """The language text(field, lang) is written in."""
+        return localised(self._texts(field), lang)[1]
 
     def _texts(self, field: str) -> dict[str, str] | None:
         if field not in TEXT_FIELDS:

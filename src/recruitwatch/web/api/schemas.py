@@ -103,6 +103,7 @@ class ProvisionOut(BaseModel):
     jurisdiction: str
     title: str
     gist: str
+    gist_language: str | None = None  # the reader's language, or the fallback the gist is written in
     confidence: str
     verified: bool
     checked: str

@@ -175,7 +175,8 @@ def incident(incident_id: RecordId, who: Viewer = Depends(PUBLIC), session: Sess
     provisions = [
         ProvisionOut(
             code=a.provision.code, jurisdiction=a.provision.jurisdiction, title=a.provision.text("title", who.language),
-            gist=a.provision.text("gist", who.language), confidence=a.provision.confidence,
+            gist=a.provision.text("gist", who.language), gist_language=a.provision.shown_in("gist", who.language),
+            confidence=a.provision.confidence,
             verified=a.provision.verified, checked=str(a.provision.checked), sources=list(a.provision.sources),
         )
         for a in context["provisions"]
