@@ -194,3 +194,49 @@ def test_of_two_men_of_one_name_a_report_joins_the_one_whose_age_it_gives(db_url
         Ingestor(db_url).run([_item(name, texts[name])])
     found = {name: incident for name, incident, _ in _mentions(db_url)}
     assert found["question"] == found["incident"] != found["namesake"]
+
+
+# A given name with the age in brackets is how the Indian and Nepali press write a person; in a
+# script without capitals it is the one sign that a word names someone. Invented reports.
+RAHUL = (
+    "Kerala man killed at the front after recruiters promised him a job\n\n"
+    "Rahul Menon, 34, from Thrissur, went to Russia in April 2024 after an agency promised him work in a "
+    "restaurant. He was made to sign a contract with the Russian army and sent to the front, where he was "
+    "killed in a drone strike, his family said."
+)
+RAHUL_OTHER = RAHUL.replace("Rahul Menon", "Rahul Nair").replace("Thrissur", "Kollam")
+MALAYALAM = (
+    "റഷ്യൻ സൈന്യത്തിൽ ചേർക്കപ്പെട്ട തൃശൂർ സ്വദേശി രാഹുൽ (34) യുദ്ധത്തിൽ കൊല്ലപ്പെട്ടു. "
+    "കുടുംബം എംബസിയെ സമീപിച്ചു. മൃതദേഹം നാട്ടിലെത്തിക്കാനുള്ള ശ്രമം തുടരുന്നു."
+)
+
+
+def test_a_caseless_report_offers_the_words_before_an_age_in_brackets():
+    from recruitwatch.link.identity import aged_words, parse_aged
+
+    found = candidate_names(MALAYALAM, "ml").aged
+    assert "രാഹുൽ (34)" in found and parse_aged("രാഹുൽ (34)") == ("രാഹുൽ", 34)
+    assert aged_words("രാഹുൽ (3) അല്ല (120)") == []  # not an age a recruit can have
+    assert candidate_names(RAHUL, "en").aged == ()  # capitals name people where there are capitals
+
+
+@pytest.mark.parametrize("order", [("incident", "report"), ("report", "incident")])
+def test_a_caseless_report_joins_the_victim_of_its_given_name_and_age(db_url, order):
+    from recruitwatch.ingest import LOW_RELEVANCE_AGED_REASON
+
+    texts = {"incident": RAHUL, "report": MALAYALAM}
+    Ingestor(db_url).run([_item(name, texts[name]) for name in order])
+    found = dict((name, (incident, reason)) for name, incident, reason in _mentions(db_url))
+    assert found["report"] == (found["incident"][0], LOW_RELEVANCE_AGED_REASON)
+
+
+def test_another_age_is_another_man(db_url):
+    Ingestor(db_url).run([_item("incident", RAHUL), _item("report", MALAYALAM.replace("(34)", "(41)"))])
+    assert [name for name, _, _ in _mentions(db_url)] == ["incident"]
+
+
+@pytest.mark.parametrize("order", [("incident", "report", "other"), ("incident", "other", "report")])
+def test_a_given_name_and_age_two_victims_share_joins_neither(db_url, order):
+    texts = {"incident": RAHUL, "other": RAHUL_OTHER, "report": MALAYALAM}
+    Ingestor(db_url).run([_item(name, texts[name]) for name in order])
+    assert "report" not in [name for name, _, _ in _mentions(db_url)]

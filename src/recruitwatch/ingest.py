@@ -29,7 +29,7 @@ from .extract.pipeline import candidate_names, extract_text
 from .extract.screen import screen
 from .link.compare import date_window, nearby_regions
 from .link.duplicates import DuplicateIndex, from_bytes, signature, to_bytes
-from .link.identity import Candidates, corroborated
+from .link.identity import Candidates, age_within_a_year, corroborated, names_a_word, parse_aged
 from .link.incidents import decide_incident, merge_fields, ruled_out
 from .link.names import common_name, name_match
 from .link.weights import link_model
@@ -38,6 +38,7 @@ from .store import repository as repo
 from .store.database import retried_transaction, sessions
 from .store.models import Document, Incident, Mention, Report
 from .text.langid import SHORT_SAMPLE, detect_language
+from .text.namekeys import parse_name
 from .text.reader import text_from_bytes
 from .text.search_keys import index_text
 from .vocab import contract_fields, empty_incident
@@ -50,6 +51,9 @@ BATCH = 200
 LOW_RELEVANCE_SCORE = 0.5
 LOW_RELEVANCE_REASON = "low relevance or no incident of its own: the report's main victim has this incident's victim's full name"
 LOW_RELEVANCE_GROUP_REASON = "low relevance or no incident of their own: reports about one named victim"
+LOW_RELEVANCE_AGED_REASON = (
+    "low relevance or no incident of its own: the report gives this incident's victim's given name and age"
+)
 MAX_REPORTED = 1000  # messages kept per run of errors, and of warnings: the rest are only counted
 # What no database stores: lone surrogates (no UTF-8 for them) and NUL (PostgreSQL refuses it in text).
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -369,13 +373,17 @@ class Ingestor:
         given names (Yusuf Karimov could be anyone) links only where the report also gives the
         victim's age or home locality as the incident's reports do, and never makes an incident."""
         names, main = list(candidates.names), candidates.main
-        if not repo.add_candidate_victims(session, report, names, main=main):
+        if not repo.add_candidate_victims(session, report, names + list(candidates.aged), main=main):
             return
         ages = cache(lambda: set(candidates.ages))
         named = self._named(session, report, names, ages, repo.incidents_for_names(session, names))
         one = self._the_one(session, report, ages, named)
         if one is not None:
             repo.add_mention(session, report, 0, one, LOW_RELEVANCE_SCORE, LOW_RELEVANCE_REASON)
+            self.stats.incidents_linked += 1
+            self._attach_aged(session, one)  # the report may have told the victim's age
+        elif not named and (aged := self._aged_one(session, candidates.aged)) is not None:
+            repo.add_mention(session, report, 0, aged, LOW_RELEVANCE_SCORE, LOW_RELEVANCE_AGED_REASON)
             self.stats.incidents_linked += 1
         elif not named:
             uncommon = [n for n in names if not common_name(n)]
@@ -406,6 +414,54 @@ class Ingestor:
         return named[0] if len(named) == 1 else None
 
     @staticmethod
+    def _aged_one(session: Session, aged: Iterable[str]) -> Incident | None:
+        """The one incident whose victim has one of these caseless given names (Sandeep: സന്ദീപ്) and,
+        as its reports say, the age written beside it, within a year; None if none or several."""
+        found: dict[int, Incident] = {}
+        for name in aged:
+            word, age = parse_aged(name) or ("", 0)
+            for incident in repo.incidents_for_name_words(session, [word]):
+                if names_a_word(incident.fields.get("victim_names") or [], word) and age_within_a_year(
+                        age, Ingestor._stated_ages(session, incident)):
+                    found[incident.id] = incident
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    @staticmethod
+    def _stated_ages(session: Session, incident: Incident) -> set[int]:
+        """The victim's ages its reports state: their incidents' identity details, or for an incident
+        only reports with no incident of their own make (one named victim), the ages those reports give."""
+        ages = {d["age"] for said in repo.mention_records(session, [incident.id])[incident.id]
+                for d in said.get("victim_details") or () if isinstance(d.get("age"), int)}
+        if ages:
+            return ages
+        for report in repo.incident_reports(session, incident.id):
+            document = report.document
+            ages.update(candidate_names(document.text, document.language).ages)
+        return ages
+
+    def _attach_aged(self, session: Session, incident: Incident) -> None:
+        """Kept reports that give this incident's victim's given name with his age join it, if it is
+        the only incident they point at; a report so linked whose name and age come to point at two
+        incidents is taken back, as name-only links are (_attach_candidates)."""
+        ages = self._stated_ages(session, incident)
+        words = [w.text for name in incident.fields.get("victim_names") or [] for w in parse_name(name).full_words]
+        if not ages or not words:
+            return
+        nearby = {a + d for a in ages for d in (-1, 0, 1)}
+        for candidate, aged in repo.aged_candidate_reports(session, words, nearby):
+            one = self._aged_one(session, aged)
+            linked = {m.incident_id for m in candidate.mentions if m.link_reason == LOW_RELEVANCE_AGED_REASON}
+            if any(m.link_reason != LOW_RELEVANCE_AGED_REASON for m in candidate.mentions):
+                continue  # linked by its full name, or grouped: that link stands
+            if linked and (one is None or linked != {one.id}):
+                repo.remove_mentions(session, candidate, LOW_RELEVANCE_AGED_REASON,
+                                     why="another incident has a victim of this given name and age")
+                linked = set()
+            if one is not None and one.id == incident.id and not linked:
+                repo.add_mention(session, candidate, 0, incident, LOW_RELEVANCE_SCORE, LOW_RELEVANCE_AGED_REASON)
+                self.stats.incidents_linked += 1
+
+    @staticmethod
     def _corroborates(session: Session, report, ages: Callable[[], set[int]], incident: Incident) -> bool:
         details = [d for said in repo.mention_records(session, [incident.id])[incident.id] for d in said.get("victim_details") or ()]
         return bool(details) and corroborated(report.document.text, ages(), details)
@@ -429,6 +485,7 @@ class Ingestor:
         for member in [report] + [other for other, _, _ in partners]:
             repo.add_mention(session, member, 0, incident, LOW_RELEVANCE_SCORE, LOW_RELEVANCE_GROUP_REASON)
             self.stats.incidents_linked += 1
+        self._attach_aged(session, incident)
 
     def _attach_candidates(self, session: Session, incident: Incident) -> None:
         """Kept reports with a candidate name that is this incident's victim's join it, if it is the only
@@ -492,6 +549,7 @@ class Ingestor:
                 self.stats.incidents_linked += 1
             used.add(incident.id)
             self._attach_candidates(session, incident)
+            self._attach_aged(session, incident)
 
     def _best_match(self, session: Session, fields: dict, mention: dict, copies: set[int], excluded: set[int],
                     placed: tuple[int, bool] | None):

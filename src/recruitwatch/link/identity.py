@@ -15,11 +15,12 @@ each may join a known victim of that full name, but they make no incident.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 from itertools import combinations
 from typing import NamedTuple
 
-from ..text.namekeys import Name, compare_names, latin, parse_name, skeleton
+from ..text.namekeys import Name, compare_names, latin, parse_name, skeleton, words_agree
 
 HEADLINE_SENTENCES = 2  # the headline and the first sentence
 HEADLINE_BONUS = 1
@@ -32,6 +33,7 @@ class Candidates(NamedTuple):
     names: tuple[str, ...] = ()
     main: bool = False  # one main victim; else names of equal standing (a tie, or pairs of caseless words)
     ages: tuple[int, ...] = ()  # the ages the report states ("a 29-year-old", "52 yoshli"): link/identity.corroborated
+    aged: tuple[str, ...] = ()  # caseless "word (age)" candidates, as aged_name writes them: "सन्दीप (36)"
 
 
 def main_victim(mentions: list[tuple[str, int]]) -> str | None:
@@ -128,6 +130,66 @@ def word_pairs(text: str) -> list[str]:
         if bare != b:
             pairs[f"{a} {bare}"] = None
     return list(pairs)[:MAX_PAIRS]
+
+
+# "बिनिल टीबी (32)", "സന്ദീപ് (36)": the Indian and Nepali press give a person's age in brackets after
+# the name. In a script without capitals that is the one sign that a word names someone, and with
+# the age it is enough to find a known victim of that given name and age.
+_AGE_AFTER_WORDS = re.compile(r"(\S+)\s+(\S+)\s*[(（]\s*(\d{2})\s*[)）]")
+_AGED = re.compile(r"^(\S+) \((\d{2})\)$")
+AGES = range(16, 76)  # ages a recruit can be; other numbers in brackets are something else
+AGED_WORD_LETTERS = 4  # a shorter given name ("Ram") with an age would block too many people
+
+
+def aged_words(text: str) -> list[str]:
+    """The caseless words right before an age in brackets (either of the two: a given name may be
+    followed by a surname or initials), each as aged_name writes it."""
+    found: dict[str, None] = {}
+    for match in _AGE_AFTER_WORDS.finditer(text[:CORROBORATION_CHARS]):
+        age = int(match.group(3))
+        if age not in AGES:
+            continue
+        for word in match.group(1, 2):
+            word = word.strip(",.;:\"'«»“”")
+            if _CASELESS_WORD.fullmatch(word) and _CASELESS.search(word) and _long_enough(word):
+                found[aged_name(word, age)] = None
+    return list(found)[:MAX_AGED]
+
+
+MAX_AGED = 12
+
+
+def _long_enough(word: str) -> bool:
+    words = parse_name(word).full_words
+    return bool(words) and len(words[0].skeleton) >= 2 and len(latin(word)) >= AGED_WORD_LETTERS
+
+
+def aged_name(word: str, age: int) -> str:
+    return f"{word} ({age})"
+
+
+def parse_aged(name: str) -> tuple[str, int] | None:
+    """(word, age) of a name aged_name wrote; None for any other name."""
+    found = _AGED.match(name)
+    return (found.group(1), int(found.group(2))) if found else None
+
+
+def aged_keys(word: str, ages: Iterable[int]) -> set[str]:
+    """Blocking keys of a given name with an age: each skeleton of the word with each age."""
+    words = parse_name(word).full_words
+    return {f"aged {x} {age}" for w in words[:1] for x in w.skeletons for age in ages}
+
+
+def age_within_a_year(age: int, ages: Iterable[int]) -> bool:
+    return any(abs(age - known) <= 1 for known in ages)
+
+
+def names_a_word(names: Iterable[str], word: str) -> bool:
+    """Is `word` a full word of one of these names, in any script (Sandeep / സന്ദീപ്)?"""
+    parsed = parse_name(word).full_words
+    return bool(parsed) and any(
+        words_agree(parsed[0], known) for name in names for known in parse_name(name).full_words
+    )
 
 
 def without_case_ending(word: str) -> str:

@@ -15,6 +15,7 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..text.namekeys import parse_name
 from .compare import AGE_VETO, age_gap, compare, dates_compatible, regions_compatible
 from .names import common_name, name_match, same_person
 from .weights import Comparison, LinkModel, link_model
@@ -148,8 +149,12 @@ def merge_fields(known: dict, new: dict) -> dict:
     for field in ("victim_nationalities", "victim_names", "location_regions", "perpetrators", "methods", "outcomes"):
         values = list(known.get(field) or [])
         for value in new.get(field) or []:
-            if value not in values and not (field == "victim_names" and same_person([value], values)):
-                values.append(value)
+            if value in values:
+                continue
+            if field == "victim_names" and same_person([value], values):
+                values = _fuller_name(values, value)
+                continue
+            values.append(value)
         merged[field] = sorted(values) if field != "victim_names" else values
     for field in ("victim_status", "location_country", "victim_count"):
         if merged.get(field) in (None, "unknown") and new.get(field) not in (None, "unknown"):
@@ -157,3 +162,14 @@ def merge_fields(known: dict, new: dict) -> dict:
     if new.get("date") and len(new["date"]) > len(known.get("date") or ""):
         merged["date"] = new["date"]
     return merged
+
+
+def _fuller_name(names: list[str], new: str) -> list[str]:
+    """The names with the one that is `new`'s person replaced by `new` where `new` has more words
+    ("Эванс" -> "Evans Kibet"): the record keeps the fullest name a report gave, so a later report
+    naming him in full finds him by his name's blocking keys."""
+    words = len(parse_name(new).full_words)
+    for i, name in enumerate(names):
+        if same_person([new], [name]) and len(parse_name(name).full_words) < words:
+            return names[:i] + [new] + names[i + 1:]
+    return names

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from ..link.identity import pair_keys
+from ..link.identity import aged_keys, pair_keys, parse_aged
 from ..link.names import fold_name
 from ..security.crypto import key_ring
 from ..text.namekeys import parse_name
@@ -225,7 +225,11 @@ def add_candidate_victims(session: Session, report: Report, names: Iterable[str]
     ring = key_ring()
     kept = 0
     for name in dict.fromkeys(names):
-        keys = pair_index_keys([name], initials=main)  # pairs of caseless words: a key each is enough
+        aged = parse_aged(name)
+        if aged is not None:  # a caseless given name with its age: keyed by both
+            keys = {ring.blind_index(k, PAIR_CONTEXT) for k in aged_keys(aged[0], [aged[1]])}
+        else:
+            keys = pair_index_keys([name], initials=main)  # pairs of caseless words: a key each is enough
         if not keys:
             continue
         sealed = ring.encrypt(name, CANDIDATE_CONTEXT)
@@ -267,6 +271,42 @@ def candidate_reports(session: Session, names: Iterable[str], *, main_only: bool
         if name not in entry[1]:
             entry[1].append(name)
     return list(found.values())
+
+
+def aged_candidate_reports(session: Session, words: Iterable[str], ages: Iterable[int]) -> list[tuple[Report, list[str]]]:
+    """Current reports that kept a caseless given name with an age (link/identity.aged_name) sharing
+    a word skeleton with `words` at one of `ages`: those aged names."""
+    ring = key_ring()
+    ages = sorted(set(ages))
+    keys = {ring.blind_index(k, PAIR_CONTEXT) for word in words for k in aged_keys(word, ages)}
+    if not keys:
+        return []
+    rows = session.execute(
+        select(Report, CandidateVictim.name_enc)
+        .join(CandidateVictim, CandidateVictim.report_id == Report.id)
+        .where(CandidateVictim.key.in_(sorted(keys)), Report.current.is_(True))
+        .order_by(Report.id)
+    )
+    found: dict[int, tuple[Report, list[str]]] = {}
+    for report, sealed in rows:
+        name = ring.decrypt_text(sealed, CANDIDATE_CONTEXT)
+        entry = found.setdefault(report.id, (report, []))
+        if name not in entry[1]:
+            entry[1].append(name)
+    return list(found.values())
+
+
+def incident_reports(session: Session, incident_id: int) -> list[Report]:
+    """The current reports linked to an incident, oldest first."""
+    return list(session.scalars(
+        select(Report).join(Mention, Mention.report_id == Report.id)
+        .where(Mention.incident_id == incident_id, Report.current.is_(True)).order_by(Report.id).distinct()
+    ))
+
+
+def incidents_for_name_words(session: Session, words: Iterable[str]) -> list[Incident]:
+    """Incidents (not rejected or merged away) whose victim names have a word with a skeleton of one of `words`."""
+    return _linkable(session, _ids_by_names(session, list(words), ("victim_name_skeletons",)))
 
 
 def incidents_for_names(session: Session, names: Iterable[str]) -> list[Incident]:
