@@ -443,9 +443,11 @@ class Ingestor:
         """Kept reports that give this incident's victim's given name with his age join it, if it is
         the only incident they point at; a report so linked whose name and age come to point at two
         incidents is taken back, as name-only links are (_attach_candidates)."""
-        ages = self._stated_ages(session, incident)
         words = [w.text for name in incident.fields.get("victim_names") or [] for w in parse_name(name).full_words]
-        if not ages or not words:
+        if not words:
+            return
+        ages = self._stated_ages(session, incident)
+        if not ages:
             return
         nearby = {a + d for a in ages for d in (-1, 0, 1)}
         for candidate, aged in repo.aged_candidate_reports(session, words, nearby):
