@@ -109,6 +109,8 @@ def test_only_a_date_from_the_war_to_the_report_can_date_an_incident():
     report = dt.date(2024, 6, 1)
     assert could_date_incident("2023-10-12", report) and could_date_incident("2022", report)
     assert could_date_incident("2022-02", report)  # the month the war began
+    assert not could_date_incident("2022-02-24", report)  # its first day: "since the invasion began on..."
+    assert could_date_incident("2022-02-25", report)
     assert not could_date_incident("2011", report)  # "working in Yakutia since 2011"
     assert not could_date_incident("2022-01", report)  # before the full-scale war
     assert not could_date_incident("2025", report) and not could_date_incident("2024-07", report)  # after the report

@@ -192,12 +192,15 @@ def date_span(value: str | None) -> tuple[dt.date, dt.date] | None:
 
 def could_date_incident(value: str, published: dt.date | None) -> bool:
     """Whether a date can be when an incident of recruitment for the war happened: not wholly
-    before the full-scale war ("since 2011", "in January 2022"), not after the report ("in 2025"
-    of a 2024 article is a plan or a deadline)."""
+    before the full-scale war ("since 2011", "in January 2022"), not its first day (the invasion's
+    date, which reports give as background), not after the report ("in 2025" of a 2024 article is
+    a plan or a deadline)."""
     span = date_span(value)
     if span is None:
         return False
     first, last = span
+    if first == last == WAR_START:
+        return False  # "since the invasion began on 24 February 2022": the war's own date, background
     return last >= WAR_START and (published is None or first <= published)
 
 
