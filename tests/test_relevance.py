@@ -218,3 +218,16 @@ def test_the_name_of_an_outlet_is_no_deed():
 )
 def test_state_troops_and_foreigners_on_ukraines_side_are_not_relevant(text):
     assert not relevance(text).relevant
+
+
+def test_people_of_countries_whose_citizens_fight_for_ukraine_count_against():
+    from recruitwatch.extract.relevance import western_share
+
+    tried = (
+        "A court in Rostov-on-Don is trying three Britons, a Croat and a Swede as mercenaries. "
+        "The men were captured in Mariupol in 2022 and say they served under contract."
+    )
+    assert western_share(doc_of(tried)) == 1.0 and relevance(tried).features["western"] == -1.0
+    assert not relevance(tried).relevant
+    recruited = "Police in Kazan detained an Uzbek migrant and a Tajik builder and forced them to sign army contracts."
+    assert western_share(doc_of(recruited)) == 0.0

@@ -123,7 +123,7 @@ def _targets(doc: Analysis) -> set[int]:
 
 def _foreign_people(doc: Analysis) -> set[int]:
     """Sentences naming a person of a foreign nationality (an Uzbek, a citizen of Nepal)."""
-    return _memo(doc, "foreign_people", lambda d: {m.sentence for m in nationality_mentions(d)})
+    return _memo(doc, "foreign_people", lambda d: {m.sentence for m in _foreign_mentions(d)})
 
 
 def _near(sentences: set[int], s: int, window: int) -> bool:
@@ -204,6 +204,26 @@ def _config() -> tuple[float, float, int, dict[str, float]]:
         raise DataError(f"relevance.yaml: every weight, the bias and the threshold must be numbers ({exc})") from exc
 
 
+@cache
+def _ukraine_side_nationalities() -> frozenset[str]:
+    """Countries whose citizens in this war are near always volunteers for Ukraine (relevance.yaml)."""
+    return frozenset(str(c) for c in extract_data("relevance.yaml").get("ukraine_side_nationalities") or ())
+
+
+def western_share(doc: Analysis) -> float:
+    """The share of the people described by nationality who are of a country whose citizens fight
+    for Ukraine, not for Russia ("three Britons, a Croat and a Swede tried as mercenaries")."""
+    mentions = _foreign_mentions(doc)
+    if not mentions:
+        return 0.0
+    western = _ukraine_side_nationalities()
+    return sum(1 for m in mentions if m.value in western) / len(mentions)
+
+
+def _foreign_mentions(doc: Analysis):
+    return _memo(doc, "foreign_mentions", nationality_mentions)
+
+
 def score_relevance(doc: Analysis, published: dt.date | None = None) -> Relevance:
     """The relevance of an analysed text; `published`, when known, dates the story too."""
     bias, threshold, window, w = _config()
@@ -262,6 +282,7 @@ def score_relevance(doc: Analysis, published: dt.date | None = None) -> Relevanc
         "war": min(WAR_CAP, math.log1p(len(ukraine_war))),
         "ukraine_state": -math.log1p(cue_counts[UKRAINE_STATE]),
         "before_war": -1.0 if years and max(years) < WAR_YEAR else 0.0,
+        "western": -western_share(doc),
     }
     missing = set(features) - set(w)
     if missing:
