@@ -210,7 +210,7 @@ def _find(doc: Analysis) -> list[NameSpan]:
             if i is not None and is_name_word(i) and (not run or (_joined(doc, run[-1], i) and not _case_marked(doc, i))):
                 run.append(i)
                 continue
-            if run and not _institution_follows(doc, run[-1], i, not_names, k):
+            if run and not _institution_follows(doc, run[-1], i, not_names, k, initial_tokens):
                 span = _span(doc, run, s, initial_tokens, capital_inside, given_at, given_forms)
                 if span:
                     found.append(span)
@@ -218,10 +218,10 @@ def _find(doc: Analysis) -> list[NameSpan]:
     return found
 
 
-def _institution_follows(doc: Analysis, last: int, after: int | None, not_names, k) -> bool:
+def _institution_follows(doc: Analysis, last: int, after: int | None, not_names, k, opening: set[int]) -> bool:
     """'Research Nuclear University', '57th Motorised Infantry Brigade': capitals run on into a listed
     word of an institution's name, so they name the institution, not a person."""
-    if doc.lang != "en" or after is None or after != last + 1 or after in _opening_tokens(doc):
+    if doc.lang != "en" or after is None or after != last + 1 or after in opening:
         return False  # elsewhere the institution's word is lower-case or comes first
     token = doc.tokens[after]
     return (
