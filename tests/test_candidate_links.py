@@ -240,3 +240,36 @@ def test_a_given_name_and_age_two_victims_share_joins_neither(db_url, order):
     texts = {"incident": RAHUL, "other": RAHUL_OTHER, "report": MALAYALAM}
     Ingestor(db_url).run([_item(name, texts[name]) for name in order])
     assert "report" not in [name for name, _, _ in _mentions(db_url)]
+
+
+# "A native of Thrissur, Rahul": in a caseless script the word after such a marker is a given name,
+# which joins the known victim of that name whose home locality the report also gives.
+MALAYALAM_NATIVE = (
+    "റഷ്യൻ സൈന്യത്തിനുവേണ്ടി യുദ്ധം ചെയ്ത തൃശൂർ സ്വദേശിയായ രാഹുൽ കൊല്ലപ്പെട്ടതായി എംബസി അറിയിച്ചു. "
+    "മൃതദേഹം നാട്ടിലെത്തിക്കാനുള്ള ശ്രമം തുടരുന്നു."
+)
+
+
+def test_a_caseless_report_offers_the_word_after_a_native_of_marker():
+    assert "രാഹുൽ (native)" in candidate_names(MALAYALAM_NATIVE, "ml").native
+
+
+@pytest.mark.parametrize("order", [("incident", "report"), ("report", "incident")])
+def test_a_caseless_report_joins_the_victim_of_its_given_name_and_home(db_url, order):
+    from recruitwatch.ingest import LOW_RELEVANCE_NATIVE_REASON
+
+    texts = {"incident": RAHUL, "report": MALAYALAM_NATIVE}
+    Ingestor(db_url).run([_item(name, texts[name]) for name in order])
+    found = dict((name, (incident, reason)) for name, incident, reason in _mentions(db_url))
+    assert found["report"] == (found["incident"][0], LOW_RELEVANCE_NATIVE_REASON)
+
+
+def test_a_native_of_another_place_or_only_of_the_same_state_is_another_man(db_url):
+    from recruitwatch.link.identity import corroborated_home
+
+    elsewhere = MALAYALAM_NATIVE.replace("തൃശൂർ", "കൊല്ലം")  # Kollam, not Thrissur
+    Ingestor(db_url).run([_item("incident", RAHUL), _item("report", elsewhere)])
+    assert [name for name, _, _ in _mentions(db_url)] == ["incident"]
+    # A state names millions: "Kerala" alone never corroborates a home.
+    assert not corroborated_home("കേരള സ്വദേശിയായ രാഹുൽ", [{"home_locality": "Kerala"}])
+    assert corroborated_home("തൃശൂർ സ്വദേശിയായ രാഹുൽ", [{"home_locality": "Thrissur, Kerala"}])

@@ -103,7 +103,7 @@ def test_real_linking_set_precision_and_recall():
     spec.loader.exec_module(module)
     scores = module.evaluate(REAL_LINKING)
     assert scores["precision"] >= 0.95, scores["wrongly_linked"]
-    assert scores["recall"] >= 0.68  # 0.691 on 2026-12-07 in four arrival orders; the target is 0.80 (issue 13)
+    assert scores["recall"] >= 0.71  # 0.727 on 2026-12-07 in four arrival orders; the target is 0.80 (issue 13)
 
 
 def test_an_uncommon_given_name_with_the_same_nationality_and_story_links():

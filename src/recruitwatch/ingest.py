@@ -29,7 +29,17 @@ from .extract.pipeline import candidate_names, extract_text
 from .extract.screen import screen
 from .link.compare import date_window, nearby_regions
 from .link.duplicates import DuplicateIndex, from_bytes, signature, to_bytes
-from .link.identity import Candidates, age_within_a_year, corroborated, names_a_word, parse_aged
+from .link.identity import (
+    Candidates,
+    age_within_a_year,
+    aged_keys,
+    corroborated,
+    corroborated_home,
+    names_a_word,
+    native_keys,
+    parse_aged,
+    parse_native,
+)
 from .link.incidents import decide_incident, merge_fields, ruled_out
 from .link.names import common_name, name_match
 from .link.weights import link_model
@@ -54,6 +64,10 @@ LOW_RELEVANCE_GROUP_REASON = "low relevance or no incident of their own: reports
 LOW_RELEVANCE_AGED_REASON = (
     "low relevance or no incident of its own: the report gives this incident's victim's given name and age"
 )
+LOW_RELEVANCE_NATIVE_REASON = (
+    "low relevance or no incident of its own: the report gives this incident's victim's given name and home locality"
+)
+MARKED_REASONS = (LOW_RELEVANCE_AGED_REASON, LOW_RELEVANCE_NATIVE_REASON)
 MAX_REPORTED = 1000  # messages kept per run of errors, and of warnings: the rest are only counted
 # What no database stores: lone surrogates (no UTF-8 for them) and NUL (PostgreSQL refuses it in text).
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -373,7 +387,7 @@ class Ingestor:
         given names (Yusuf Karimov could be anyone) links only where the report also gives the
         victim's age or home locality as the incident's reports do, and never makes an incident."""
         names, main = list(candidates.names), candidates.main
-        if not repo.add_candidate_victims(session, report, names + list(candidates.aged), main=main):
+        if not repo.add_candidate_victims(session, report, names + list(candidates.aged) + list(candidates.native), main=main):
             return
         ages = cache(lambda: set(candidates.ages))
         named = self._named(session, report, names, ages, repo.incidents_for_names(session, names))
@@ -382,8 +396,9 @@ class Ingestor:
             repo.add_mention(session, report, 0, one, LOW_RELEVANCE_SCORE, LOW_RELEVANCE_REASON)
             self.stats.incidents_linked += 1
             self._attach_aged(session, one)  # the report may have told the victim's age
-        elif not named and (aged := self._aged_one(session, candidates.aged)) is not None:
-            repo.add_mention(session, report, 0, aged, LOW_RELEVANCE_SCORE, LOW_RELEVANCE_AGED_REASON)
+        elif not named and (marked := self._marked_one(session, report, candidates.aged + candidates.native)):
+            incident, reason = marked
+            repo.add_mention(session, report, 0, incident, LOW_RELEVANCE_SCORE, reason)
             self.stats.incidents_linked += 1
         elif not named:
             uncommon = [n for n in names if not common_name(n)]
@@ -413,25 +428,47 @@ class Ingestor:
             named = [i for i in named if cls._corroborates(session, report, ages, i)]
         return named[0] if len(named) == 1 else None
 
-    @staticmethod
-    def _aged_one(session: Session, aged: Iterable[str]) -> Incident | None:
+    @classmethod
+    def _marked_one(cls, session: Session, report, marked: Iterable[str]) -> tuple[Incident, str] | None:
         """The one incident whose victim has one of these caseless given names (Sandeep: സന്ദീപ്) and,
-        as its reports say, the age written beside it, within a year; None if none or several."""
-        found: dict[int, Incident] = {}
-        for name in aged:
-            word, age = parse_aged(name) or ("", 0)
+        as its reports say, the age written beside it (within a year), or the home locality the
+        report also names; with the reason for the link. None if none or several."""
+        found: dict[int, tuple[Incident, str]] = {}
+        marked = list(marked)
+        report_ages = [a for a in map(parse_aged, marked) if a]  # (word, age) the report states
+        for name in marked:
+            aged, native = parse_aged(name), parse_native(name)
+            word = aged[0] if aged else native
+            if not word:
+                continue
             for incident in repo.incidents_for_name_words(session, [word]):
-                if names_a_word(incident.fields.get("victim_names") or [], word) and age_within_a_year(
-                        age, Ingestor._stated_ages(session, incident)):
-                    found[incident.id] = incident
+                if incident.id in found or not names_a_word(incident.fields.get("victim_names") or [], word):
+                    continue
+                if aged and age_within_a_year(aged[1], cls._stated_ages(session, incident)):
+                    found[incident.id] = (incident, LOW_RELEVANCE_AGED_REASON)
+                elif native and not cls._other_age(session, incident, word, report_ages) and corroborated_home(
+                        report.document.text, cls._details(session, incident)):
+                    found[incident.id] = (incident, LOW_RELEVANCE_NATIVE_REASON)
         return next(iter(found.values())) if len(found) == 1 else None
 
+    @classmethod
+    def _other_age(cls, session: Session, incident: Incident, word: str, report_ages: list[tuple[str, int]]) -> bool:
+        """Does the report give this name an age the incident's victim does not have?"""
+        said = [age for w, age in report_ages if names_a_word([w], word)]
+        if not said:
+            return False
+        known = cls._stated_ages(session, incident)
+        return bool(known) and not any(age_within_a_year(age, known) for age in said)
+
     @staticmethod
-    def _stated_ages(session: Session, incident: Incident) -> set[int]:
+    def _details(session: Session, incident: Incident) -> list[dict]:
+        return [d for said in repo.mention_records(session, [incident.id])[incident.id] for d in said.get("victim_details") or ()]
+
+    @classmethod
+    def _stated_ages(cls, session: Session, incident: Incident) -> set[int]:
         """The victim's ages its reports state: their incidents' identity details, or for an incident
         only reports with no incident of their own make (one named victim), the ages those reports give."""
-        ages = {d["age"] for said in repo.mention_records(session, [incident.id])[incident.id]
-                for d in said.get("victim_details") or () if isinstance(d.get("age"), int)}
+        ages = {d["age"] for d in cls._details(session, incident) if isinstance(d.get("age"), int)}
         if ages:
             return ages
         for report in repo.incident_reports(session, incident.id):
@@ -440,32 +477,33 @@ class Ingestor:
         return ages
 
     def _attach_aged(self, session: Session, incident: Incident) -> None:
-        """Kept reports that give this incident's victim's given name with his age join it, if it is
-        the only incident they point at; a report so linked whose name and age come to point at two
-        incidents is taken back, as name-only links are (_attach_candidates)."""
+        """Kept reports that give this incident's victim's given name with his age or his home locality
+        join it, if it is the only incident they point at; a report so linked whose words come to
+        point at two incidents is taken back, as name-only links are (_attach_candidates)."""
         words = [w.text for name in incident.fields.get("victim_names") or [] for w in parse_name(name).full_words]
         if not words:
             return
+        keys = {k for word in words for k in native_keys(word)}
         ages = self._stated_ages(session, incident)
-        if not ages:
-            return
         nearby = {a + d for a in ages for d in (-1, 0, 1)}
-        for candidate, aged in repo.aged_candidate_reports(session, words, nearby):
-            one = self._aged_one(session, aged)
-            linked = {m.incident_id for m in candidate.mentions if m.link_reason == LOW_RELEVANCE_AGED_REASON}
-            if any(m.link_reason != LOW_RELEVANCE_AGED_REASON for m in candidate.mentions):
+        keys |= {k for word in words for k in aged_keys(word, nearby)}
+        for candidate, marked in repo.marked_candidate_reports(session, keys):
+            if any(m.link_reason not in MARKED_REASONS for m in candidate.mentions):
                 continue  # linked by its full name, or grouped: that link stands
-            if linked and (one is None or linked != {one.id}):
-                repo.remove_mentions(session, candidate, LOW_RELEVANCE_AGED_REASON,
-                                     why="another incident has a victim of this given name and age")
+            one = self._marked_one(session, candidate, marked)
+            linked = {m.incident_id for m in candidate.mentions}
+            if linked and (one is None or linked != {one[0].id}):
+                for reason in MARKED_REASONS:
+                    repo.remove_mentions(session, candidate, reason,
+                                         why="another incident has a victim of this given name and age or home")
                 linked = set()
-            if one is not None and one.id == incident.id and not linked:
-                repo.add_mention(session, candidate, 0, incident, LOW_RELEVANCE_SCORE, LOW_RELEVANCE_AGED_REASON)
+            if one is not None and one[0].id == incident.id and not linked:
+                repo.add_mention(session, candidate, 0, incident, LOW_RELEVANCE_SCORE, one[1])
                 self.stats.incidents_linked += 1
 
-    @staticmethod
-    def _corroborates(session: Session, report, ages: Callable[[], set[int]], incident: Incident) -> bool:
-        details = [d for said in repo.mention_records(session, [incident.id])[incident.id] for d in said.get("victim_details") or ()]
+    @classmethod
+    def _corroborates(cls, session: Session, report, ages: Callable[[], set[int]], incident: Incident) -> bool:
+        details = cls._details(session, incident)
         return bool(details) and corroborated(report.document.text, ages(), details)
 
     def _group_candidates(self, session: Session, report, names: list[str], main: bool) -> None:

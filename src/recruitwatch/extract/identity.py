@@ -178,7 +178,33 @@ def _home_after(doc: Analysis, m: NameSpan) -> Found | None:
                 place = _capitalised_run(doc, at, m.start if i < m.first else sentence_end)
                 if place:
                     return place
-    return _home_suffix(doc, m)
+    return _place_before_marker(doc, m) or _home_suffix(doc, m)
+
+
+def _place_before_marker(doc: Analysis, m: NameSpan) -> Found | None:
+    """'Thrissur, Kerala native Sandeep Chandran', 'a Kollam resident Rahul': capitalised places right
+    before a word that makes them the person's home, the word right before the name."""
+    k = keyer(doc.lang)
+    markers = {k.key(w) for w in _words("home_marker", doc.lang)}
+    marker = m.first - 1
+    if marker < 1 or k.key(doc.tokens[marker].text) not in markers:
+        return None
+    sentence_start = doc.sentences[m.sentence][0]
+    first = None
+    j = marker - 1
+    while j >= max(0, marker - HOME_WINDOW) and doc.tokens[j].start >= sentence_start and doc.tokens[j].capitalised:
+        if doc.text[doc.tokens[j].end : doc.tokens[j + 1].start] not in (" ", ", "):
+            break
+        first = j
+        j -= 1
+    while first is not None and first < marker and doc.tokens[first].text.casefold() in _ARTICLES:
+        first = first + 1 if first + 1 < marker else None  # "A Kollam resident": the article opens the sentence
+    if first is None:
+        return None
+    return Found(doc.text[doc.tokens[first].start : doc.tokens[marker - 1].end], doc.tokens[first].start, doc.tokens[marker - 1].end)
+
+
+_ARTICLES = frozenset({"a", "an", "the"})
 
 
 def _home_suffix(doc: Analysis, m: NameSpan) -> Found | None:

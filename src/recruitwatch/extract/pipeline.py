@@ -12,7 +12,14 @@ import datetime as dt
 import re
 
 from ..legal.citations import find_citations, mentions_article
-from ..link.identity import Candidates, aged_words, caseless, leading_names, word_pairs
+from ..link.identity import (
+    Candidates,
+    aged_words,
+    caseless,
+    leading_names,
+    native_words,
+    word_pairs,
+)
 from ..text.langid import LANGID_SAMPLE, SHORT_SAMPLE, detect_language
 from .analysis import analyse_window
 from .cascade import triage
@@ -78,7 +85,8 @@ def candidate_names(text: str, lang: str | None) -> Candidates:
     if not lang or lang == "und" or len(text) > CHUNK_CHARS:
         return Candidates()
     if caseless(text):
-        return Candidates(tuple(word_pairs(text)), main=False, aged=tuple(aged_words(text)))
+        return Candidates(tuple(word_pairs(text)), main=False, aged=tuple(aged_words(text)),
+                          native=tuple(native_words(text)))
     doc = analyse_window(text, lang, 0, len(text))
     mentions = [m for p in named_people(doc) for m in p.mentions]
     found = leading_names([(_as_named(text, m, lang), m.sentence) for m in mentions])

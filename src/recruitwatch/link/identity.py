@@ -34,6 +34,7 @@ class Candidates(NamedTuple):
     main: bool = False  # one main victim; else names of equal standing (a tie, or pairs of caseless words)
     ages: tuple[int, ...] = ()  # the ages the report states ("a 29-year-old", "52 yoshli"): link/identity.corroborated
     aged: tuple[str, ...] = ()  # caseless "word (age)" candidates, as aged_name writes them: "सन्दीप (36)"
+    native: tuple[str, ...] = ()  # caseless words after "a native of X", as native_name writes them
 
 
 def main_victim(mentions: list[tuple[str, int]]) -> str | None:
@@ -162,6 +163,67 @@ MAX_AGED = 12
 def _long_enough(word: str) -> bool:
     words = parse_name(word).full_words
     return bool(words) and len(words[0].skeleton) >= 2 and len(latin(word)) >= AGED_WORD_LETTERS
+
+
+def native_words(text: str) -> list[str]:
+    """The caseless words right after a word that says where a person lives or comes from
+    (extract/data/identity.yaml native_of: "സ്വദേശിയായ സന്ദീപ്"), each as native_name writes it."""
+    words = _CASELESS_WORD.findall(text[:CORROBORATION_CHARS])
+    found: dict[str, None] = {}
+    markers = _native_markers()
+    for i in range(len(words)):
+        for marker in markers:
+            n = len(marker)
+            if tuple(words[i : i + n]) == marker and i + n < len(words):
+                name = words[i + n]
+                if _CASELESS.search(name) and _long_enough(name):
+                    found[native_name(name)] = None
+    return list(found)[:MAX_AGED]
+
+
+@cache
+def _native_markers() -> tuple[tuple[str, ...], ...]:
+    from ..extract.data_files import extract_data
+
+    block = extract_data("identity.yaml").get("native_of") or {}
+    return tuple(tuple(str(form).split()) for forms in block.values() for form in forms or ())
+
+
+_NATIVE = re.compile(r"^(\S+) \(native\)$")
+
+
+def native_name(word: str) -> str:
+    return f"{word} (native)"
+
+
+def parse_native(name: str) -> str | None:
+    """The word of a name native_name wrote; None for any other name."""
+    found = _NATIVE.match(name)
+    return found.group(1) if found else None
+
+
+def native_keys(word: str) -> set[str]:
+    words = parse_name(word).full_words
+    return {f"native {x}" for w in words[:1] for x in w.skeletons}
+
+
+def corroborated_home(text: str, details: list[dict]) -> bool:
+    """Does the report give a word of the victim's home locality that is no country, province or
+    Russian region (Thrissur, not Kerala: a state holds millions of namesakes)?"""
+    from ..extract.names import is_place_word
+
+    words = None
+    for detail in details:
+        place = detail.get("home_locality")
+        if not place:
+            continue
+        if words is None:
+            words = {skeleton(latin(word)) for word in _CASELESS_WORD.findall(text[:CORROBORATION_CHARS])}
+        wanted = {w.skeleton for w in parse_name(str(place)).full_words
+                  if len(w.skeleton) >= 3 and not is_place_word(w.text, "en")}
+        if wanted & words:
+            return True
+    return False
 
 
 def aged_name(word: str, age: int) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from ..link.identity import aged_keys, pair_keys, parse_aged
+from ..link.identity import aged_keys, native_keys, pair_keys, parse_aged, parse_native
 from ..link.names import fold_name
 from ..security.crypto import key_ring
 from ..text.namekeys import parse_name
@@ -225,9 +225,11 @@ def add_candidate_victims(session: Session, report: Report, names: Iterable[str]
     ring = key_ring()
     kept = 0
     for name in dict.fromkeys(names):
-        aged = parse_aged(name)
+        aged, native = parse_aged(name), parse_native(name)
         if aged is not None:  # a caseless given name with its age: keyed by both
             keys = {ring.blind_index(k, PAIR_CONTEXT) for k in aged_keys(aged[0], [aged[1]])}
+        elif native is not None:  # a caseless given name after "a native of": keyed by the name
+            keys = {ring.blind_index(k, PAIR_CONTEXT) for k in native_keys(native)}
         else:
             keys = pair_index_keys([name], initials=main)  # pairs of caseless words: a key each is enough
         if not keys:
@@ -273,12 +275,11 @@ def candidate_reports(session: Session, names: Iterable[str], *, main_only: bool
     return list(found.values())
 
 
-def aged_candidate_reports(session: Session, words: Iterable[str], ages: Iterable[int]) -> list[tuple[Report, list[str]]]:
-    """Current reports that kept a caseless given name with an age (link/identity.aged_name) sharing
-    a word skeleton with `words` at one of `ages`: those aged names."""
+def marked_candidate_reports(session: Session, raw_keys: Iterable[str]) -> list[tuple[Report, list[str]]]:
+    """Current reports that kept a caseless given name marked by an age or a home (link/identity
+    aged_keys, native_keys give `raw_keys`): those names, as kept."""
     ring = key_ring()
-    ages = sorted(set(ages))
-    keys = {ring.blind_index(k, PAIR_CONTEXT) for word in words for k in aged_keys(word, ages)}
+    keys = {ring.blind_index(k, PAIR_CONTEXT) for k in raw_keys}
     if not keys:
         return []
     rows = session.execute(
