@@ -442,11 +442,13 @@ class Ingestor:
             if not word:
                 continue
             for incident in repo.incidents_for_name_words(session, [word]):
-                if incident.id in found or not names_a_word(incident.fields.get("victim_names") or [], word):
+                if found.get(incident.id, (None, ""))[1] == LOW_RELEVANCE_AGED_REASON:
+                    continue  # an age agreeing is the stronger reason; it stays whatever came first
+                if not names_a_word(incident.fields.get("victim_names") or [], word):
                     continue
                 if aged and age_within_a_year(aged[1], cls._stated_ages(session, incident)):
                     found[incident.id] = (incident, LOW_RELEVANCE_AGED_REASON)
-                elif native and not cls._other_age(session, incident, word, report_ages) and corroborated_home(
+                elif native and incident.id not in found and not cls._other_age(session, incident, word, report_ages) and corroborated_home(
                         report.document.text, cls._details(session, incident)):
                     found[incident.id] = (incident, LOW_RELEVANCE_NATIVE_REASON)
         return next(iter(found.values())) if len(found) == 1 else None
