@@ -470,9 +470,10 @@ class Ingestor:
     def _stated_ages(cls, session: Session, incident: Incident) -> set[int]:
         """The victim's ages its reports state: their incidents' identity details, or for an incident
         only reports with no incident of their own make (one named victim), the ages those reports give."""
-        ages = {d["age"] for d in cls._details(session, incident) if isinstance(d.get("age"), int)}
-        if ages:
-            return ages
+        said = repo.mention_records(session, [incident.id])[incident.id]
+        if said:  # what its relevant reports say, and nothing else: reading texts again costs an analysis each
+            return {d["age"] for m in said for d in m.get("victim_details") or () if isinstance(d.get("age"), int)}
+        ages: set[int] = set()
         for report in repo.incident_reports(session, incident.id):
             document = report.document
             ages.update(candidate_names(document.text, document.language).ages)
