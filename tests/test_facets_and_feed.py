@@ -226,7 +226,9 @@ def test_documents_page_by_cursor_and_show_their_evidence(session):
 
 
 def _uncached(session, q: IncidentQuery) -> tuple:
-    return q_._count_incidents(session, q), q_._facets(session, q, q_.FACETS), q_._month_counts(session, q)
+    from recruitwatch.store.queries import counts, pages
+
+    return pages._count_incidents(session, q), counts._facets(session, q, q_.FACETS), counts._month_counts(session, q)
 
 
 def _cached(session, q: IncidentQuery) -> tuple:

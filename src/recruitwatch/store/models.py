@@ -116,7 +116,7 @@ class Incident(Base):
     """The canonical event: contract fields merged from every report that mentions it."""
 
     __tablename__ = "incidents"
-    __table_args__ = (  # the list's sorts (store/queries.py _sort_keys; migration 0007)
+    __table_args__ = (  # the list's sorts (store/queries/pages.py _sort_keys; migration 0007)
         Index("ix_incidents_date_down", text("coalesce(date, '0000')"), "id", "merged_into"),
         Index("ix_incidents_date_up", text("coalesce(date, '9999')"), "id", "merged_into"),
         Index("ix_incidents_updated_id", "updated_at", "id", "merged_into"),

@@ -14,7 +14,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # The date sorts order by the date with undated incidents last either way (store/queries.py
+    # The date sorts order by the date with undated incidents last either way (store/queries/pages.py
     # _sort_keys): '0000' below every date going down, '9999' above every date going up.
     op.create_index("ix_incidents_date_down", "incidents", [sa.text("coalesce(date, '0000')"), "id", "merged_into"])
     op.create_index("ix_incidents_date_up", "incidents", [sa.text("coalesce(date, '9999')"), "id", "merged_into"])
