@@ -140,3 +140,22 @@ def test_the_entry_survives_re_extraction_and_a_later_report_of_the_man_links_to
     with sessions(db_url)() as session:
         assert session.query(Incident).filter(Incident.merged_into.is_(None)).count() == 1
         assert session.query(Mention).filter(Mention.incident_id == incident_id).count() == 2
+
+
+def test_a_value_can_have_its_own_passage_and_a_wrong_one_is_refused_keeping_what_was_typed(client, db_url):
+    from recruitwatch.store.database import sessions
+    from recruitwatch.store.models import Mention
+
+    document_id = _document_id(db_url)
+    own = "went to Yekaterinburg in May 2025 to work on a building site"
+    wrong = _enter(client, document_id, quote_location_regions="a passage that is not there")
+    assert wrong.status_code == 400 and "own passage is not in the document" in wrong.text
+    assert "a passage that is not there" in wrong.text and "<details class=\"own-passages\" open>" in wrong.text
+    answer = _enter(client, document_id, quote_location_regions=own, quote_victim_status=own)
+    assert answer.status_code == 303, answer.text
+    with sessions(db_url)() as session:
+        evidence = session.query(Mention).filter(Mention.entered.is_not(None)).one().entered["evidence"]
+    quotes = {e["field"]: e["quote"] for e in evidence}
+    assert quotes["location_regions"] == own and quotes["victim_status"] == own  # their own passage
+    assert quotes["methods"] == QUOTE and quotes["victim_names"] == QUOTE  # the others keep the main one
+    assert all(APPEAL[e["start"]:e["end"]] == e["quote"] for e in evidence)

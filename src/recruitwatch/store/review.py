@@ -267,22 +267,25 @@ def find_quote(text: str, quote: str) -> tuple[int, int] | None:
 
 
 def enter_incident(session: Session, report: Report, values: dict, quote: tuple[int, int], *, actor: str,
-                   reason: str = "") -> Incident:
+                   reason: str = "", quotes: dict[str, tuple[int, int]] | None = None) -> Incident:
     """An incident an analyst found in a document (the report is the document's current one): each value
-    checked as a correction is, each supported by the quoted passage; verified, since a person vouches for
+    checked as a correction is, each supported by the quoted passage (`quotes`: another passage for a
+    field's values, where one passage does not say everything); verified, since a person vouches for
     it, and every entered field kept as reviewed when later reports link to it."""
     actor = _actor(actor)
     text = report.document.text
-    start, end = quote
-    if not (0 <= start < end <= len(text)) or end - start > MAX_QUOTE:
-        raise ReviewError(f"quote a passage of the document of at most {MAX_QUOTE} characters")
+    passages = {field: _passage(text, span) for field, span in (quotes or {}).items()}
+    start, end = _passage(text, quote)
     fields = {field: clean_value(field, value) for field, value in values.items()}
     record = {**empty_incident(), **fields}
     shown = [(f, v) for f, value in fields.items() for v in (value if isinstance(value, list) else [value])
              if v not in (None, "", "unknown")]
     if not shown:
         raise ReviewError("enter at least one value of the incident")
-    record["evidence"] = [{"field": f, "value": v, "start": start, "end": end, "quote": text[start:end]} for f, v in shown]
+    record["evidence"] = [
+        {"field": f, "value": v, "start": a, "end": b, "quote": text[a:b]}
+        for f, v in shown for a, b in [passages.get(f, (start, end))]
+    ]
     kept = contract_fields(record)
     incident = repo.create_incident(session, kept, repo.incident_search_text(kept), actor=actor)
     incident.review_state = "verified"
@@ -295,6 +298,13 @@ def enter_incident(session: Session, report: Report, values: dict, quote: tuple[
                             "review_state": {"before": None, "after": "verified"}})
     session.flush()
     return incident
+
+
+def _passage(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    start, end = span
+    if not (0 <= start < end <= len(text)) or end - start > MAX_QUOTE:
+        raise ReviewError(f"quote a passage of the document of at most {MAX_QUOTE} characters")
+    return start, end
 
 
 # -- suggestions: values proposed from outside the incident's reports (a linked appeal), decided here
