@@ -200,13 +200,13 @@ def test_of_two_men_of_one_name_a_report_joins_the_one_whose_age_it_gives(db_url
 # script without capitals it is the one sign that a word names someone. Invented reports.
 RAHUL = (
     "Kerala man killed at the front after recruiters promised him a job\n\n"
-    "Rahul Menon, 34, from Thrissur, went to Russia in April 2024 after an agency promised him work in a "
+    "Rahul Menon, 34, from Kottayam, went to Russia in April 2024 after an agency promised him work in a "
     "restaurant. He was made to sign a contract with the Russian army and sent to the front, where he was "
     "killed in a drone strike, his family said."
 )
-RAHUL_OTHER = RAHUL.replace("Rahul Menon", "Rahul Nair").replace("Thrissur", "Kollam")
+RAHUL_OTHER = RAHUL.replace("Rahul Menon", "Rahul Nair").replace("Kottayam", "Kollam")
 MALAYALAM = (
-    "റഷ്യൻ സൈന്യത്തിൽ ചേർക്കപ്പെട്ട തൃശൂർ സ്വദേശി രാഹുൽ (34) യുദ്ധത്തിൽ കൊല്ലപ്പെട്ടു. "
+    "റഷ്യൻ സൈന്യത്തിൽ ചേർക്കപ്പെട്ട കോട്ടയം സ്വദേശി രാഹുൽ (34) യുദ്ധത്തിൽ കൊല്ലപ്പെട്ടു. "
     "കുടുംബം എംബസിയെ സമീപിച്ചു. മൃതദേഹം നാട്ടിലെത്തിക്കാനുള്ള ശ്രമം തുടരുന്നു."
 )
 
@@ -242,10 +242,10 @@ def test_a_given_name_and_age_two_victims_share_joins_neither(db_url, order):
     assert "report" not in [name for name, _, _ in _mentions(db_url)]
 
 
-# "A native of Thrissur, Rahul": in a caseless script the word after such a marker is a given name,
+# "A native of Kottayam, Rahul": in a caseless script the word after such a marker is a given name,
 # which joins the known victim of that name whose home locality the report also gives.
 MALAYALAM_NATIVE = (
-    "റഷ്യൻ സൈന്യത്തിനുവേണ്ടി യുദ്ധം ചെയ്ത തൃശൂർ സ്വദേശിയായ രാഹുൽ കൊല്ലപ്പെട്ടതായി എംബസി അറിയിച്ചു. "
+    "റഷ്യൻ സൈന്യത്തിനുവേണ്ടി യുദ്ധം ചെയ്ത കോട്ടയം സ്വദേശിയായ രാഹുൽ കൊല്ലപ്പെട്ടതായി എംബസി അറിയിച്ചു. "
     "മൃതദേഹം നാട്ടിലെത്തിക്കാനുള്ള ശ്രമം തുടരുന്നു."
 )
 
@@ -267,9 +267,9 @@ def test_a_caseless_report_joins_the_victim_of_its_given_name_and_home(db_url, o
 def test_a_native_of_another_place_or_only_of_the_same_state_is_another_man(db_url):
     from recruitwatch.link.identity import corroborated_home
 
-    elsewhere = MALAYALAM_NATIVE.replace("തൃശൂർ", "കൊല്ലം")  # Kollam, not Thrissur
+    elsewhere = MALAYALAM_NATIVE.replace("കോട്ടയം", "കൊല്ലം")  # Kollam, not Kottayam
     Ingestor(db_url).run([_item("incident", RAHUL), _item("report", elsewhere)])
     assert [name for name, _, _ in _mentions(db_url)] == ["incident"]
     # A state names millions: "Kerala" alone never corroborates a home.
     assert not corroborated_home("കേരള സ്വദേശിയായ രാഹുൽ", [{"home_locality": "Kerala"}])
-    assert corroborated_home("തൃശൂർ സ്വദേശിയായ രാഹുൽ", [{"home_locality": "Thrissur, Kerala"}])
+    assert corroborated_home("കോട്ടയം സ്വദേശിയായ രാഹുൽ", [{"home_locality": "Kottayam, Kerala"}])

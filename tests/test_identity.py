@@ -154,10 +154,10 @@ def test_a_division_name_that_is_a_word_or_a_name_tells_nothing():
 def test_a_place_before_native_or_resident_is_the_victims_home():
     from recruitwatch.extract.identity import named_details
 
-    text = ("Thrissur, Kerala native Sandeep Chandran, 36, was sent to the front. "
+    text = ("Kottayam, Kerala native Vinod Pillai, 36, was sent to the front. "
             "A Kollam resident Rahul Menon said he had been promised a job.")
     doc = analyse(text, "en")
     spans = name_spans(doc)
     homes = {s.parts: named_details(doc, s.parts, [s], {s.sentence}).get("home_locality") for s in spans}
-    assert homes[("Sandeep", "Chandran")].value == "Thrissur, Kerala"
+    assert homes[("Vinod", "Pillai")].value == "Kottayam, Kerala"
     assert homes[("Rahul", "Menon")].value == "Kollam"

@@ -125,11 +125,11 @@ def test_a_near_copy_of_a_sparse_report_joins_its_original():
 
 
 def test_the_record_keeps_the_fullest_name_a_report_gave():
-    """'Эванс' then 'Evans Kibet': the full name replaces the given name alone, so a later report naming
+    """'Даниэль' then 'Daniel Wekesa': the full name replaces the given name alone, so a later report naming
     him in full (in any script) finds him by his name's blocking keys, whatever order reports came in."""
-    short = {**BASE, "victim_names": ["Эванс"]}
-    merged = merge_fields(short, {**BASE, "victim_names": ["Evans Kibet"]})
-    assert merged["victim_names"] == ["Evans Kibet"]
-    assert merge_fields(merged, short)["victim_names"] == ["Evans Kibet"]  # and never goes back
-    two = merge_fields({**BASE, "victim_names": ["Evans Kibet"]}, {**BASE, "victim_names": ["Yusuf Qurbonov"]})
-    assert two["victim_names"] == ["Evans Kibet", "Yusuf Qurbonov"]  # another person is added, not swapped
+    short = {**BASE, "victim_names": ["Даниэль"]}
+    merged = merge_fields(short, {**BASE, "victim_names": ["Daniel Wekesa"]})
+    assert merged["victim_names"] == ["Daniel Wekesa"]
+    assert merge_fields(merged, short)["victim_names"] == ["Daniel Wekesa"]  # and never goes back
+    two = merge_fields({**BASE, "victim_names": ["Daniel Wekesa"]}, {**BASE, "victim_names": ["Yusuf Qurbonov"]})
+    assert two["victim_names"] == ["Daniel Wekesa", "Yusuf Qurbonov"]  # another person is added, not swapped

@@ -430,7 +430,7 @@ class Ingestor:
 
     @classmethod
     def _marked_one(cls, session: Session, report, marked: Iterable[str]) -> tuple[Incident, str] | None:
-        """The one incident whose victim has one of these caseless given names (Sandeep: സന്ദീപ്) and,
+        """The one incident whose victim has one of these caseless given names (Vinod: വിനോദ്) and,
         as its reports say, the age written beside it (within a year), or the home locality the
         report also names; with the reason for the link. None if none or several."""
         found: dict[int, tuple[Incident, str]] = {}

@@ -182,7 +182,7 @@ def _home_after(doc: Analysis, m: NameSpan) -> Found | None:
 
 
 def _place_before_marker(doc: Analysis, m: NameSpan) -> Found | None:
-    """'Thrissur, Kerala native Sandeep Chandran', 'a Kollam resident Rahul': capitalised places right
+    """'Kottayam, Kerala native Vinod Pillai', 'a Kollam resident Rahul': capitalised places right
     before a word that makes them the person's home, the word right before the name."""
     k = keyer(doc.lang)
     markers = {k.key(w) for w in _words("home_marker", doc.lang)}

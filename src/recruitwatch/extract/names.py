@@ -232,7 +232,7 @@ def _institution_follows(doc: Analysis, last: int, after: int | None, not_names,
     )
 
 
-# Listed words that may follow a person's name: a title, or a platform ("Kabanov Telegram channel").
+# Listed words that may follow a person's name: a title, or a platform ("Saidov Telegram channel").
 _NOT_INSTITUTIONS = frozenset({
     "mr", "mrs", "ms", "miss", "dr", "sir", "madam", "internet", "telegram", "whatsapp", "facebook", "tiktok",
     "instagram", "youtube", "twitter", "viber", "imo", "google",

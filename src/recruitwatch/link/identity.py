@@ -33,7 +33,7 @@ class Candidates(NamedTuple):
     names: tuple[str, ...] = ()
     main: bool = False  # one main victim; else names of equal standing (a tie, or pairs of caseless words)
     ages: tuple[int, ...] = ()  # the ages the report states ("a 29-year-old", "52 yoshli"): link/identity.corroborated
-    aged: tuple[str, ...] = ()  # caseless "word (age)" candidates, as aged_name writes them: "सन्दीप (36)"
+    aged: tuple[str, ...] = ()  # caseless "word (age)" candidates, as aged_name writes them: "विनोद (36)"
     native: tuple[str, ...] = ()  # caseless words after "a native of X", as native_name writes them
 
 
@@ -133,7 +133,7 @@ def word_pairs(text: str) -> list[str]:
     return list(pairs)[:MAX_PAIRS]
 
 
-# "बिनिल टीबी (32)", "സന്ദീപ് (36)": the Indian and Nepali press give a person's age in brackets after
+# "विनोद कुमार (32)", "വിനോദ് (36)": the Indian and Nepali press give a person's age in brackets after
 # the name. In a script without capitals that is the one sign that a word names someone, and with
 # the age it is enough to find a known victim of that given name and age.
 _AGE_AFTER_WORDS = re.compile(r"(\S+)\s+(\S+)\s*[(（]\s*(\d{2})\s*[)）]")
@@ -167,7 +167,7 @@ def _long_enough(word: str) -> bool:
 
 def native_words(text: str) -> list[str]:
     """The caseless words right after a word that says where a person lives or comes from
-    (extract/data/identity.yaml native_of: "സ്വദേശിയായ സന്ദീപ്"), each as native_name writes it."""
+    (extract/data/identity.yaml native_of: "സ്വദേശിയായ വിനോദ്"), each as native_name writes it."""
     words = _CASELESS_WORD.findall(text[:CORROBORATION_CHARS])
     found: dict[str, None] = {}
     markers = _native_markers()
@@ -209,7 +209,7 @@ def native_keys(word: str) -> set[str]:
 
 def corroborated_home(text: str, details: list[dict]) -> bool:
     """Does the report give a word of the victim's home locality that is no country, province or
-    Russian region (Thrissur, not Kerala: a state holds millions of namesakes)?"""
+    Russian region (Kottayam, not Kerala: a state holds millions of namesakes)?"""
     from ..extract.names import is_place_word
 
     words = None
@@ -247,7 +247,7 @@ def age_within_a_year(age: int, ages: Iterable[int]) -> bool:
 
 
 def names_a_word(names: Iterable[str], word: str) -> bool:
-    """Is `word` a full word of one of these names, in any script (Sandeep / സന്ദീപ്)?"""
+    """Is `word` a full word of one of these names, in any script (Vinod / വിനോദ്)?"""
     parsed = parse_name(word).full_words
     return bool(parsed) and any(
         words_agree(parsed[0], known) for name in names for known in parse_name(name).full_words

@@ -166,7 +166,7 @@ def merge_fields(known: dict, new: dict) -> dict:
 
 def _fuller_name(names: list[str], new: str) -> list[str]:
     """The names with the one that is `new`'s person replaced by `new` where `new` has more words
-    ("Эванс" -> "Evans Kibet"): the record keeps the fullest name a report gave, so a later report
+    ("Даниэль" -> "Daniel Wekesa"): the record keeps the fullest name a report gave, so a later report
     naming him in full finds him by his name's blocking keys."""
     words = len(parse_name(new).full_words)
     for i, name in enumerate(names):
