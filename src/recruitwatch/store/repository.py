@@ -299,9 +299,10 @@ def marked_candidate_reports(session: Session, raw_keys: Iterable[str]) -> list[
 
 def incident_reports(session: Session, incident_id: int) -> list[Report]:
     """The current reports linked to an incident, oldest first."""
+    linked = select(Mention.report_id).where(Mention.incident_id == incident_id)
+    # By id, not DISTINCT over the rows: PostgreSQL has no equality for the record's json column.
     return list(session.scalars(
-        select(Report).join(Mention, Mention.report_id == Report.id)
-        .where(Mention.incident_id == incident_id, Report.current.is_(True)).order_by(Report.id).distinct()
+        select(Report).where(Report.id.in_(linked), Report.current.is_(True)).order_by(Report.id)
     ))
 
 
