@@ -220,14 +220,19 @@ def test_a_caseless_report_offers_the_words_before_an_age_in_brackets():
     assert candidate_names(RAHUL, "en").aged == ()  # capitals name people where there are capitals
 
 
+def _report_joins(db_url, texts: dict[str, str], order) -> str:
+    """Ingest the texts in this order; the reason the report joined the incident text's incident (it must have joined it)."""
+    Ingestor(db_url).run([_item(name, texts[name]) for name in order])
+    found = {name: (incident, reason) for name, incident, reason in _mentions(db_url)}
+    assert found["report"][0] == found["incident"][0]
+    return found["report"][1]
+
+
 @pytest.mark.parametrize("order", [("incident", "report"), ("report", "incident")])
 def test_a_caseless_report_joins_the_victim_of_its_given_name_and_age(db_url, order):
     from recruitwatch.ingest import LOW_RELEVANCE_AGED_REASON
 
-    texts = {"incident": RAHUL, "report": MALAYALAM}
-    Ingestor(db_url).run([_item(name, texts[name]) for name in order])
-    found = dict((name, (incident, reason)) for name, incident, reason in _mentions(db_url))
-    assert found["report"] == (found["incident"][0], LOW_RELEVANCE_AGED_REASON)
+    assert _report_joins(db_url, {"incident": RAHUL, "report": MALAYALAM}, order) == LOW_RELEVANCE_AGED_REASON
 
 
 def test_another_age_is_another_man(db_url):
@@ -258,10 +263,7 @@ def test_a_caseless_report_offers_the_word_after_a_native_of_marker():
 def test_a_caseless_report_joins_the_victim_of_its_given_name_and_home(db_url, order):
     from recruitwatch.ingest import LOW_RELEVANCE_NATIVE_REASON
 
-    texts = {"incident": RAHUL, "report": MALAYALAM_NATIVE}
-    Ingestor(db_url).run([_item(name, texts[name]) for name in order])
-    found = dict((name, (incident, reason)) for name, incident, reason in _mentions(db_url))
-    assert found["report"] == (found["incident"][0], LOW_RELEVANCE_NATIVE_REASON)
+    assert _report_joins(db_url, {"incident": RAHUL, "report": MALAYALAM_NATIVE}, order) == LOW_RELEVANCE_NATIVE_REASON
 
 
 def test_a_native_of_another_place_or_only_of_the_same_state_is_another_man(db_url):

@@ -226,9 +226,9 @@ def test_documents_page_by_cursor_and_show_their_evidence(session):
 
 
 def _uncached(session, q: IncidentQuery) -> tuple:
-    from recruitwatch.store.queries import counts, pages
+    from recruitwatch.store.queries import counts
 
-    return pages._count_incidents(session, q), counts._facets(session, q, q_.FACETS), counts._month_counts(session, q)
+    return counts._count_incidents(session, q), counts._facets(session, q, q_.FACETS), counts._month_counts(session, q)
 
 
 def _cached(session, q: IncidentQuery) -> tuple:

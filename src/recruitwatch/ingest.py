@@ -395,7 +395,7 @@ class Ingestor:
         if one is not None:
             repo.add_mention(session, report, 0, one, LOW_RELEVANCE_SCORE, LOW_RELEVANCE_REASON)
             self.stats.incidents_linked += 1
-            self._attach_aged(session, one)  # the report may have told the victim's age
+            self._attach_marked(session, one)  # the report may have told the victim's age
         elif not named and (marked := self._marked_one(session, report, candidates.aged + candidates.native)):
             incident, reason = marked
             repo.add_mention(session, report, 0, incident, LOW_RELEVANCE_SCORE, reason)
@@ -479,7 +479,7 @@ class Ingestor:
             ages.update(candidate_names(document.text, document.language).ages)
         return ages
 
-    def _attach_aged(self, session: Session, incident: Incident) -> None:
+    def _attach_marked(self, session: Session, incident: Incident) -> None:
         """Kept reports that give this incident's victim's given name with his age or his home locality
         join it, if it is the only incident they point at; a report so linked whose words come to
         point at two incidents is taken back, as name-only links are (_attach_candidates)."""
@@ -528,7 +528,7 @@ class Ingestor:
         for member in [report] + [other for other, _, _ in partners]:
             repo.add_mention(session, member, 0, incident, LOW_RELEVANCE_SCORE, LOW_RELEVANCE_GROUP_REASON)
             self.stats.incidents_linked += 1
-        self._attach_aged(session, incident)
+        self._attach_marked(session, incident)
 
     def _attach_candidates(self, session: Session, incident: Incident) -> None:
         """Kept reports with a candidate name that is this incident's victim's join it, if it is the only
@@ -592,7 +592,7 @@ class Ingestor:
                 self.stats.incidents_linked += 1
             used.add(incident.id)
             self._attach_candidates(session, incident)
-            self._attach_aged(session, incident)
+            self._attach_marked(session, incident)
 
     def _best_match(self, session: Session, fields: dict, mention: dict, copies: set[int], excluded: set[int],
                     placed: tuple[int, bool] | None):

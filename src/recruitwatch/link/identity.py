@@ -212,18 +212,29 @@ def corroborated_home(text: str, details: list[dict]) -> bool:
     Russian region (Kottayam, not Kerala: a state holds millions of namesakes)?"""
     from ..extract.names import is_place_word
 
-    words = None
-    for detail in details:
-        place = detail.get("home_locality")
-        if not place:
-            continue
-        if words is None:
-            words = {skeleton(latin(word)) for word in _CASELESS_WORD.findall(text[:CORROBORATION_CHARS])}
-        wanted = {w.skeleton for w in parse_name(str(place)).full_words
-                  if len(w.skeleton) >= 3 and not is_place_word(w.text, "en")}
-        if wanted & words:
-            return True
-    return False
+    words = _LazyWords(text)
+    return any(
+        _home_words(detail, lambda w: not is_place_word(w.text, "en")) & words.skeletons for detail in details
+        if detail.get("home_locality")
+    )
+
+
+class _LazyWords:
+    """The skeletons of a report's words, read once and only when a detail needs them."""
+
+    def __init__(self, text: str) -> None:
+        self._text, self._skeletons = text, None
+
+    @property
+    def skeletons(self) -> set[str]:
+        if self._skeletons is None:
+            self._skeletons = {skeleton(latin(w)) for w in _CASELESS_WORD.findall(self._text[:CORROBORATION_CHARS])}
+        return self._skeletons
+
+
+def _home_words(detail: dict, keep=lambda word: True) -> set[str]:
+    """The skeletons of the words of a detail's home locality (three consonants or more) that `keep` keeps."""
+    return {w.skeleton for w in parse_name(str(detail["home_locality"])).full_words if len(w.skeleton) >= 3 and keep(w)}
 
 
 def aged_name(word: str, age: int) -> str:
@@ -274,18 +285,13 @@ def corroborated(text: str, ages: set[int], details: list[dict]) -> bool:
     """Does a report that names a victim only by a common name (Yusuf Karimov could be anyone) also
     give what the incident's reports say of him: his age (`ages`: the ages the report states), or a
     word of his home locality in any script (Termiz, Термеза)?"""
-    words = None
+    words = _LazyWords(text)
     for detail in details:
         age = detail.get("age")
-        if isinstance(age, int) and any(abs(age - stated) <= 1 for stated in ages):
+        if isinstance(age, int) and age_within_a_year(age, ages):
             return True
-        place = detail.get("home_locality")
-        if place:
-            if words is None:
-                words = {skeleton(latin(word)) for word in _CASELESS_WORD.findall(text[:CORROBORATION_CHARS])}
-            wanted = {w.skeleton for w in parse_name(str(place)).full_words if len(w.skeleton) >= 3}
-            if wanted & words:
-                return True
+        if detail.get("home_locality") and _home_words(detail) & words.skeletons:
+            return True
     return False
 
 

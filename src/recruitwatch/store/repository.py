@@ -255,10 +255,23 @@ def candidate_reports(session: Session, names: Iterable[str], *, main_only: bool
     """Current reports with a kept candidate name sharing a blocking key with one of `names`: those
     names, and whether they are the report's main victim (`main_only`: only such; word pairs such as
     "Russia Ukraine" are shared by every caseless report of the war)."""
+    return _candidate_rows(session, pair_index_keys(names), main_only=main_only)
+
+
+def marked_candidate_reports(session: Session, raw_keys: Iterable[str]) -> list[tuple[Report, list[str]]]:
+    """Current reports that kept a caseless given name marked by an age or a home (link/identity
+    aged_keys, native_keys give `raw_keys`): those names, as kept."""
     ring = key_ring()
-    keys = pair_index_keys(names)
+    keys = {ring.blind_index(k, PAIR_CONTEXT) for k in raw_keys}
+    return [(report, names) for report, names, _main in _candidate_rows(session, keys)]
+
+
+def _candidate_rows(session: Session, keys: set[str], *, main_only: bool = False) -> list[tuple[Report, list[str], bool]]:
+    """Per current report with a candidate row under one of these blind keys: its names there, unsealed,
+    and whether they are its main victim."""
     if not keys:
         return []
+    ring = key_ring()
     query = (
         select(Report, CandidateVictim.name_enc, CandidateVictim.main)
         .join(CandidateVictim, CandidateVictim.report_id == Report.id)
@@ -270,28 +283,6 @@ def candidate_reports(session: Session, names: Iterable[str], *, main_only: bool
     for report, sealed, main in rows:
         name = ring.decrypt_text(sealed, CANDIDATE_CONTEXT)
         entry = found.setdefault(report.id, (report, [], bool(main)))
-        if name not in entry[1]:
-            entry[1].append(name)
-    return list(found.values())
-
-
-def marked_candidate_reports(session: Session, raw_keys: Iterable[str]) -> list[tuple[Report, list[str]]]:
-    """Current reports that kept a caseless given name marked by an age or a home (link/identity
-    aged_keys, native_keys give `raw_keys`): those names, as kept."""
-    ring = key_ring()
-    keys = {ring.blind_index(k, PAIR_CONTEXT) for k in raw_keys}
-    if not keys:
-        return []
-    rows = session.execute(
-        select(Report, CandidateVictim.name_enc)
-        .join(CandidateVictim, CandidateVictim.report_id == Report.id)
-        .where(CandidateVictim.key.in_(sorted(keys)), Report.current.is_(True))
-        .order_by(Report.id)
-    )
-    found: dict[int, tuple[Report, list[str]]] = {}
-    for report, sealed in rows:
-        name = ring.decrypt_text(sealed, CANDIDATE_CONTEXT)
-        entry = found.setdefault(report.id, (report, []))
         if name not in entry[1]:
             entry[1].append(name)
     return list(found.values())

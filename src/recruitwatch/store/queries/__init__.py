@@ -3,8 +3,8 @@
 The same functions serve the command line and the web application. One module per concern:
 
 - filters.py: what a query is and which incidents match it (the SQL conditions every part shares);
-- pages.py: pages in an order (offset pages for the UI, keyset cursors for the API), counts, snippets;
-- counts.py: facets, months, sources per incident, what is published (the dashboard and the map);
+- pages.py: pages in an order (offset pages for the UI, keyset cursors for the API), snippets;
+- counts.py: how many match, facets, months, sources per incident, what is published;
 - feeds.py: the changes feed for mirrors and export rows;
 - details.py: one incident or document in full, and the documents list.
 """
@@ -12,6 +12,7 @@ The same functions serve the command line and the web application. One module pe
 from .counts import (
     FACETS,
     all_source_counts,
+    count_incidents,
     facets,
     month_counts,
     published_ids,
@@ -31,7 +32,6 @@ from .filters import SORTS, VALUE_FILTERS, IncidentQuery, search_documents
 from .pages import (
     BROAD_SHARE,
     SNIPPET_CHARS,
-    count_incidents,
     document_texts,
     incident_page,
     list_incidents,

@@ -155,17 +155,22 @@ def _month_counts(session: Session, q: IncidentQuery) -> list[tuple[str, int]]:
     return [(m, n) for m, n in rows]
 
 
-def undated_count(session: Session, q: IncidentQuery) -> int:
-    """Incidents month_counts leaves out: no date, or the year only (so months + this = the total)."""
-    return FIGURES.get(session, ("undated", _filters_key(q)), lambda: _undated_count(session, q))
+def count_incidents(session: Session, q: IncidentQuery) -> int:
+    """How many incidents match q (every filter, no paging); kept until the store changes."""
+    return FIGURES.get(session, ("count", _filters_key(q)), lambda: _count_incidents(session, q))
 
 
-def _undated_count(session: Session, q: IncidentQuery) -> int:
+def _count_incidents(session: Session, q: IncidentQuery, *also: ColumnElement) -> int:
     conditions = _conditions(session, q)
     if conditions is None:
         return 0
+    return session.scalar(select(func.count()).select_from(Incident).where(*conditions, *also)) or 0
+
+
+def undated_count(session: Session, q: IncidentQuery) -> int:
+    """Incidents month_counts leaves out: no date, or the year only (so months + this = the total)."""
     undated = or_(Incident.date.is_(None), func.length(Incident.date) < 7)
-    return session.scalar(select(func.count()).select_from(Incident).where(*conditions, undated)) or 0
+    return FIGURES.get(session, ("undated", _filters_key(q)), lambda: _count_incidents(session, q, undated))
 
 
 def source_counts(session: Session, incident_ids: Iterable[int]) -> dict[int, int]:

@@ -19,7 +19,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from ...security.crypto import KeyRingError, key_ring
-from ..figures_cache import FIGURES
 from ..models import (
     Document,
     Incident,
@@ -27,8 +26,8 @@ from ..models import (
     Mention,
     Report,
 )
-from .counts import all_source_counts
-from .filters import SORTS, IncidentQuery, _conditions, _filters_key, _matching_ids, _SortKey
+from .counts import all_source_counts, count_incidents
+from .filters import SORTS, IncidentQuery, _conditions, _matching_ids, _SortKey
 
 _DATE_LENGTH = {"day": 10, "month": 7, "year": 4}
 
@@ -215,19 +214,6 @@ def incident_page(session: Session, q: IncidentQuery) -> tuple[list[ListedIncide
     rows = rows[:limit]
     cursor = _encode_cursor(kind, list(rows[-1])) if more else None
     return _incidents_by_id(session, [row[-1] for row in rows]), cursor
-
-
-
-def count_incidents(session: Session, q: IncidentQuery) -> int:
-    """How many incidents match q (every filter, no paging); kept until the store changes."""
-    return FIGURES.get(session, ("count", _filters_key(q)), lambda: _count_incidents(session, q))
-
-
-def _count_incidents(session: Session, q: IncidentQuery) -> int:
-    conditions = _conditions(session, q)
-    if conditions is None:
-        return 0
-    return session.scalar(select(func.count()).select_from(Incident).where(*conditions)) or 0
 
 
 def matching_states(session: Session, q: IncidentQuery, *, changed_since: dt.datetime | None = None) -> list[tuple[int, str]]:
