@@ -12,7 +12,7 @@ from recruitwatch.extract.analysis import analyse
 from recruitwatch.extract.decide import LinearModel, Models, models_from, shipped_models
 from recruitwatch.extract.incidents import build_incidents
 from recruitwatch.extract.pipeline import extract_text
-from recruitwatch.extract.value_features import place_role
+from recruitwatch.extract.places import place_role
 
 
 def _values(record: dict, field: str) -> set:
@@ -101,13 +101,22 @@ def test_a_broken_model_file_is_a_clear_error():
         ("ru", "Потом его увезли в Москву.", "Москву", "to"),
         ("ru", "Он приехал из Самарканда.", "Самарканда", "from"),
         ("en", "He flew from Kathmandu to Moscow.", "Kathmandu", "from"),
-        ("en", "He flew from Kathmandu to Moscow.", "Moscow", "to"),
+        ("en", "He flew from Kathmandu to Moscow.", "Moscow", "aside"),
+        ("en", "Then they took him to Moscow.", "Moscow", "to"),
+        ("en", "He boarded a flight from Nairobi to Moscow.", "Moscow", "aside"),
+        ("en", "The embassy in Moscow did nothing.", "Moscow", "aside"),
+        ("en", "The camp lies a few hours south of Moscow.", "Moscow", "aside"),
+        ("ru", "Он купил билет до Москвы.", "Москвы", "aside"),
+        ("ru", "Посольство в Москве не ответило.", "Москве", "aside"),
+        ("uz", "Moskvadagi elchixona javob bermadi.", "Moskvadagi", "aside"),
+        ("ky", "Москвадагы элчилиги жооп берген жок.", "Москвадагы", "aside"),
         ("uz", "U Moskvada ushlangan.", "Moskvada", "in"),
         ("uz", "U Samarqanddan kelgan.", "Samarqanddan", "from"),
         ("en", "Men were drawn by a package Moscow unveiled last year.", "Moscow", "state"),
         ("en", "Why they joined Moscow's war effort differs.", "Moscow", "state"),
         ("en", "Hundreds more fight for Moscow, Zelensky says.", "Moscow", "state"),
         ("en", "Moscow police detained him at a market.", "Moscow", "other"),
+        ("en", "A worker at a plant in Omsk says he was summoned.", "Omsk", "in"),
     ],
 )
 def test_a_place_is_told_as_where_it_happened_or_where_someone_came_from(lang, text, place, role):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .analysis import Analysis
 from .dates import DateMention
+from .places import could_be_the_scene
 from .segment import EVENT_GROUPS, Draft
 from .victims import Mention, count_mentions
 
@@ -60,7 +61,10 @@ def collect(
     for m in doc.all_hits("statuses"):
         add("victim_status", m.concept, m.start, m.end)
     for m in doc.all_hits("regions"):
-        add("location_regions", m.concept, m.start, m.end)
+        # A flight to Moscow or the embassy there puts the victim in Russia, but says nothing of
+        # the region where the pressure happened.
+        if could_be_the_scene(doc, m.start, m.end):
+            add("location_regions", m.concept, m.start, m.end)
         add("location_country", m.concept.split("-")[0], m.start, m.end)
     for m in doc.all_hits("countries"):
         if m.entry.role == "name":

@@ -19,8 +19,9 @@ from .candidates import Candidate, collect, draft_of_sentence
 from .dates import could_date_incident, find_dates
 from .decide import Models, gate_features, shipped_models
 from .matcher import Match
+from .places import set_aside, stands_for_the_state
 from .segment import Draft, same_name, segment
-from .value_features import DocContext, doc_context, features, stands_for_the_state
+from .value_features import DocContext, doc_context, features
 from .victims import (
     Mention,
     count_mentions,
@@ -311,12 +312,14 @@ def _sentence_tiers(doc: Analysis, sentences: set[int]) -> list[list[int]]:
 
 def _place(doc: Analysis, sentences: set[int], incident: dict, ev: _Evidence) -> None:
     for tier in _sentence_tiers(doc, sentences):
-        regions = [m for s in tier for m in doc.in_sentence("regions", s) if not stands_for_the_state(doc, m.start, m.end)]
-        if not regions:
+        named = [m for s in tier for m in doc.in_sentence("regions", s) if not stands_for_the_state(doc, m.start, m.end)]
+        if not named:
             continue
-        country = regions[0].concept.split("-")[0]
+        # "Three hours from Saint Petersburg" puts him in Russia, not in that region.
+        regions = [m for m in named if not set_aside(doc, m.start, m.end)]
+        country = (regions or named)[0].concept.split("-")[0]
         incident["location_country"] = country
-        ev.add("location_country", country, regions[0].start, regions[0].end)
+        ev.add("location_country", country, (regions or named)[0].start, (regions or named)[0].end)
         for m in regions:
             if m.concept.startswith(country) and m.concept not in incident["location_regions"]:
                 incident["location_regions"].append(m.concept)

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import bisect
 import math
-import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..text.keys import keyer, ru_parse, uz_fold
+from ..text.keys import keyer, uz_fold
 from .analysis import Analysis
 from .candidates import Candidate
 from .clauses import clause_of, clause_starts
 from .data_files import extract_data
+from .places import place_role
 from .segment import EVENT_GROUPS
 from .victims import Mention, count_mentions, person_mentions
 
@@ -44,57 +44,6 @@ def _marker_keys(kind: str, lang: str) -> dict[str, tuple[tuple[str, ...], ...]]
 
 def _marker_at(keys: list[str], i: int, stop: int, markers: dict[str, tuple[tuple[str, ...], ...]]) -> bool:
     return any(tuple(keys[i : i + len(p)]) == p and i + len(p) <= stop for p in markers.get(keys[i], ()))
-
-
-@cache
-def _place_roles(lang: str) -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
-    """Words before a place and case endings on it that say its role (scope.yaml place_roles)."""
-    block = extract_data("scope.yaml").get("place_roles") or {}
-    before = {str(w).lower(): str(r) for w, r in ((block.get("before") or {}).get(lang) or {}).items()}
-    suffixes = tuple(
-        sorted(((str(e).lower(), str(r)) for e, r in ((block.get("suffixes") or {}).get(lang) or {}).items()), key=lambda x: -len(x[0]))
-    )
-    return before, suffixes
-
-
-@cache
-def _state_words(lang: str) -> tuple[frozenset[str], tuple[str, ...]]:
-    block = extract_data("scope.yaml").get("place_roles") or {}
-    after = frozenset(str(w).lower() for w in (block.get("state_after") or {}).get(lang) or ())
-    before = tuple(str(w).lower() for w in (block.get("state_before") or {}).get(lang) or ())
-    return after, before
-
-
-def stands_for_the_state(doc: Analysis, start: int, end: int) -> bool:
-    """"Moscow said", "Moscow's war", "fight for Moscow": a capital (or country) standing for its state."""
-    after, before = _state_words(doc.lang)
-    if not after and not before:
-        return False
-    rest = doc.text[end : end + 40]
-    following = re.match(r"(?:['’]s)?\s+([A-Za-z]+)", rest)
-    if following and following.group(1).lower() in after:
-        return True
-    preceding = " ".join(doc.text[max(0, start - 30) : start].lower().split())
-    return any(preceding.endswith(phrase) for phrase in before)
-
-
-def place_role(doc: Analysis, start: int, end: int) -> str:
-    """"in", "from", "to", "via", "state" or "other": what a place mention is to its sentence."""
-    if stands_for_the_state(doc, start, end):
-        return "state"
-    before, suffixes = _place_roles(doc.lang)
-    token = doc.text[start:end].split()[-1].lower() if doc.text[start:end].strip() else ""
-    for ending, role in suffixes:
-        if token.endswith(ending) and len(token) > len(ending) + 2:
-            return role
-    previous = doc.text[max(0, start - 20) : start].split()
-    word = previous[-1].lower().strip("«“\"(") if previous else ""
-    role = before.get(word, "other")
-    if doc.lang == "ru" and role == "in" and word in ("в", "во", "на"):
-        case = ru_parse(token).tag.case if token else None
-        if case == "accs":
-            return "to"
-    return role
 
 
 def victim_anchors(doc: Analysis, names: list[Mention], nationalities: list[Mention]) -> list[tuple[int, int]]:
