@@ -5,7 +5,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable
 
-from sqlalchemy import delete, func, or_, select, text, update
+from sqlalchemy import delete, exists, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from ..link.identity import aged_keys, native_keys, pair_keys, parse_aged, parse_native
@@ -327,14 +327,19 @@ def _ids_by_names(session: Session, names: list[str], fields: Iterable[str]) -> 
     return ids
 
 
-def _linkable(session: Session, ids: Iterable[int]) -> list[Incident]:
-    """These incidents, less the rejected and the merged away, by id."""
+def _linkable(session: Session, ids: Iterable[int], nationalities: set[str] = frozenset()) -> list[Incident]:
+    """These incidents, less the rejected and the merged away, by id; with `nationalities`, only
+    those that share one or have none (the value rows say so: loading and decrypting an incident
+    that another nationality rules out cost more than all the decisions)."""
     ids = sorted(set(ids))
     if not ids:
         return []
-    return list(session.scalars(select(Incident).where(
-        Incident.id.in_(ids), Incident.merged_into.is_(None), Incident.review_state != "rejected"
-    ).order_by(Incident.id)))
+    query = select(Incident).where(Incident.id.in_(ids), Incident.merged_into.is_(None), Incident.review_state != "rejected")
+    if nationalities:
+        def stated(*also):
+            return exists().where(IncidentValue.incident_id == Incident.id, IncidentValue.field == "victim_nationalities", *also)
+        query = query.where(or_(~stated(), stated(IncidentValue.value.in_(sorted(nationalities)))))
+    return list(session.scalars(query.order_by(Incident.id)))
 
 
 def add_mention(session: Session, report: Report, position: int, incident: Incident, score: float, reason: str,
@@ -427,9 +432,7 @@ def blocked_incidents(
             (func.length(Incident.date) == 4) & (Incident.date >= low[:4]) & (Incident.date <= high[:4]),
         )
         ids.update(session.scalars(select(Incident.id).where(Incident.id.in_(in_region), dated)))
-    nationalities = set(fields.get("victim_nationalities") or ())
-    return [i for i in _linkable(session, ids) if not nationalities or not (known := set(i.stored_fields.get("victim_nationalities") or ()))
-            or known & nationalities]
+    return _linkable(session, ids, set(fields.get("victim_nationalities") or ()))
 
 
 def mention_records(session: Session, incident_ids: Iterable[int]) -> dict[int, list[dict]]:
