@@ -233,3 +233,12 @@ def test_a_title_beside_a_name_in_the_same_case_is_that_persons_title():
 def test_who_speaks_for_a_fund_is_not_a_victim():
     text = "The head of the Open Door fund Maria Ivanova said prisoners from Tajikistan were recruited. Aziz Karimov, 30, signed."
     assert victim_values(text, "en") == {"Aziz Karimov"}
+
+
+@pytest.mark.parametrize("text", [
+    "20-летний Ильхомджон Даров отбывал срок в колонии под Челябинском.",
+    "Ильхомджон Даров отбывал срок в колонии под Челябинском.",
+])
+def test_a_surname_that_also_spells_a_russian_word_is_kept_after_a_given_name(text):
+    # "Даров" is also the genitive plural of "дар" (a gift): after a given name it is a surname.
+    assert [s.value for s in name_spans(analyse(text, "ru"))] == ["Ильхомджон Даров"]

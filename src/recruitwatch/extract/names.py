@@ -194,6 +194,8 @@ def _find(doc: Analysis) -> list[NameSpan]:
             return True
         if text.casefold() in lower_seen:
             return False
+        if _given_name_before(doc, i, given) and surname_like(_strip_case_ending(text, doc.lang)):
+            return True  # "Аюбджон Пиров": a surname after a given name, though it spells a word (пир)
         return not (doc.lang in ("ru", "uk") and _ru_common_word(text))
 
     found: list[NameSpan] = []
@@ -377,6 +379,15 @@ def _place_follows(doc: Analysis, last: int, s: int) -> bool:
     if doc.text[doc.tokens[last].end : doc.tokens[last + 1].start] != " ":
         return False
     return (keyer(doc.lang).key(doc.tokens[last + 1].text),) in keyed_words("place_after", doc.lang)
+
+
+def _given_name_before(doc: Analysis, i: int, given: set[int]) -> bool:
+    """The word before is a given name: in the gazetteer, or one morphology reads as a name."""
+    if i == 0 or not doc.tokens[i - 1].capitalised or not _joined(doc, i - 1, i):
+        return False
+    if i - 1 in given:
+        return True
+    return doc.lang in ("ru", "uk") and any("Name" in p.tag.grammemes for p in ru_parses(doc.tokens[i - 1].text)[:1])
 
 
 def _ru_common_word(word: str) -> bool:
