@@ -41,6 +41,18 @@ def test_a_nationality_that_describes_a_speaker_is_not_a_victims(lang, text):
     assert nationality_mentions(analyse(text, lang)) == []
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # The nationality qualifies a plural noun that follows it: people in general.
+        ("uz", "Hisobotda oʻzbekistonlik yollanma askarlar roʻyxati eʼlon qilindi."),
+        ("uz", "Ташкилот маълумотига кўра, ўзбек ёлланма аскарлар сони ўсмоқда."),
+    ],
+)
+def test_a_nationality_before_a_plural_noun_is_not_one_victim(lang, text):
+    assert _anchored(text, lang) == []
+
+
 def test_the_local_population_is_people_in_general():
     assert _anchored("Ular mahalliy aholi qilishni xohlamaydigan ishlarda ishlaydi.", "uz") == []
 
@@ -51,6 +63,7 @@ def test_the_local_population_is_people_in_general():
         ("en", "One Uzbek migrant was detained in Kazan and sent to the front."),
         ("en", "A Tajik migrant was detained in a raid in Kazan."),
         ("ky", "34 жаштагы кыргызстандык мигрант кармалган."),
+        ("uz", "Oʻzbekistonlik yigit Moskvada ushlangan."),
     ],
 )
 def test_one_person_is_still_a_victim(lang, text):

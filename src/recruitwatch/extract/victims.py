@@ -78,8 +78,33 @@ def nationality_mentions(doc: Analysis, *, recruiting_side: bool = False) -> lis
                     words = [doc.tokens[i].text for p in nearby for i in range(p.first, p.last + 1) if i < m.first or i > m.last]
                 specific = all(is_specific(doc, w) for w in words) if words else True
                 specific = specific and not counted(doc, sentence, min([m.first] + [p.first for p in nearby]))
+                specific = specific and not _plural_head(doc, sentence, m.last)
                 found.append(Mention(m.concept, m.start, m.end, sentence, specific))
     return found
+
+
+HEAD_REACH = 2  # "oʻzbekistonlik yollanma askarlar": the noun within two words
+
+
+def _plural_head(doc: Analysis, sentence: int, last: int) -> bool:
+    """Does the nationality word qualify a plural noun ("oʻzbekistonlik yollanma askarlar", "ўзбек
+    аскарлар")? In Turkic languages and Tajik the noun follows it, and a plural ending among the next
+    two words says so. (English and Russian mark the plural on words the caller reads already.)"""
+    if doc.lang not in ("uz", "ky", "kk", "tg"):
+        return False
+    stop = doc.token_range(sentence).stop
+    for i in range(last + 1, min(stop, last + 1 + HEAD_REACH)):
+        word = doc.tokens[i].text
+        if not word.isalpha() or not word[:1].islower() or not _joined_words(doc, i - 1, i):
+            return False
+        if not is_specific(doc, word):
+            return True
+    return False
+
+
+def _joined_words(doc: Analysis, a: int, b: int) -> bool:
+    """Only white space between two tokens."""
+    return not doc.text[doc.tokens[a].end : doc.tokens[b].start].strip()
 
 
 # Turkic and Tajik derive "a person from X" from the country name: o'zbekistonlik,
