@@ -231,3 +231,25 @@ def test_people_of_countries_whose_citizens_fight_for_ukraine_count_against():
     assert not relevance(tried).relevant
     recruited = "Police in Kazan detained an Uzbek migrant and a Tajik builder and forced them to sign army contracts."
     assert western_share(doc_of(recruited)) == 0.0
+
+
+def test_a_victim_named_beside_his_nationality_is_a_foreign_person_wherever_he_is_named_again():
+    text = (
+        "When Mr Dil Kumar Gurung left his village for Russia late in 2023, the Nepali hoped to pay off his debts. "
+        "He had run a small shop before the pandemic. The shop failed. His wife stayed with their daughter. "
+        "In Moscow, Mr Gurung joined the Russian army and was sent to the front."
+    )
+    doc = doc_of(text)
+    recruit, target = sentence_flags(doc)
+    joined = next(s for s in range(len(doc.sentences)) if "joined" in doc.text[slice(*doc.sentences[s])])
+    assert joined in recruit and joined in target
+
+
+def test_a_named_victims_remittances_are_his_story_not_news_of_remittances():
+    story = (
+        "Mr Dil Kumar Gurung, a Nepali, joined the Russian army in 2024. "
+        "Mr Gurung regularly sent money home to his family."
+    )
+    news = "Remittances sent home by migrants fell this year, a bank said."
+    assert relevance(story).features["negative"] == 0
+    assert relevance(news).features["negative"] < 0

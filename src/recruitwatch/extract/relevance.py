@@ -22,6 +22,7 @@ from ..errors import DataError
 from .analysis import Analysis
 from .data_files import extract_data
 from .dates import WAR_START  # a report published before it cannot be about recruitment for the war
+from .roles import victims
 from .victims import is_specific, nationality_mentions
 
 # (group, concept) pairs whose presence means "recruitment into the war".
@@ -83,6 +84,9 @@ WAR_YEAR = 2022
 PRE_WAR_CEILING = 0.05  # the score of such a report: under any threshold, and still ordered
 # Near topics about who is mobilised: beside a foreign or naturalised person they are that person's case.
 WHO_TOPICS = {"neg_russian_mobilisation"}
+# Near topics that are part of a named foreign victim's life story in a sentence naming him ("Mr
+# Tamang regularly sent money home"): news of remittances is near-topic, a victim's own are not.
+LIFE_TOPICS = {"neg_remittances"}
 
 
 def _cue_sentences(doc: Analysis, concepts: set[str]) -> set[int]:
@@ -145,6 +149,7 @@ def near_topic_cues(doc: Analysis, window: int) -> list[tuple[int, str]]:
         and not (
             m.concept in WHO_TOPICS and s not in russians and (s in foreign or _near(naturalised, s, window))
         )
+        and not (m.concept in LIFE_TOPICS and s in _chained(doc))
     ]
 
 
@@ -190,7 +195,26 @@ def _target_sentences(doc: Analysis) -> set[int]:
         s for s, ms in doc.hits.get("statuses", {}).items()
         if foreign or any(m.concept not in LOCAL_UNLESS_FOREIGN for m in ms)
     }
-    return ((foreign | statuses) - russian_citizen_sentences(doc)) | _foreign_people(doc)
+    targets = ((foreign | statuses) - russian_citizen_sentences(doc)) | _foreign_people(doc)
+    doc.memo["relevance.chained"] = chained = _victim_chains(doc, targets)
+    return targets | chained
+
+
+def _chained(doc: Analysis) -> set[int]:
+    _targets(doc)
+    return doc.memo["relevance.chained"]
+
+
+def _victim_chains(doc: Analysis, targets: set[int]) -> set[int]:
+    """Every sentence naming a victim who is named once beside his nationality or status: "the
+    Nepali, Mr Man Bahadur Tamang" at the top makes "Mr Tamang joined the Russian army" a sentence
+    about a foreign person, however far below."""
+    found: set[int] = set()
+    for person in victims(doc):
+        sentences = {m.sentence for m in person.mentions}
+        if sentences & targets:
+            found |= sentences
+    return found
 
 
 @cache
