@@ -135,3 +135,8 @@ def test_a_report_corroborates_a_victim_by_his_age_or_home_locality_in_any_scrip
     assert corroborated("Surxondaryo viloyatining Termiz shahridan", set(), details)  # Termiz = Термеза
     assert not corroborated("A 38-year-old man from Bukhara", {38}, details)
     assert not corroborated("Termiz", set(), [{"age": 30}])  # nothing of his to meet
+
+
+def test_an_initial_glued_to_the_surname_is_its_own_word():
+    assert [w.text for w in parse_name("Sh.Qodirov").words] == ["sh", "qodirov"]
+    assert [w.initial for w in parse_name("А.А.Петров").words] == [True, True, False]

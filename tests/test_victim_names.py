@@ -242,3 +242,13 @@ def test_who_speaks_for_a_fund_is_not_a_victim():
 def test_a_surname_that_also_spells_a_russian_word_is_kept_after_a_given_name(text):
     # "Даров" is also the genitive plural of "дар" (a gift): after a given name it is a surname.
     assert [s.value for s in name_spans(analyse(text, "ru"))] == ["Ильхомджон Даров"]
+
+
+def test_an_initial_glued_to_the_surname_is_kept_as_printed_and_the_full_given_name_wins():
+    glued = "Marhum Sh.Qodirov 23 yoshda edi. Sh.Qodirov jasadi olib kelindi."
+    assert victim_values(glued, "uz") == {"Sh.Qodirov"}
+    full_once = (
+        "Қашқадарёлик 32 ёшли Жасур Нормуродов суд қилинди. Ж.Нормуродов 2023 йилда Россияга кетган. "
+        "Ж.Нормуродов шартнома имзолаган."
+    )
+    assert victim_values(full_once, "uz") == {"Жасур Нормуродов"}

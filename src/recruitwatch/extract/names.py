@@ -46,7 +46,13 @@ class NameSpan:
 
     @property
     def value(self) -> str:
-        return " ".join(self.parts)
+        """The parts as printed: "Sh.Tojiboyev" keeps its initial glued, as Uzbek news prints it."""
+        if len(self.word_spans) != len(self.parts):
+            return " ".join(self.parts)
+        out = self.parts[0]
+        for (_, end), (start, _), part in zip(self.word_spans, self.word_spans[1:], self.parts[1:], strict=False):
+            out += ("" if end == start and out.endswith(".") else " ") + part
+        return out
 
 
 @cache

@@ -37,10 +37,11 @@ class Person:
 
     parts: tuple[str, ...]  # the fullest form of the name
     mentions: list[NameSpan] = field(default_factory=list)
+    printed: str | None = None  # that form as a mention prints it ("Sh.Tojiboyev")
 
     @property
     def value(self) -> str:
-        return " ".join(self.parts)
+        return self.printed or " ".join(self.parts)
 
 
 def victims(doc: Analysis) -> list[Person]:
@@ -127,15 +128,21 @@ def cluster(spans: list[NameSpan]) -> list[Person]:
     for p in people:
         p.mentions.sort(key=lambda m: m.start)
         p.parts = _usual_form(p)
+        p.printed = next(m.value for m in p.mentions if m.parts == p.parts)
     return sorted(people, key=lambda p: p.mentions[0].start)
 
 
 def _usual_form(person: Person) -> tuple[str, ...]:
     """The fullest form the text prints most often (first on a tie): "Ernesto Valcarsel" twice over
-    "Ernesto Valcárcel" once."""
+    "Ernesto Valcárcel" once; initials count as less full than the words they stand for."""
     longest = max(len(m.parts) for m in person.mentions)
     forms = [m.parts for m in person.mentions if len(m.parts) == longest]
-    return max(forms, key=lambda f: (forms.count(f), -forms.index(f)))
+    # "Жавлон Раҳимов" once over "Ж.Раҳимов" twice: an initial is not the fuller form.
+    return max(forms, key=lambda f: (-sum(_initial(p) for p in f), forms.count(f), -forms.index(f)))
+
+
+def _initial(part: str) -> bool:
+    return len(part) <= 3 and part.endswith(".")
 
 
 def _part_of(short: tuple[str, ...], full: tuple[str, ...]) -> bool:

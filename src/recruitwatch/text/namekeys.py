@@ -134,7 +134,8 @@ def skeleton(word: str) -> str:
 def parse_name(raw: str) -> Name:
     """A name as written, in any script, as comparable words. "B. Rahimov" has an initial."""
     words = []
-    parts = re.split(r"[\s\-‐]+", re.sub(r"['’]s$", "", raw.strip()))  # "Kumar's": an English possessive
+    # "Kumar's": an English possessive; "Sh.Tojiboyev": an initial glued to the surname.
+    parts = re.split(r"[\s\-‐]+|(?<=\b\w\.)(?=\w)|(?<=\b\w\w\.)(?=\w)", re.sub(r"['’]s$", "", raw.strip()))
     owners = [i for i, part in enumerate(parts[:-1]) if re.search(r"['’]s$", part)]
     if owners:  # "Lagos's Chidi": the possessor is not part of the name
         parts = parts[owners[-1] + 1 :]
