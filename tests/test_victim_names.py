@@ -252,3 +252,13 @@ def test_an_initial_glued_to_the_surname_is_kept_as_printed_and_the_full_given_n
         "Ж.Нормуродов шартнома имзолаган."
     )
     assert victim_values(full_once, "uz") == {"Жасур Нормуродов"}
+
+
+def test_a_relative_described_by_age_and_an_official_titled_by_a_country_are_not_victims():
+    father = (
+        "Tek Bahadur Magar, 44, from Rolpa, was killed by a drone. "
+        "His father, 70-year-old Om Bahadur Khadka, said he had lost contact with his son."
+    )
+    assert victim_values(father, "en") == {"Tek Bahadur Magar"}
+    envoy = "Five Nepalis died in the war, Nepali Ambassador to Russia Kiran Raj Pradhananga told the Post."
+    assert "Kiran Raj Pradhananga" not in victim_values(envoy, "en")

@@ -251,7 +251,7 @@ def _not_a_victim(doc: Analysis, m: NameSpan) -> bool:
     after = [i for i in _after_comma(doc, m)[: _after_words(doc.lang)] if not _plural(doc, i)]
     if _possessor(doc, m):
         before = []
-    if _phrase_in(doc, before, "roles", ending=True) or _phrase_in(doc, after, "roles"):
+    if _phrase_in(doc, _without_place_of(doc, before), "roles", ending=True) or _phrase_in(doc, after, "roles"):
         return True
     if any(_phrase_in(doc, _before(doc, x), "roles", ending=True) for x in _list_neighbours(doc, m) if x.end <= m.start):
         return True  # "two recruiters — Arun and Yesudas Junior": the title is the whole list's
@@ -309,17 +309,43 @@ def _plural(doc: Analysis, i: int, *, noun: bool = False) -> bool:
     return bool(pattern and pattern.search(word))
 
 
+# An age between a title and the name: "his father, 70-year-old X", "отец, 70-летний X".
+_AGE_BEFORE = re.compile(
+    r",\s*(?:aged\s+)?\d{1,3}\s*[-‐]?\s*(?:year[-‐ ]old|years[-‐ ]old|летн\w*|yosh\w*|ёш\w*|жаш\w*|жас\w*|сола)\s*$",
+    re.IGNORECASE,
+)
+# Words that join a title to the place it is of: "Ambassador to Russia X", "консул в Москве X".
+_TITLE_OF = frozenset({"to", "of", "in", "at", "в", "во", "при"})
+
+
 def _before(doc: Analysis, m: NameSpan) -> list[int]:
-    """Words right before a name, back to a stop ('his wife, X': a comma right before the name is crossed)."""
+    """Words right before a name, back to a stop ('his wife, X': a comma right before the name is
+    crossed, and so is an age after it: 'his father, 70-year-old X')."""
+    first = m.first
+    age = _AGE_BEFORE.search(doc.text[max(0, m.start - 40) : m.start])
+    if age:
+        comma = m.start - (min(40, m.start) - age.start())
+        first = next((i for i in range(m.first - 1, -1, -1) if doc.tokens[i].end <= comma), -1) + 1
     found: list[int] = []
-    i = m.first - 1
+    i = first - 1
     while i >= 0 and len(found) < BEFORE:
         gap = doc.text[doc.tokens[i].end : doc.tokens[i + 1].start]
-        if _STOP.search(gap) or ("," in gap and i + 1 != m.first):
+        if _STOP.search(gap) or ("," in gap and i + 1 != first):
             break
         found.insert(0, i)
         i -= 1
     return found
+
+
+def _without_place_of(doc: Analysis, window: list[int]) -> list[int]:
+    """The words before a name less the place a title is of ('Ambassador to Russia X' -> 'Ambassador')."""
+    places = {i for group in ("countries", "regions") for p in doc.all_hits(group) for i in range(p.first, p.last + 1)}
+    j = len(window)
+    while j > 0 and window[j - 1] in places:
+        j -= 1
+    if 0 < j < len(window) and doc.tokens[window[j - 1]].text.casefold() in _TITLE_OF:
+        return window[: j - 1]
+    return window
 
 
 def _after_comma(doc: Analysis, m: NameSpan) -> list[int]:
