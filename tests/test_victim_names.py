@@ -262,3 +262,12 @@ def test_a_relative_described_by_age_and_an_official_titled_by_a_country_are_not
     assert victim_values(father, "en") == {"Tek Bahadur Magar"}
     envoy = "Five Nepalis died in the war, Nepali Ambassador to Russia Kiran Raj Pradhananga told the Post."
     assert "Kiran Raj Pradhananga" not in victim_values(envoy, "en")
+
+
+def test_a_hometown_in_apposition_is_a_place_however_many_words():
+    from recruitwatch.extract.roles import _place_word
+
+    doc = analyse("Osvaldo Ruiz Cabrera, from Santa Clara, told a blogger he was sent to the front.", "en")
+    spans = {s.value: s for s in name_spans(doc)}
+    assert _place_word(doc, spans["Santa Clara"])
+    assert not _place_word(doc, spans["Osvaldo Ruiz Cabrera"])

@@ -500,6 +500,8 @@ def _place_word(doc: Analysis, m: NameSpan) -> bool:
         return True  # "ноҳияи Ҷалолиддини Румӣ", "district of": a place word before the name
     if len(m.parts) == 1 and previous in _PLACE_PREPOSITIONS.get(doc.lang, ()):
         return True
+    if doc.lang == "en" and re.search(r",\s*from\s+$", doc.text[max(0, m.start - 12) : m.start]):
+        return True  # "Alex Vega, from Santa Clara, told": a hometown in apposition, however many words
     # "from Punjab and Haryana": listed after a place, a place.
     earlier = [x for x in _list_neighbours(doc, m) if x.end <= m.start and len(x.parts) == 1 and not x.known_given]
     if any(x.first > 0 and doc.tokens[x.first - 1].text.casefold() in _PLACE_PREPOSITIONS.get(doc.lang, ()) for x in earlier):
