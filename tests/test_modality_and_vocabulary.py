@@ -41,6 +41,9 @@ def test_a_promise_on_condition_is_a_method_not_a_signature(text, lang):
         ("They warned that he would be sent to the front.", "en", "deployed"),
         ("Agar Rossiya armiyasiga qo'shilsa, unga katta pul to'lashadi.", "uz", "signed_contract"),
         ("Эгер армияга кошулса, ага акча төлөшөт.", "ky", "signed_contract"),
+        ("He is now homeless in Greece and unable to return home.", "en", "returned_home"),
+        ("Сбежать из части было невозможно.", "ru", "escaped"),
+        ("Uyga qaytishni istamayotganini aytdi.", "uz", "returned_home"),
     ],
 )
 def test_conditions_attempts_and_fears_give_no_outcome(text, lang, absent):
