@@ -68,3 +68,14 @@ def test_the_local_population_is_people_in_general():
 )
 def test_one_person_is_still_a_victim(lang, text):
     assert _anchored(text, lang)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Nepal lets its citizens serve only in the British and Indian armies."),
+        ("ru", "Раньше задержанных иностранцев депортировали через Грузию."),
+    ],
+)
+def test_an_army_of_two_nations_and_a_country_of_transit_name_no_victims_nationality(lang, text):
+    assert nationality_mentions(analyse(text, lang)) == []

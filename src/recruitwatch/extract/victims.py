@@ -14,6 +14,7 @@ from .data_files import extract_data
 from .dates import find_dates
 from .identity import Found, described_details, named_details, prosecution
 from .matcher import Match
+from .places import place_role
 from .roles import role_follows, victims
 
 NOT_VICTIM_NATIONALITIES = {"RU", "UA"}  # the recruiting state and the state at war with it
@@ -60,6 +61,8 @@ def nationality_mentions(doc: Analysis, *, recruiting_side: bool = False) -> lis
             before = set(range(m.first - 4, m.first))
             if after & institutions or set(range(m.first - 2, m.first)) & institutions:
                 continue
+            if _coordinated_institution(doc, m.last, institutions) or place_role(doc, m.start, m.end) == "via":
+                continue  # "the British and Indian armies"; "депортировали через Грузию": a way, not a people
             if role_follows(doc, m.last):
                 continue  # "a Kyrgyz lawyer said": a speaker, not a victim
             role = m.entry.role
@@ -83,6 +86,14 @@ def nationality_mentions(doc: Analysis, *, recruiting_side: bool = False) -> lis
     return found
 
 
+def _coordinated_institution(doc: Analysis, last: int, institutions: set[int]) -> bool:
+    """"British and Indian armies": a nationality coordinated with another before an institution word."""
+    if last + 3 >= len(doc.tokens) or doc.tokens[last + 1].text.casefold() not in _AND:
+        return False
+    return bool({last + 3, last + 4} & institutions)
+
+
+_AND = frozenset({"and", "or", "и", "или", "va", "ва", "жана", "және", "ва ё"})
 HEAD_REACH = 2  # "oʻzbekistonlik yollanma askarlar": the noun within two words
 
 
