@@ -88,7 +88,7 @@ def test_linking_set_precision_and_recall():
     spec.loader.exec_module(module)
     scores = module.evaluate(ROOT / "tests" / "linking" / "reports.jsonl")
     assert scores["precision"] >= 0.98, scores["wrongly_linked"]
-    assert scores["recall"] >= 0.94  # 0.948 on 2026-12-07 in every arrival order tried; the target is 0.90
+    assert scores["recall"] >= 0.95  # 0.961 on 2026-12-07 in every arrival order tried; the target is 0.90
 
 
 REAL_LINKING = ROOT.parent / "shared" / "corpus" / "real-linking" / "reports.jsonl"

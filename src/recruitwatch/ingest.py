@@ -571,7 +571,8 @@ class Ingestor:
         for position, found in enumerate(report.record["incidents"]):
             fields = contract_fields(found)
             mention = {**fields, "victim_details": found.get("victim_details") or []}
-            best, best_decision, doubtful = self._best_match(session, fields, mention, copies, used | apart, earlier.get(position))
+            best, best_decision, doubtful = self._best_match(session, fields, mention, copies, used | apart, earlier.get(position),
+                                                             document.published)
             if best is None:
                 incident = repo.create_incident(session, fields, repo.incident_search_text(fields))
                 repo.add_mention(session, report, position, incident, 1.0, "new incident")
@@ -595,9 +596,10 @@ class Ingestor:
             self._attach_marked(session, incident)
 
     def _best_match(self, session: Session, fields: dict, mention: dict, copies: set[int], excluded: set[int],
-                    placed: tuple[int, bool] | None):
+                    placed: tuple[int, bool] | None, published=None):
         """The incident this mention is (or None), its decision, and the doubtful ones for analysts.
-        `placed`: the incident this document's earlier report put it in, and whether analysts vouched for it."""
+        `placed`: the incident this document's earlier report put it in, and whether analysts vouched for it;
+        `published`: the document's date, which stands for an undated incident's when candidates are sought."""
         earlier, by_analyst = placed or (None, False)
         if by_analyst:
             incident = session.get(Incident, earlier)
@@ -607,7 +609,8 @@ class Ingestor:
                 "analysts vouched for this incident's sources, this document's earlier report among them"), []
         candidates = [
             incident for incident in repo.blocked_incidents(
-                session, fields, nearby_regions(set(fields["location_regions"])), date_window(fields["date"]),
+                session, fields, nearby_regions(set(fields["location_regions"])),
+                date_window(fields["date"] or (published.isoformat() if published else None)),
                 copies | ({earlier} if earlier else set()))
             if incident.id not in excluded and not ruled_out(fields, incident.fields)
         ]

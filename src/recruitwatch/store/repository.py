@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zlib
 from collections.abc import Iterable
 
@@ -412,11 +413,12 @@ def incident_documents(session: Session, incident_ids: list[int]) -> dict[int, l
 
 
 def blocked_incidents(
-    session: Session, fields: dict, nearby_regions: set[str], date_window: tuple[str, str] | None, also: set[int]
+    session: Session, fields: dict, nearby_regions: set[str], date_window: tuple[str, str] | None, also: set[int],
 ) -> list[Incident]:
     """The incidents a new incident could be linked to (blocking, so a store of any size answers
     from its indexes): those sharing a victim name's word (folded or as a consonant skeleton) or a
-    pair of its words, those in one of `nearby_regions` dated within `date_window` (ISO dates), and
+    pair of its words, those in one of `nearby_regions` dated within `date_window` (ISO dates) or undated
+    and reported within it, and
     the incidents `also` (near-copies'), of a shared nationality or none; never rejected or merged
     away. link/incidents.decide links nothing else: a name must agree, or region and date must,
     or the text be a near-copy."""
@@ -432,6 +434,15 @@ def blocked_incidents(
             (func.length(Incident.date) == 4) & (Incident.date >= low[:4]) & (Incident.date <= high[:4]),
         )
         ids.update(session.scalars(select(Incident.id).where(Incident.id.in_(in_region), dated)))
+        # Undated incidents of those regions reported within the window: outlets that date a raid
+        # and outlets that do not (the window of an undated report is its publication's).
+        reported = (
+            select(Mention.incident_id).join(Report, Mention.report_id == Report.id)
+            .join(Document, Report.document_id == Document.id)
+            .where(Document.published >= dt.date.fromisoformat(low), Document.published <= dt.date.fromisoformat(high))
+        )
+        ids.update(session.scalars(select(Incident.id).where(
+            Incident.id.in_(in_region), Incident.date.is_(None), Incident.id.in_(reported))))
     return _linkable(session, ids, set(fields.get("victim_nationalities") or ()))
 
 
