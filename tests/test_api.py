@@ -58,6 +58,9 @@ def test_detail_carries_sources_evidence_and_law(api):
         assert document["text"][evidence["start"]:evidence["end"]] == evidence["quote"]
     for provision in detail["provisions"]:
         assert provision["sources"] and provision["confidence"]
+        assert provision["gist_translation_checked"]  # English: a reference text
+    in_uzbek = api.get(f"/api/v1/incidents/{incident['id']}", params={"lang": "uz"}).json()["provisions"]
+    assert in_uzbek and all(p["gist_language"] == "uz" and not p["gist_translation_checked"] for p in in_uzbek)
 
 
 def test_stats_count_what_the_list_counts(api):

@@ -209,14 +209,24 @@ def test_text_falls_back_to_russian_then_english_and_says_so():
     assert item.text("gist", "uz").startswith("Chet el fuqarolarini")
     assert not item.falls_back("gist", "uz")
     other = kb.provision("RU/CC/337")
-    assert other.text("gist", "uz") == other.text("gist", "ru")  # migrants in Russia read Russian
-    assert other.falls_back("gist", "uz") and other.shown_in("gist", "uz") == "ru"
+    assert other.text("gist", "tg") == other.text("gist", "ru")  # migrants in Russia read Russian
+    assert other.falls_back("gist", "tg") and other.shown_in("gist", "tg") == "ru"
     assert not other.falls_back("gist", "en")
     assert other.text("gist", "de") == other.text("gist", "en") and other.shown_in("gist", "de") == "en"
     assert kb.provision("RU/115-FZ/15").text("penalty", "ru") is None
     assert not kb.provision("RU/115-FZ/15").falls_back("penalty", "uz")
     with pytest.raises(ValueError):
         item.text("notes", "en")
+
+
+def test_every_gist_and_penalty_is_in_uzbek_and_marked_as_our_unchecked_translation():
+    for item in kb.load_provisions().values():
+        assert item.gist.get("uz") and not item.falls_back("gist", "uz"), item.code
+        assert item.penalty is None or item.penalty.get("uz"), item.code
+        assert "'" not in item.gist["uz"] and "’" not in item.gist["uz"], item.code  # oʻ, gʻ and ʼ
+        assert item.unchecked_translation("gist", "uz")
+        assert not item.unchecked_translation("gist", "ru") and not item.unchecked_translation("gist", "en")
+        assert not item.unchecked_translation("gist", "tg")  # shown in Russian, the reference
 
 
 def test_localise_reports_the_fallback():

@@ -8,6 +8,7 @@ Nothing here is legal advice: see docs/legal-knowledge-base.md.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -100,6 +101,9 @@ class Provision:
     checked: str
     notes: str | None
     article_verified: bool = True  # False where the research marks the article number UNVERIFIED
+    # Languages whose texts are the team's translations no native-speaking lawyer has checked yet
+    # (the file's `unchecked_languages`): the interface says so and offers the reference text.
+    unchecked: frozenset[str] = frozenset()
 
     def __hash__(self) -> int:  # the dict fields are not hashable; the code identifies a provision
         return hash(self.code)
@@ -121,6 +125,10 @@ class Provision:
     def shown_in(self, field: str, lang: str) -> str | None:
         """The language text(field, lang) is written in."""
         return localised(self._texts(field), lang)[1]
+
+    def unchecked_translation(self, field: str, lang: str) -> bool:
+        """True when text(field, lang) is a translation nobody sure of the language has checked."""
+        return self.shown_in(field, lang) in self.unchecked
 
     def _texts(self, field: str) -> dict[str, str] | None:
         if field not in TEXT_FIELDS:
@@ -272,10 +280,15 @@ def _entries(data: dict, key: str, name: str) -> list:
 def parse_provisions(data: dict, name: str = PROVISIONS_FILE) -> dict[str, Provision]:
     """Provisions of a parsed provisions file, checked; DataError names the file and the entry."""
     result: dict[str, Provision] = {}
+    unchecked = data.get("unchecked_languages") or []
+    if not isinstance(unchecked, list) or not all(isinstance(x, str) and _LANG.fullmatch(x) for x in unchecked):
+        raise DataError(f"{name}: unchecked_languages must be a list of two-letter language codes")
+    if {"en", "ru"} & set(unchecked):
+        raise DataError(f"{name}: English and Russian are the reference texts and cannot be unchecked")
     for index, raw in enumerate(_entries(data, "provisions", name), 1):
         label = raw.get("code") if isinstance(raw, dict) and raw.get("code") else f"entry #{index}"
         try:
-            item = _provision(raw)
+            item = dataclasses.replace(_provision(raw), unchecked=frozenset(unchecked))
         except ValueError as exc:
             raise DataError(f"{name}: provision {label}: {exc}") from None
         if item.code in result:

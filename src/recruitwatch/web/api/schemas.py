@@ -104,6 +104,8 @@ class ProvisionOut(BaseModel):
     title: str
     gist: str
     gist_language: str | None = None  # the reader's language, or the fallback the gist is written in
+    gist_translation_checked: bool = Field(
+        True, description="false when the gist is the project's translation, not yet checked by a lawyer who speaks the language")
     confidence: str
     verified: bool
     checked: str

@@ -176,6 +176,7 @@ def incident(incident_id: RecordId, who: Viewer = Depends(PUBLIC), session: Sess
         ProvisionOut(
             code=a.provision.code, jurisdiction=a.provision.jurisdiction, title=a.provision.text("title", who.language),
             gist=a.provision.text("gist", who.language), gist_language=a.provision.shown_in("gist", who.language),
+            gist_translation_checked=not a.provision.unchecked_translation("gist", who.language),
             confidence=a.provision.confidence,
             verified=a.provision.verified, checked=str(a.provision.checked), sources=list(a.provision.sources),
         )
