@@ -271,3 +271,8 @@ def test_a_hometown_in_apposition_is_a_place_however_many_words():
     spans = {s.value: s for s in name_spans(doc)}
     assert _place_word(doc, spans["Santa Clara"])
     assert not _place_word(doc, spans["Osvaldo Ruiz Cabrera"])
+
+
+def test_a_word_mixing_latin_and_cyrillic_letters_is_no_name():
+    spans = name_spans(analyse("Kursk viloyatidagi Postoyalыe Dvorы poligonida Aziz Karimov halok boʻldi.", "uz"))
+    assert [s.value for s in spans] == ["Aziz Karimov"]

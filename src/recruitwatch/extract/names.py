@@ -28,6 +28,7 @@ _PERSON_TAGS = {"Name", "Surn", "Patr"}
 _NOT_NOUNS = {"ADJF", "ADJS", "COMP", "VERB", "INFN", "PRTF", "PRTS", "GRND", "ADVB", "NPRO", "NUMR", "PREP", "CONJ", "PRCL"}
 _NOT_PERSON_TAGS = {"Geox", "Orgn", "Trad", "Abbr"}
 _OPENERS = "\"'«“„‘(—–-:•▪"
+_MIXED_SCRIPTS = re.compile(r"[A-Za-z][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,8 @@ def _find(doc: Analysis) -> list[NameSpan]:
             return True  # "A.", "Zh."
         if len(text) == 1 or text.isupper():
             return False  # an acronym: AFP, ЧВК, СИЗО
+        if _MIXED_SCRIPTS.search(text):
+            return False  # "Dvorы": Latin and Cyrillic letters in one word are a typing slip, no name
         if i in given:
             return True
         if text.casefold() in lower_seen:
