@@ -268,3 +268,17 @@ def test_against_his_will_is_no_future():
 )
 def test_an_intended_deed_is_no_outcome(text, lang):
     assert "signed_contract" not in found(text, lang, "outcomes")
+
+
+@pytest.mark.parametrize(
+    "text,lang,status",
+    [
+        ("He flew to Moscow, convinced that well-paid work was waiting for him as a driver.", "en", "migrant_worker"),
+        ("Kenyans lured to Russia by job offers end up fighting in Ukraine.", "en", "migrant_worker"),
+        ("A Ghanaian who went to Moscow to study ended up in the army.", "en", "student"),
+        ("Он приехал в Россию в поисках работы.", "ru", "migrant_worker"),
+        ("Он уехал в Россию на учёбу.", "ru", "student"),
+    ],
+)
+def test_a_job_seeker_and_a_student_are_told_by_what_they_came_for(text, lang, status):
+    assert status in found(text, lang, "statuses")
