@@ -59,6 +59,16 @@ def _comma_age(lang: str) -> re.Pattern:
 
 
 @cache
+def age_before_name(lang: str) -> re.Pattern:
+    """', 70-year-old ', ', aged 70 ', ', 70 yoshli ' at the end of the text before a name: an age
+    standing between a title and the name ("his father, 70-year-old X")."""
+    after = "|".join(re.escape(w) for w in sorted(_words("age_after", lang), key=len, reverse=True)) or "(?!)"
+    before = "|".join(re.escape(w) for w in sorted(_words("age_before", lang), key=len, reverse=True))
+    lead = rf"(?:(?:{before})\s+)?" if before else ""
+    return re.compile(rf",\s*{lead}\d{{1,3}}\s?(?:{after})[\w-]*\s*$", re.IGNORECASE)
+
+
+@cache
 def _age_pattern(lang: str) -> re.Pattern:
     after = "|".join(re.escape(w) for w in sorted(_words("age_after", lang), key=len, reverse=True))
     before = "|".join(re.escape(w) for w in sorted(_words("age_before", lang), key=len, reverse=True))

@@ -58,8 +58,13 @@ def _aside_words(lang: str) -> tuple[tuple[str, ...], tuple[str, ...], frozenset
     return tuple(words("aside_before")), tuple(words("aside_after")), frozenset(words("travel_nouns"))
 
 
+@cache
+def _travel_to(lang: str) -> frozenset[str]:
+    block = extract_data("scope.yaml").get("place_roles") or {}
+    return frozenset(str(w).lower() for w in (block.get("travel_to") or {}).get(lang) or ())
+
+
 _CLAUSE_END = re.compile(r"[,.;:!?—–()]")
-_TRAVEL_TO = {"en": ("to",), "ru": ("до", "в", "во")}
 
 
 def set_aside(doc: Analysis, start: int, end: int) -> bool:
@@ -73,7 +78,7 @@ def set_aside(doc: Analysis, start: int, end: int) -> bool:
         rest = re.match(r"\S*\s+(\S.{0,30})", doc.text[end : end + 60])
         if rest and rest.group(1).lower().startswith(after):
             return True
-    if travel and preceding.rsplit(" ", 1)[-1] in _TRAVEL_TO.get(doc.lang, ()):
+    if travel and preceding.rsplit(" ", 1)[-1] in _travel_to(doc.lang):
         clause = _CLAUSE_END.split(doc.text[max(0, start - 80) : start].lower())[-1]
         return any(word in travel for word in clause.split())
     return False

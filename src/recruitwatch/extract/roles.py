@@ -19,8 +19,16 @@ from functools import cache
 from ..text.keys import PLURAL_ENDINGS, keyer
 from ..text.namekeys import parse_name, spelling, words_agree
 from .analysis import Analysis
-from .identity import age_beside
-from .names import NameSpan, is_place_word, keyed_words, name_spans, plain_list, ru_parses
+from .identity import age_before_name, age_beside
+from .names import (
+    NameSpan,
+    is_place_word,
+    keyed_words,
+    name_spans,
+    plain_list,
+    roles_data,
+    ru_parses,
+)
 
 BEFORE = 3  # words before a name an apposition can take ("Ministry spokesperson X")
 AFTER = 5  # words after "X," an apposition can take ("X, a researcher at", "X, who heads")
@@ -309,20 +317,17 @@ def _plural(doc: Analysis, i: int, *, noun: bool = False) -> bool:
     return bool(pattern and pattern.search(word))
 
 
-# An age between a title and the name: "his father, 70-year-old X", "отец, 70-летний X".
-_AGE_BEFORE = re.compile(
-    r",\s*(?:aged\s+)?\d{1,3}\s*[-‐]?\s*(?:year[-‐ ]old|years[-‐ ]old|летн\w*|yosh\w*|ёш\w*|жаш\w*|жас\w*|сола)\s*$",
-    re.IGNORECASE,
-)
 # Words that join a title to the place it is of: "Ambassador to Russia X", "консул в Москве X".
-_TITLE_OF = frozenset({"to", "of", "in", "at", "в", "во", "при"})
+@cache
+def _title_of(lang: str) -> frozenset[str]:
+    return frozenset(str(w).casefold() for w in (roles_data().get("title_of") or {}).get(lang) or ())
 
 
 def _before(doc: Analysis, m: NameSpan) -> list[int]:
     """Words right before a name, back to a stop ('his wife, X': a comma right before the name is
     crossed, and so is an age after it: 'his father, 70-year-old X')."""
     first = m.first
-    age = _AGE_BEFORE.search(doc.text[max(0, m.start - 40) : m.start])
+    age = age_before_name(doc.lang).search(doc.text[max(0, m.start - 40) : m.start])
     if age:
         comma = m.start - (min(40, m.start) - age.start())
         first = next((i for i in range(m.first - 1, -1, -1) if doc.tokens[i].end <= comma), -1) + 1
@@ -343,7 +348,7 @@ def _without_place_of(doc: Analysis, window: list[int]) -> list[int]:
     j = len(window)
     while j > 0 and window[j - 1] in places:
         j -= 1
-    if 0 < j < len(window) and doc.tokens[window[j - 1]].text.casefold() in _TITLE_OF:
+    if 0 < j < len(window) and doc.tokens[window[j - 1]].text.casefold() in _title_of(doc.lang):
         return window[: j - 1]
     return window
 

@@ -88,12 +88,16 @@ def nationality_mentions(doc: Analysis, *, recruiting_side: bool = False) -> lis
 
 def _coordinated_institution(doc: Analysis, last: int, institutions: set[int]) -> bool:
     """"British and Indian armies": a nationality coordinated with another before an institution word."""
-    if last + 3 >= len(doc.tokens) or doc.tokens[last + 1].text.casefold() not in _AND:
+    if last + 3 >= len(doc.tokens) or doc.tokens[last + 1].text.casefold() not in _and_words(doc.lang):
         return False
     return bool({last + 3, last + 4} & institutions)
 
 
-_AND = frozenset({"and", "or", "и", "или", "va", "ва", "жана", "және", "ва ё"})
+@cache
+def _and_words(lang: str) -> frozenset[str]:
+    return frozenset(str(w).casefold() for w in (extract_data("scope.yaml").get("and_words") or {}).get(lang) or ())
+
+
 HEAD_REACH = 2  # "oʻzbekistonlik yollanma askarlar": the noun within two words
 
 
