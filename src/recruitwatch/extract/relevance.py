@@ -189,20 +189,22 @@ def sentence_flags(doc: Analysis, window: int = 1) -> tuple[set[int], set[int]]:
 
 
 def _target_sentences(doc: Analysis) -> set[int]:
+    return _named_targets(doc) | _chained(doc)
+
+
+def _named_targets(doc: Analysis) -> set[int]:
+    """Sentences that say a person is foreign or imprisoned (before victim chains)."""
     foreign = _sentences_with(doc, {("cues", "foreigner")}) | _foreign_people(doc)
     # Students are in scope as foreigners: in a text that names no foreigner they are the country's own.
     statuses = {
         s for s, ms in doc.hits.get("statuses", {}).items()
         if foreign or any(m.concept not in LOCAL_UNLESS_FOREIGN for m in ms)
     }
-    targets = ((foreign | statuses) - russian_citizen_sentences(doc)) | _foreign_people(doc)
-    doc.memo["relevance.chained"] = chained = _victim_chains(doc, targets)
-    return targets | chained
+    return ((foreign | statuses) - russian_citizen_sentences(doc)) | _foreign_people(doc)
 
 
 def _chained(doc: Analysis) -> set[int]:
-    _targets(doc)
-    return doc.memo["relevance.chained"]
+    return _memo(doc, "chained", lambda d: _victim_chains(d, _named_targets(d)))
 
 
 def _victim_chains(doc: Analysis, targets: set[int]) -> set[int]:
