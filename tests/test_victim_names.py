@@ -276,3 +276,15 @@ def test_a_hometown_in_apposition_is_a_place_however_many_words():
 def test_a_word_mixing_latin_and_cyrillic_letters_is_no_name():
     spans = name_spans(analyse("Kursk viloyatidagi Postoyalыe Dvorы poligonida Aziz Karimov halok boʻldi.", "uz"))
     assert [s.value for s in spans] == ["Aziz Karimov"]
+
+
+def test_an_honorific_keeps_a_given_name_that_is_also_a_word():
+    text = "When Mr Man Bahadur Gurung left for Russia, the Nepali hoped to pay his debts. Mr Gurung joined the Russian army and was killed."
+    assert victim_values(text, "en") == {"Man Bahadur Gurung"}
+
+
+def test_agents_introduced_by_a_naming_word_and_a_spouse_described_by_age_are_not_victims():
+    agents = "He learned that middlemen named Kasun and Ruwan were brokering jobs in Russia. Nimal Perera went to Russia and was sent to the front."
+    assert victim_values(agents, "en") == {"Nimal Perera"}
+    spouse = 'Nimal Perera was sent to the front. "They called him every day," said Dilini Silva, his 45-year-old spouse.'
+    assert victim_values(spouse, "en") == {"Nimal Perera"}

@@ -59,6 +59,12 @@ def _comma_age(lang: str) -> re.Pattern:
 
 
 @cache
+def age_words(lang: str) -> tuple[str, ...]:
+    """The words of the language's ages ("year", "old", "летн", "yosh"), as beginnings of words."""
+    return tuple(sorted({w.casefold() for form in _words("age_after", lang) for w in re.findall(r"\w+", form)}))
+
+
+@cache
 def age_before_name(lang: str) -> re.Pattern:
     """', 70-year-old ', ', aged 70 ', ', 70 yoshli ' at the end of the text before a name: an age
     standing between a title and the name ("his father, 70-year-old X")."""

@@ -61,7 +61,13 @@ def roles_data() -> dict:
     return extract_data("person_roles.yaml")
 
 
-PLAIN_LISTS = ("public_figures", "place_endings", "thing_endings")  # lists without languages
+PLAIN_LISTS = ("public_figures", "place_endings", "thing_endings", "honorifics")  # lists without languages
+
+
+@cache
+def honorifics() -> frozenset[str]:
+    """Titles of address ("Mr", "г-н"): person_roles.yaml."""
+    return frozenset(str(w).casefold() for w in roles_data().get("honorifics") or ())
 
 
 @cache
@@ -191,6 +197,8 @@ def _find(doc: Analysis) -> list[NameSpan]:
         text = token.text
         if not token.capitalised or i in blocked or any(c.isdigit() for c in text):
             return False
+        if i > 0 and _joined(doc, i - 1, i) and doc.tokens[i - 1].text.casefold().rstrip(".") in honorifics():
+            return not any(c.isdigit() for c in text) and len(text) > 1  # "Mr Man Bahadur Tamang"
         if i not in given and (k.key(text) in not_names or (text.isascii() and _en_key(text) in english)):
             return False  # listed; or an English word in another language's text ("The New York Times")
         if _is_initial(doc, i):

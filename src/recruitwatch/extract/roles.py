@@ -19,9 +19,10 @@ from functools import cache
 from ..text.keys import PLURAL_ENDINGS, keyer
 from ..text.namekeys import parse_name, spelling, words_agree
 from .analysis import Analysis
-from .identity import age_before_name, age_beside
+from .identity import age_before_name, age_beside, age_words
 from .names import (
     NameSpan,
+    honorifics,
     is_place_word,
     keyed_words,
     name_spans,
@@ -36,7 +37,6 @@ NEAR = 4  # words between a name and an age or a nationality that describe it
 EVENT_GROUPS = ("methods", "outcomes", "statuses")
 PRONOUN_CHAIN = 2  # sentences opening with "he" that still speak of the person just named
 _STOP = re.compile(r"[.;:!?\n]")  # an apposition does not cross these
-_HONORIFICS = {"mr", "mrs", "ms", "miss", "г-н", "г-жа", "господин", "госпожа"}
 
 
 @dataclass
@@ -256,12 +256,13 @@ def _not_a_victim(doc: Analysis, m: NameSpan) -> bool:
     name in the genitive, 'модари Комрон' with the Tajik izofat) nor a plural ('his relatives X…'):
     those words are about other people."""
     before = [i for i in _before(doc, m) if not _plural(doc, i, noun=True)]
-    after = [i for i in _after_comma(doc, m)[: _after_words(doc.lang)] if not _plural(doc, i)]
+    after = [i for i in _without_age(doc, _after_comma(doc, m))[: _after_words(doc.lang)] if not _plural(doc, i)]
     if _possessor(doc, m):
         before = []
-    if _phrase_in(doc, _without_place_of(doc, before), "roles", ending=True) or _phrase_in(doc, after, "roles"):
+    if _phrase_in(doc, _title_window(doc, before), "roles", ending=True) or _phrase_in(doc, after, "roles"):
         return True
-    if any(_phrase_in(doc, _before(doc, x), "roles", ending=True) for x in _list_neighbours(doc, m) if x.end <= m.start):
+    if any(_phrase_in(doc, _title_window(doc, _before(doc, x)), "roles", ending=True)
+           for x in _list_neighbours(doc, m) if x.end <= m.start):
         return True  # "two recruiters — Arun and Yesudas Junior": the title is the whole list's
     if _phrase_in(doc, before[-2:], "relatives", ending=True) or _phrase_in(doc, after[:2], "relatives"):
         return True
@@ -342,8 +343,13 @@ def _before(doc: Analysis, m: NameSpan) -> list[int]:
     return found
 
 
-def _without_place_of(doc: Analysis, window: list[int]) -> list[int]:
-    """The words before a name less the place a title is of ('Ambassador to Russia X' -> 'Ambassador')."""
+def _title_window(doc: Analysis, window: list[int]) -> list[int]:
+    """The words before a name down to the title that owns it: less a naming word ('middlemen named
+    X' -> 'middlemen') and the place a title is of ('Ambassador to Russia X' -> 'Ambassador')."""
+    for j in range(len(window) - 1, -1, -1):  # the shortest ending that is a naming phrase
+        if _phrase_in(doc, window[j:], "naming", ending=True):
+            window = window[:j]
+            break
     places = {i for group in ("countries", "regions") for p in doc.all_hits(group) for i in range(p.first, p.last + 1)}
     j = len(window)
     while j > 0 and window[j - 1] in places:
@@ -351,6 +357,12 @@ def _without_place_of(doc: Analysis, window: list[int]) -> list[int]:
     if 0 < j < len(window) and doc.tokens[window[j - 1]].text.casefold() in _title_of(doc.lang):
         return window[: j - 1]
     return window
+
+
+def _without_age(doc: Analysis, window: list[int]) -> list[int]:
+    """An apposition's words less an age ('X, his 45-year-old spouse' -> 'his spouse')."""
+    words = age_words(doc.lang)
+    return [i for i in window if not doc.tokens[i].text.isdigit() and not doc.tokens[i].text.casefold().startswith(words)]
 
 
 def _after_comma(doc: Analysis, m: NameSpan) -> list[int]:
@@ -593,7 +605,7 @@ def _origin(doc: Analysis, m: NameSpan) -> bool:
 
 def _speaker(doc: Analysis, m: NameSpan) -> bool:
     """'said X', 'X told', 'по словам X': the mention speaks; its sentence's events are what it says."""
-    before = [i for i in _before(doc, m) if doc.tokens[i].text.casefold().rstrip(".") not in _HONORIFICS]
+    before = [i for i in _before(doc, m) if doc.tokens[i].text.casefold().rstrip(".") not in honorifics()]
     if before and before[-1] == m.first - 1 and "," in doc.text[doc.tokens[m.first - 1].end : m.start]:
         before = []  # "According to relatives, Gurung signed": the comma ends what was said by whom
     after = [] if _possessor(doc, m) else list(range(m.last + 1, min(len(doc.tokens), m.last + 3)))
@@ -604,7 +616,7 @@ def _speaker(doc: Analysis, m: NameSpan) -> bool:
 
 
 def _honorific(doc: Analysis, m: NameSpan) -> bool:
-    return m.first > 0 and doc.tokens[m.first - 1].text.casefold() in _HONORIFICS
+    return m.first > 0 and doc.tokens[m.first - 1].text.casefold() in honorifics()
 
 
 def _in_name_list(doc: Analysis, m: NameSpan) -> bool:
