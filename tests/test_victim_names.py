@@ -288,3 +288,8 @@ def test_agents_introduced_by_a_naming_word_and_a_spouse_described_by_age_are_no
     assert victim_values(agents, "en") == {"Nimal Perera"}
     spouse = 'Nimal Perera was sent to the front. "They called him every day," said Dilini Silva, his 45-year-old spouse.'
     assert victim_values(spouse, "en") == {"Nimal Perera"}
+
+
+def test_a_large_city_of_a_victims_country_is_no_name():
+    text = "A court in the Kyrgyz capital, Bishkek, said it found a 32-year-old man guilty of mercenarism."
+    assert victim_values(text, "en") == set()

@@ -532,10 +532,22 @@ def place_words() -> frozenset[str]:
     return frozenset(w for w in words if len(w) > 2)
 
 
-def is_place_word(word: str, lang: str) -> bool:
-    """A place or a people, or (in English) the adjective of a place in -i: 'Kashmiri', 'Punjabi'."""
+@cache
+def city_words() -> frozenset[str]:
+    """One-word names of the large cities of victims' countries (data/home_cities.yaml: Bishkek, Osh)."""
+    return frozenset(
+        _folded(str(form)) for entry in extract_data("home_cities.yaml").get("cities") or ()
+        for forms in (entry.get("names") or {}).values() for form in forms or () if " " not in str(form).strip()
+    )
+
+
+def is_place_word(word: str, lang: str, *, cities: bool = True) -> bool:
+    """A place or a people, or (in English) the adjective of a place in -i: 'Kashmiri', 'Punjabi';
+    with `cities`, a large city of a victim's country as well."""
     folded = _folded(word)
     places = place_words()
+    if cities and folded in city_words():
+        return True
     return folded in places or (lang == "en" and folded.endswith("i") and folded[:-1] in places)
 
 

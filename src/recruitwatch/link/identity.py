@@ -209,12 +209,12 @@ def native_keys(word: str) -> set[str]:
 
 def corroborated_home(text: str, details: list[dict]) -> bool:
     """Does the report give a word of the victim's home locality that is no country, province or
-    Russian region (Kottayam, not Kerala: a state holds millions of namesakes)?"""
+    Russian region (Kottayam or Thrissur, not Kerala: a state holds millions of namesakes)?"""
     from ..extract.names import is_place_word
 
     words = _LazyWords(text)
     return any(
-        _home_words(detail, lambda w: not is_place_word(w.text, "en")) & words.skeletons for detail in details
+        _home_words(detail, lambda w: not is_place_word(w.text, "en", cities=False)) & words.skeletons for detail in details
         if detail.get("home_locality")
     )
 
