@@ -36,7 +36,7 @@ def test_relevance_holds_on_real_reports(scores):
 
 def test_field_values_hold_on_real_reports(scores):
     assert scores["micro"]["precision"] >= 0.90
-    assert scores["micro"]["recall"] >= 0.74
+    assert scores["micro"]["recall"] >= 0.75  # 0.768 on 2026-12-07
     assert scores["fields"]["victim_names"]["f1"] >= 0.86
 
 
