@@ -282,3 +282,15 @@ def test_an_intended_deed_is_no_outcome(text, lang):
 )
 def test_a_job_seeker_and_a_student_are_told_by_what_they_came_for(text, lang, status):
     assert status in found(text, lang, "statuses")
+
+
+@pytest.mark.parametrize(
+    "text,lang,regions",
+    [
+        ("Мага көп айтышты, анан сабап башташты.", "ky", set()),  # "to me", keyed like Магадан
+        ("Ал Магаданга жөнөтүлгөн.", "ky", {"RU-MAG"}),
+        ("Ал Москвада кармалган.", "ky", {"RU-MOW"}),
+    ],
+)
+def test_a_word_that_only_shares_a_place_names_key_is_not_that_place(text, lang, regions):
+    assert found(text, lang, "regions") == regions

@@ -42,7 +42,7 @@ from .lexicons import (
     _add_organisations,
     form_languages,
 )
-from .matcher import Match, PhraseIndex
+from .matcher import INDEX_FORMAT, Match, PhraseIndex
 from .org_screen import may_name_organisation
 from .screen import screen
 
@@ -90,7 +90,7 @@ def config() -> Config:
 @cache
 def cheap_index(lang: str) -> PhraseIndex:
     """Sign, target and person forms and organisation names for texts in `lang` (built once per data version)."""
-    return cached(f"cascade-{lang}", ("recruitwatch.extract",), lambda: _build_index(lang))
+    return cached(f"cascade-v{INDEX_FORMAT}-{lang}", ("recruitwatch.extract",), lambda: _build_index(lang))
 
 
 def _build_index(lang: str) -> PhraseIndex:

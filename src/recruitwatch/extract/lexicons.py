@@ -7,7 +7,7 @@ from functools import cache
 
 from .cache import cached
 from .data_files import extract_data
-from .matcher import PhraseIndex
+from .matcher import INDEX_FORMAT, PhraseIndex
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def form_languages(lang: str) -> tuple[str, ...]:
 @cache
 def phrase_index(lang: str) -> PhraseIndex:
     """The compiled index of every lexicon for texts in `lang` (built once per data version)."""
-    return cached(f"phrases-{lang}", ("recruitwatch.extract",), lambda: _build_index(lang))
+    return cached(f"phrases-v{INDEX_FORMAT}-{lang}", ("recruitwatch.extract",), lambda: _build_index(lang))
 
 
 def _build_index(lang: str) -> PhraseIndex:

@@ -22,6 +22,10 @@ class Entry:
     concept: str  # vocabulary id, ISO code or canonical name
     role: str = "form"  # "form", "context", "demonym", "adjective", "name", …
     proper: bool = False  # must start with a capital letter in the text
+    # Where endings are added to a name (Turkic languages, Tajik): the name as written, which a word
+    # of the text must begin with. Keys cut what looks like an ending, so "Магадан" and the pronoun
+    # "мага" share a key; "Магаданга" begins with the name, "Мага" does not.
+    base: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +45,10 @@ class Match:
         return self.entry.group
 
 
+SUFFIXING = frozenset({"uz", "ky", "kk", "tg"})  # languages that add endings to names
+# Raised when a compiled index changes shape (Entry): a cached index of another shape is never
+# loaded, though the data files it was built from are the same (extract/cache.py keys by data).
+INDEX_FORMAT = 2
 _WORD_MEMO = 50_000  # distinct words remembered per index (~15 MB at most; then it starts afresh)
 
 
@@ -90,7 +98,9 @@ class PhraseIndex:
         words = self.compile_form(form)
         if not words or not words[0][1]:
             return
-        entry = Entry(words, group, concept, role, proper)
+        first, first_is_prefix = form_words(str(form))[0]
+        base = self.keyer.fold(first) if proper and not first_is_prefix and self.lang in SUFFIXING else ""
+        entry = Entry(words, group, concept, role, proper, base)
         is_prefix, head = words[0]
         if is_prefix:
             self._prefix[head].append(entry)
@@ -130,6 +140,8 @@ class PhraseIndex:
             token = tokens[i]
             for entry in candidates:  # their first word matches this token by construction
                 if entry.proper and not token.capitalised and not _uz_demonym(self.lang, f):
+                    continue
+                if entry.base and not f.startswith(entry.base):
                     continue
                 size = len(entry.words)
                 last = i + size - 1

@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 from ..extract.cache import cached
 from ..extract.data_files import load_data
 from ..extract.lexicons import form_languages
-from ..extract.matcher import Match, PhraseIndex
+from ..extract.matcher import INDEX_FORMAT, Match, PhraseIndex
 from ..text.tokens import Token
 
 NUM = r"\d{1,4}(?:-\d{1,2})?(?:\.\d{1,2})?"
@@ -60,7 +60,7 @@ def _instrument_index(lang: str) -> PhraseIndex:
     """Instrument names (strong, weak, generic) and jurisdiction words, compiled for `lang`."""
     # Keys depend on the morphology of recruitwatch.extract too, so both data sets key the cache.
     packages = ("recruitwatch.legal", "recruitwatch.extract")
-    return cached(f"instruments-{lang}", packages, lambda: _build_instrument_index(lang))
+    return cached(f"instruments-v{INDEX_FORMAT}-{lang}", packages, lambda: _build_instrument_index(lang))
 
 
 def _build_instrument_index(lang: str) -> PhraseIndex:
