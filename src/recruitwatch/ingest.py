@@ -13,6 +13,7 @@ storable before anything else looks at it (see `storable`).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import logging
 import re
@@ -596,7 +597,7 @@ class Ingestor:
             self._attach_marked(session, incident)
 
     def _best_match(self, session: Session, fields: dict, mention: dict, copies: set[int], excluded: set[int],
-                    placed: tuple[int, bool] | None, published=None):
+                    placed: tuple[int, bool] | None, published: dt.date | None = None):
         """The incident this mention is (or None), its decision, and the doubtful ones for analysts.
         `placed`: the incident this document's earlier report put it in, and whether analysts vouched for it;
         `published`: the document's date, which stands for an undated incident's when candidates are sought."""

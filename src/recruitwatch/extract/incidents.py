@@ -317,9 +317,10 @@ def _place(doc: Analysis, sentences: set[int], incident: dict, ev: _Evidence) ->
             continue
         # "Three hours from Saint Petersburg" puts him in Russia, not in that region.
         regions = [m for m in named if not set_aside(doc, m.start, m.end)]
-        country = (regions or named)[0].concept.split("-")[0]
+        first = (regions or named)[0]
+        country = first.concept.split("-")[0]
         incident["location_country"] = country
-        ev.add("location_country", country, (regions or named)[0].start, (regions or named)[0].end)
+        ev.add("location_country", country, first.start, first.end)
         for m in regions:
             if m.concept.startswith(country) and m.concept not in incident["location_regions"]:
                 incident["location_regions"].append(m.concept)

@@ -198,7 +198,7 @@ def _find(doc: Analysis) -> list[NameSpan]:
         if not token.capitalised or i in blocked or any(c.isdigit() for c in text):
             return False
         if i > 0 and _joined(doc, i - 1, i) and doc.tokens[i - 1].text.casefold().rstrip(".") in honorifics():
-            return not any(c.isdigit() for c in text) and len(text) > 1  # "Mr Man Bahadur Tamang"
+            return len(text) > 1  # "Mr Man Bahadur Tamang"
         if i not in given and (k.key(text) in not_names or (text.isascii() and _en_key(text) in english)):
             return False  # listed; or an English word in another language's text ("The New York Times")
         if _is_initial(doc, i):
@@ -510,34 +510,27 @@ def _gazetteer_names() -> frozenset[str]:
 def place_words() -> frozenset[str]:
     """Every one-word name of a place or a people in the gazetteers, in any of their languages
     (Fergana, Kiyev, Rusia, Delhi, Afghan): a report in one language quotes places in another."""
-    words: set[str] = set()
-
-    def add(forms) -> None:
-        for form in forms or ():
-            if " " not in str(form).strip():
-                words.add(_folded(str(form)))
-
     regions = extract_data("regions.yaml")
-    for items in ("regions", "cities"):
-        for entry in regions.get(items) or ():
-            for forms in (entry.get("names") or {}).values():
-                add(forms)
-    for entry in extract_data("countries.yaml").get("countries") or ():
-        for block in ("names", "demonyms"):
-            for forms in (entry.get(block) or {}).values():
-                add(forms)
-    for entry in extract_data("home_places.yaml").get("places") or ():
-        for forms in (entry.get("names") or {}).values():
-            add(forms)
-    return frozenset(w for w in words if len(w) > 2)
+    countries = extract_data("countries.yaml").get("countries") or ()
+    entries = [
+        *(regions.get("regions") or ()), *(regions.get("cities") or ()), *countries,
+        *({"names": country.get("demonyms")} for country in countries),
+        *(extract_data("home_places.yaml").get("places") or ()),
+    ]
+    return frozenset(w for w in _one_word_names(entries) if len(w) > 2)
 
 
 @cache
 def city_words() -> frozenset[str]:
     """One-word names of the large cities of victims' countries (data/home_cities.yaml: Bishkek, Osh)."""
+    return _one_word_names(extract_data("home_cities.yaml").get("cities") or ())
+
+
+def _one_word_names(entries) -> frozenset[str]:
+    """The folded one-word forms of gazetteer entries' `names` (any language)."""
     return frozenset(
-        _folded(str(form)) for entry in extract_data("home_cities.yaml").get("cities") or ()
-        for forms in (entry.get("names") or {}).values() for form in forms or () if " " not in str(form).strip()
+        _folded(str(form)) for entry in entries for forms in (entry.get("names") or {}).values()
+        for form in forms or () if " " not in str(form).strip()
     )
 
 

@@ -194,6 +194,10 @@ def _target_sentences(doc: Analysis) -> set[int]:
 
 def _named_targets(doc: Analysis) -> set[int]:
     """Sentences that say a person is foreign or imprisoned (before victim chains)."""
+    return _memo(doc, "named_targets", _targets_named_in)
+
+
+def _targets_named_in(doc: Analysis) -> set[int]:
     foreign = _sentences_with(doc, {("cues", "foreigner")}) | _foreign_people(doc)
     # Students are in scope as foreigners: in a text that names no foreigner they are the country's own.
     statuses = {

@@ -146,11 +146,7 @@ def _usual_form(person: Person) -> tuple[str, ...]:
     longest = max(len(m.parts) for m in person.mentions)
     forms = [m.parts for m in person.mentions if len(m.parts) == longest]
     # "Жавлон Раҳимов" once over "Ж.Раҳимов" twice: an initial is not the fuller form.
-    return max(forms, key=lambda f: (-sum(_initial(p) for p in f), forms.count(f), -forms.index(f)))
-
-
-def _initial(part: str) -> bool:
-    return len(part) <= 3 and part.endswith(".")
+    return max(forms, key=lambda f: (-sum(w.initial for p in f for w in parse_name(p).words), forms.count(f), -forms.index(f)))
 
 
 def _part_of(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
@@ -328,9 +324,10 @@ def _before(doc: Analysis, m: NameSpan) -> list[int]:
     """Words right before a name, back to a stop ('his wife, X': a comma right before the name is
     crossed, and so is an age after it: 'his father, 70-year-old X')."""
     first = m.first
-    age = age_before_name(doc.lang).search(doc.text[max(0, m.start - 40) : m.start])
-    if age:
-        comma = m.start - (min(40, m.start) - age.start())
+    reach = max(0, m.start - 40)
+    age = age_before_name(doc.lang).search(doc.text[reach : m.start])
+    if age:  # the words before the name start before the comma that opens the age
+        comma = reach + age.start()
         first = next((i for i in range(m.first - 1, -1, -1) if doc.tokens[i].end <= comma), -1) + 1
     found: list[int] = []
     i = first - 1

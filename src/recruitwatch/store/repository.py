@@ -433,16 +433,15 @@ def blocked_incidents(
             (func.length(Incident.date) > 4) & (Incident.date >= low[:7]) & (Incident.date <= high),
             (func.length(Incident.date) == 4) & (Incident.date >= low[:4]) & (Incident.date <= high[:4]),
         )
-        ids.update(session.scalars(select(Incident.id).where(Incident.id.in_(in_region), dated)))
-        # Undated incidents of those regions reported within the window: outlets that date a raid
-        # and outlets that do not (the window of an undated report is its publication's).
+        # Undated incidents of those regions count where reported within the window: outlets that
+        # date a raid and outlets that do not (the window of an undated report is its publication's).
         reported = (
             select(Mention.incident_id).join(Report, Mention.report_id == Report.id)
             .join(Document, Report.document_id == Document.id)
             .where(Document.published >= dt.date.fromisoformat(low), Document.published <= dt.date.fromisoformat(high))
         )
-        ids.update(session.scalars(select(Incident.id).where(
-            Incident.id.in_(in_region), Incident.date.is_(None), Incident.id.in_(reported))))
+        undated = Incident.date.is_(None) & Incident.id.in_(reported)
+        ids.update(session.scalars(select(Incident.id).where(Incident.id.in_(in_region), or_(dated, undated))))
     return _linkable(session, ids, set(fields.get("victim_nationalities") or ()))
 
 
