@@ -123,3 +123,15 @@ def test_a_place_is_told_as_where_it_happened_or_where_someone_came_from(lang, t
     doc = analyse(text, lang)
     start = text.index(place)
     assert place_role(doc, start, start + len(place)) == role
+
+
+def test_an_unnamed_lead_inside_a_named_victims_story_is_about_him():
+    text = (
+        "Bakhodir Tursunov, 31, said he left Tajikistan for work in Russia two years ago. "
+        "A Tajik man aged 31 has told how he was tricked with offers of work and pushed into the Russian army. "
+        "Bakhodir Tursunov said a stranger promised him a job at a warehouse near Moscow. "
+        "Instead, he was taken to a military unit and made to sign a contract."
+    )
+    record = extract_text(text)
+    assert len(record["incidents"]) == 1
+    assert record["incidents"][0]["victim_names"] == ["Bakhodir Tursunov"]

@@ -103,7 +103,7 @@ def segment(doc: Analysis, names: list[Mention], nationalities: list[Mention]) -
             current.regions |= s_regions
             current.statuses |= s_statuses
     drafts = [d for d in drafts if d.has_event(events)]
-    return _merge_lead(doc, drafts)
+    return _merge_interleaved(_merge_lead(doc, drafts))
 
 
 PREAMBLE = 2  # sentences before a victim's introduction that can set its scene
@@ -141,9 +141,13 @@ def _new_victim(doc, s, current: Draft, s_names, s_nats, s_regions, s_statuses, 
     other_place = s_regions and current.regions and not (s_regions & current.regions)
     if other_place and s_statuses and not (s_statuses & current.statuses):
         return True
-    # 'a citizen of Kyrgyzstan…' after a named victim: English marks a new person.
+    # 'a citizen of Kyrgyzstan…' after a named victim: English marks a new person, unless what it
+    # says of him is what the text said of the named one (a caption names him, the lead begins
+    # "A Ugandan man aged 44 has told how…").
+    other_status = s_statuses and current.statuses and not (s_statuses & current.statuses)
+    other_region = s_regions and current.regions and not (s_regions & current.regions)
     return bool(current.names) and not s_names and _indefinite_intro(doc, s, persons) and bool(
-        s_regions - current.regions or s_statuses - current.statuses or s_nats
+        other_region or other_status or s_nats - current.nationalities
     )
 
 
@@ -161,6 +165,30 @@ def _merge_lead(doc: Analysis, drafts: list[Draft]) -> list[Draft]:
             story.statuses |= lead.statuses
             return drafts[1:]
     return drafts
+
+
+def _merge_interleaved(drafts: list[Draft]) -> list[Draft]:
+    """An unnamed passage inside a named victim's story, the text naming him before and after it, is
+    about him ("Akmal said… A 44-year-old Tajik has told how… Akmal added…"), unless it gives
+    another nationality or status."""
+    kept: list[Draft] = []
+    for draft in drafts:
+        host = None if draft.names else next((n for n in drafts if n.names and _inside(draft, n)), None)
+        if host is None:
+            kept.append(draft)
+            continue
+        host.sentences = sorted(set(host.sentences) | set(draft.sentences))
+        host.nationalities |= draft.nationalities
+        host.regions |= draft.regions
+        host.statuses |= draft.statuses
+    return kept
+
+
+def _inside(draft: Draft, named: Draft) -> bool:
+    between = named.sentences[0] < draft.sentences[0] and draft.sentences[-1] < named.sentences[-1]
+    nationality = not (draft.nationalities and named.nationalities) or draft.nationalities & named.nationalities
+    status = not (draft.statuses and named.statuses) or draft.statuses & named.statuses
+    return between and bool(nationality) and bool(status)
 
 
 def same_name(known: set[str], new: set[str]) -> bool:
