@@ -135,3 +135,15 @@ def test_an_unnamed_lead_inside_a_named_victims_story_is_about_him():
     record = extract_text(text)
     assert len(record["incidents"]) == 1
     assert record["incidents"][0]["victim_names"] == ["Bakhodir Tursunov"]
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "The UN High Commissioner for Human Rights and the International Organization for Migration said "
+           "that the Red Cross had visited Tajik migrants whom police in Kazan forced to sign army contracts."),
+    ("ru", "Управление Верховного комиссара ООН по правам человека и Международный комитет Красного Креста "
+           "сообщили, что полиция в Казани заставила мигрантов из Таджикистана подписать контракт."),
+])
+def test_the_un_and_state_bodies_are_not_organisations_but_the_red_cross_is(lang, text):
+    record = extract_text(text)
+    assert record["language"] == lang
+    assert record["organisations"] == ["International Committee of the Red Cross"]
