@@ -293,3 +293,11 @@ def test_agents_introduced_by_a_naming_word_and_a_spouse_described_by_age_are_no
 def test_a_large_city_of_a_victims_country_is_no_name():
     text = "A court in the Kyrgyz capital, Bishkek, said it found a 32-year-old man guilty of mercenarism."
     assert victim_values(text, "en") == set()
+
+
+def test_an_age_beside_a_relative_named_after_the_speaker_is_the_relatives():
+    text = (
+        "Farida Tursunova said her son Aziz, a 24-year-old Tajik migrant, was detained by police in Kazan "
+        "and forced to sign a military contract."
+    )
+    assert victim_values(text, "en") == {"Aziz"}

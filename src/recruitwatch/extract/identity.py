@@ -18,7 +18,7 @@ from ..text.keys import keyer
 from .analysis import Analysis
 from .data_files import extract_data
 from .lexicons import form_languages
-from .names import NameSpan, keyed_words, surname_like
+from .names import NameSpan, keyed_words, name_spans, surname_like
 
 MIN_AGE, MAX_AGE = 14, 80  # ages of recruits; other numbers before "years" are terms or dates
 AGE_BEFORE, AGE_AFTER = 5, 7  # words around a name an age can stand in ("a 40-year-old volunteer called X", "X, an Italian chef aged 52")
@@ -172,7 +172,10 @@ def age_beside(doc: Analysis, m: NameSpan) -> Found | None:
     before_from = doc.tokens[max(0, m.first - AGE_BEFORE)].start
     after_to = doc.tokens[min(len(doc.tokens) - 1, m.last + AGE_AFTER)].end
     near = [a for a in age_spans(doc) if max(start, before_from) <= a.start and a.end <= min(end, after_to)]
-    # The age of a relative is written beside the relative: only take one with no other name between.
+    # The age of a relative is written beside the relative: only take one with no other name between
+    # ("Farida Tursunova said her son Aziz, a 24-year-old…": the age is Aziz's).
+    others = [(o.start, o.end) for o in name_spans(doc) if o.sentence == m.sentence and o.start != m.start]
+    near = [a for a in near if not any(min(a.end, m.end) <= o_start and o_end <= max(a.start, m.start) for o_start, o_end in others)]
     return min(near, key=lambda a: abs(a.start - m.start), default=None)
 
 
