@@ -7,7 +7,7 @@ import pytest
 
 from recruitwatch.extract.analysis import analyse
 from recruitwatch.extract.value_features import victim_anchors
-from recruitwatch.extract.victims import name_mentions, nationality_mentions
+from recruitwatch.extract.victims import name_mentions, nationality_mentions, person_mentions
 
 
 def _anchored(text: str, lang: str) -> list[str]:
@@ -79,3 +79,9 @@ def test_one_person_is_still_a_victim(lang, text):
 )
 def test_an_army_of_two_nations_and_a_country_of_transit_name_no_victims_nationality(lang, text):
     assert nationality_mentions(analyse(text, lang)) == []
+
+
+def test_a_name_that_begins_like_a_person_word_is_no_person_word():
+    doc = analyse("Депутат Жээнбек Асанов маалымат берди. Анын жээни Орусияда кармалган.", "ky")
+    words = [doc.text[p.start : p.end] for s in range(len(doc.sentences)) for p in person_mentions(doc, s)]
+    assert "Жээнбек" not in words and "жээни" in words

@@ -31,7 +31,10 @@ class Mention:
 
 
 def victim_word_positions(doc: Analysis, sentence: int) -> list[Match]:
-    words = [m for m in doc.in_sentence("cues", sentence) if m.concept in ("victim_noun", "foreigner")]
+    words = [
+        m for m in doc.in_sentence("cues", sentence)
+        if m.concept == "foreigner" or (m.concept == "victim_noun" and not _inside_a_name(doc, m, sentence))
+    ]
     for group in PERSON_GROUPS:
         words += doc.in_sentence(group, sentence)
     return words
@@ -161,8 +164,18 @@ def person_mentions(doc: Analysis, sentence: int) -> list[Mention]:
     return [
         Mention(m.concept, m.start, m.end, sentence, is_specific(doc, doc.tokens[m.last].text) and not counted(doc, sentence, m.first))
         for m in doc.in_sentence("cues", sentence)
-        if m.concept == "victim_noun"
+        if m.concept == "victim_noun" and not _inside_a_name(doc, m, sentence)
     ]
+
+
+def _inside_a_name(doc: Analysis, m: Match, sentence: int) -> bool:
+    """A person word written with a capital inside a sentence is the start of a name: Kyrgyz
+    'Жээнбек' begins like 'жээн' (nephew), Uzbek 'Yigitali' like 'yigit'. English headlines
+    capitalise nouns ("Kyrgyz Migrant Killed"), so English is left as it is."""
+    if doc.lang == "en" or m.entry.proper or m.first == doc.token_range(sentence).start:
+        return False
+    word = doc.tokens[m.first].text
+    return word[:1].isupper() and not word.isupper()
 
 
 def name_mentions(doc: Analysis) -> list[Mention]:
