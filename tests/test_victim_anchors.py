@@ -85,3 +85,9 @@ def test_a_name_that_begins_like_a_person_word_is_no_person_word():
     doc = analyse("Депутат Жээнбек Асанов маалымат берди. Анын жээни Орусияда кармалган.", "ky")
     words = [doc.text[p.start : p.end] for s in range(len(doc.sentences)) for p in person_mentions(doc, s)]
     assert "Жээнбек" not in words and "жээни" in words
+
+
+def test_an_uzbek_abstract_noun_of_a_person_word_is_no_person():
+    doc = analyse("Oʻzbekistonda ikki fuqarolik taqiqlangan. Bir fuqaro Moskvada ushlangan.", "uz")
+    words = [doc.text[p.start : p.end] for s in range(len(doc.sentences)) for p in person_mentions(doc, s)]
+    assert words == ["fuqaro"]

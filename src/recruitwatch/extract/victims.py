@@ -33,7 +33,7 @@ class Mention:
 def victim_word_positions(doc: Analysis, sentence: int) -> list[Match]:
     words = [
         m for m in doc.in_sentence("cues", sentence)
-        if m.concept == "foreigner" or (m.concept == "victim_noun" and not _inside_a_name(doc, m, sentence))
+        if m.concept == "foreigner" or (m.concept == "victim_noun" and not _not_a_person_word(doc, m, sentence))
     ]
     for group in PERSON_GROUPS:
         words += doc.in_sentence(group, sentence)
@@ -164,8 +164,20 @@ def person_mentions(doc: Analysis, sentence: int) -> list[Mention]:
     return [
         Mention(m.concept, m.start, m.end, sentence, is_specific(doc, doc.tokens[m.last].text) and not counted(doc, sentence, m.first))
         for m in doc.in_sentence("cues", sentence)
-        if m.concept == "victim_noun" and not _inside_a_name(doc, m, sentence)
+        if m.concept == "victim_noun" and not _not_a_person_word(doc, m, sentence)
     ]
+
+
+# Uzbek makes an abstract noun of a person word with -lik (fuqaro "citizen", fuqarolik "citizenship",
+# mahbuslik "imprisonment"), and word keys take -lik off as they do from o'zbekistonlik.
+_ABSTRACT = {"uz": re.compile(r"(?:lik|лик|lig|лиг)\w{0,6}$")}
+
+
+def _not_a_person_word(doc: Analysis, m: Match, sentence: int) -> bool:
+    abstract = _ABSTRACT.get(doc.lang)
+    if abstract and m.first == m.last and abstract.search(doc.tokens[m.last].text.casefold()):
+        return True
+    return _inside_a_name(doc, m, sentence)
 
 
 def _inside_a_name(doc: Analysis, m: Match, sentence: int) -> bool:
