@@ -91,3 +91,17 @@ def test_an_uzbek_abstract_noun_of_a_person_word_is_no_person():
     doc = analyse("Oʻzbekistonda ikki fuqarolik taqiqlangan. Bir fuqaro Moskvada ushlangan.", "uz")
     words = [doc.text[p.start : p.end] for s in range(len(doc.sentences)) for p in person_mentions(doc, s)]
     assert words == ["fuqaro"]
+
+
+def test_a_person_word_used_as_a_capacity_is_not_a_particular_person():
+    doc = analyse("Mehnat muhojiri sifatida kelgan yigitlarga ish vaʼda qilindi. Bir muhojir Moskvada ushlandi.", "uz")
+    found = [(doc.text[p.start : p.end], p.specific) for s in range(len(doc.sentences)) for p in person_mentions(doc, s)]
+    assert ("muhojiri", False) in found and ("muhojir", True) in found
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("uz", "Oʻzbekiston Respublikasi Qurolli Kuchlari delegatsiyasi Moskvaga bordi."),
+    ("en", "The Uzbek armed forces sent a delegation to Moscow."),
+])
+def test_a_countrys_armed_forces_are_no_victims_nationality(lang, text):
+    assert nationality_mentions(analyse(text, lang)) == []

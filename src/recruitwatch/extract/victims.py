@@ -162,10 +162,22 @@ def person_mentions(doc: Analysis, sentence: int) -> list[Mention]:
     passport") describe a victim but do not stand for one.
     """
     return [
-        Mention(m.concept, m.start, m.end, sentence, is_specific(doc, doc.tokens[m.last].text) and not counted(doc, sentence, m.first))
+        Mention(m.concept, m.start, m.end, sentence,
+                is_specific(doc, doc.tokens[m.last].text) and not counted(doc, sentence, m.first) and not _capacity(doc, m.last))
         for m in doc.in_sentence("cues", sentence)
         if m.concept == "victim_noun" and not _not_a_person_word(doc, m, sentence)
     ]
+
+
+def _capacity(doc: Analysis, last: int) -> bool:
+    """'mehnat muhojiri sifatida' (as a labour migrant): a capacity, said of any number of people."""
+    following = doc.tokens[last + 1].text.casefold() if last + 1 < len(doc.tokens) else ""
+    return following in _capacity_words(doc.lang)
+
+
+@cache
+def _capacity_words(lang: str) -> frozenset[str]:
+    return frozenset(str(w).casefold() for w in (extract_data("scope.yaml").get("capacity_after") or {}).get(lang) or ())
 
 
 # Uzbek makes an abstract noun of a person word with -lik (fuqaro "citizen", fuqarolik "citizenship",
