@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from recruitwatch.extract.analysis import analyse
+from recruitwatch.extract.data_files import extract_data
 from recruitwatch.extract.dates import find_dates
 
 
@@ -115,3 +116,19 @@ def test_only_a_date_from_the_war_to_the_report_can_date_an_incident():
     assert not could_date_incident("2022-01", report)  # before the full-scale war
     assert not could_date_incident("2025", report) and not could_date_incident("2024-07", report)  # after the report
     assert could_date_incident("2024-06", report) and could_date_incident("2031", None)
+
+
+def test_an_abbreviated_month_takes_no_case_ending():
+    published = dt.date(2025, 1, 20)
+    # Kyrgyz "бери" (since) begins like the Ukrainian abbreviation "бер" (March)
+    assert [d.value for d in find_dates("2022-жылдан бери өлкөдө 338 иш козголгон", published)] == ["2022"]
+    assert [d.value for d in find_dates("12 бер. 2024", published)] == ["2024-03-12"]
+    # whole names still take them
+    assert [d.value for d in find_dates("2024-yil mayida", published)] == ["2024-05"]
+    assert [d.value for d in find_dates("12 мартида", published)] == ["2024-03-12"]
+
+
+def test_every_listed_abbreviation_is_a_month_form():
+    data = extract_data("months.yaml")
+    forms = {str(f).lower() for month in data["months"].values() for fs in month.values() for f in fs or ()}
+    assert {str(a).lower() for a in data["abbreviations"]} <= forms

@@ -81,7 +81,7 @@ def _grammar() -> _Grammar:
 
 
 def _absolute_patterns(data: dict, month_of: dict[str, int]) -> list[tuple[re.Pattern, str]]:
-    month = rf"(?P<month>{trie_regex(month_of)})\.?{_UZ_TAIL}(?!\w)"
+    month = rf"{_month_with_ending(month_of, _abbreviations(data))}(?!\w)"
     year_words = sorted(
         {str(w).lower() for forms in data["year_words"].values() for w in forms or ()}, key=len, reverse=True
     )
@@ -107,6 +107,24 @@ def _absolute_patterns(data: dict, month_of: dict[str, int]) -> list[tuple[re.Pa
     ]
 
 
+def _month_with_ending(month_of: dict[str, int], abbreviations: frozenset[str]) -> str:
+    """A month name (group `month`) with the case ending Turkic languages add (_UZ_TAIL), or an
+    abbreviation (group `abbr`: "бер", "Mar", "янв"; months.yaml), which takes none: Kyrgyz "бери"
+    (since) is not March."""
+    full = [m for m in month_of if m not in abbreviations]
+    short = [m for m in month_of if m in abbreviations]
+    return rf"(?:(?P<month>{trie_regex(full)})\.?{_UZ_TAIL}|(?P<abbr>{trie_regex(short)})\.?)"
+
+
+def _abbreviations(data: dict) -> frozenset[str]:
+    return frozenset(str(a).lower() for a in data.get("abbreviations") or ())
+
+
+def _month_name(groups: dict) -> str | None:
+    name = groups.get("month") or groups.get("abbr")
+    return name.lower().rstrip(".") if name else None
+
+
 def _alternation(words) -> str:
     """A regex alternation of words, longest first, any space and any apostrophe variant."""
     escaped = (re.escape(str(w)).replace("\\ ", r"\s+").replace("'", "['’‘ʻʼ`]") for w in words)
@@ -121,7 +139,7 @@ def _relative_patterns(data: dict, month_of: dict[str, int], season_of: dict[str
     month_words = _alternation(w for forms in (rel.get("month_words") or {}).values() for w in forms or ())
     year_words = _alternation(w for forms in data["year_words"].values() for w in forms or ())
     seasons = _alternation(season_of)
-    month = rf"(?P<month>{trie_regex(month_of)})\.?{_UZ_TAIL}"
+    month = _month_with_ending(month_of, _abbreviations(data))
     f = re.IGNORECASE
     b, e = r"(?<!\w)", r"(?!\w)"
     return [
@@ -143,7 +161,8 @@ def _relative_patterns(data: dict, month_of: dict[str, int], season_of: dict[str
 
 def _relative_value(m: re.Match, kind: str, published: dt.date, grammar: _Grammar) -> str | None:
     groups = m.groupdict()
-    month = grammar.month_of.get(groups["month"].lower().rstrip(".")) if groups.get("month") else None
+    name = _month_name(groups)
+    month = grammar.month_of.get(name) if name else None
     year = published.year
     if kind == "last_month_name":
         text = m.group().lower()
@@ -235,8 +254,8 @@ def _value(m: re.Match, kind: str, month_of: dict[str, int], published: dt.date 
     year = int(groups["year"]) if groups.get("year") else None
     if groups.get("mnum"):
         month = int(groups["mnum"])
-    elif groups.get("month"):
-        month = month_of.get(groups["month"].lower().rstrip("."))
+    elif _month_name(groups):
+        month = month_of.get(_month_name(groups))
     else:
         month = None
     day = int(groups["day"]) if groups.get("day") else None
