@@ -142,6 +142,8 @@ def test_an_unnamed_lead_inside_a_named_victims_story_is_about_him():
            "that the Red Cross had visited Tajik migrants whom police in Kazan forced to sign army contracts."),
     ("ru", "Управление Верховного комиссара ООН по правам человека и Международный комитет Красного Креста "
            "сообщили, что полиция в Казани заставила мигрантов из Таджикистана подписать контракт."),
+    ("en", "The Red Cross said Tajik prisoners were sent to Storm-Z units and the Africa Corps, "
+           "after police in Kazan forced them to sign army contracts."),
 ])
 def test_the_un_and_state_bodies_are_not_organisations_but_the_red_cross_is(lang, text):
     record = extract_text(text)
