@@ -301,3 +301,14 @@ def test_an_age_beside_a_relative_named_after_the_speaker_is_the_relatives():
         "and forced to sign a military contract."
     )
     assert victim_values(text, "en") == {"Aziz"}
+
+
+def test_channel_handles_and_provinces_are_not_names():
+    text = (
+        "Police in Kazan detained Karim Aliev, a 24-year-old Uzbek migrant, and forced him to sign a contract, "
+        "the Oper_Uz channel and @Help_Migrants wrote."
+    )
+    assert victim_values(text, "en") == {"Karim Aliev"}
+    ru = ("Хатри, 29 лет, переехал в провинцию Лумбини в Непале, а затем был завербован "
+          "в российскую армию и погиб на фронте.")
+    assert "Лумбини" not in victim_values(ru, "ru")

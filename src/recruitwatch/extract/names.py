@@ -177,6 +177,13 @@ def _seen_stem(word: str, seen: set[str], endings: tuple[str, ...]) -> str:
     return word
 
 
+_HANDLE_MARKS = "_@/#"  # characters that join words into a handle or an address, never a person's name
+
+
+def _in_handle(text: str, start: int, end: int) -> bool:
+    return (start > 0 and text[start - 1] in _HANDLE_MARKS) or (end < len(text) and text[end] in _HANDLE_MARKS)
+
+
 def _find(doc: Analysis) -> list[NameSpan]:
     blocked = {
         i for group in GAZETTEER_GROUPS for m in doc.all_hits(group) for i in range(m.first, m.last + 1)
@@ -197,6 +204,8 @@ def _find(doc: Analysis) -> list[NameSpan]:
         text = token.text
         if not token.capitalised or i in blocked or any(c.isdigit() for c in text):
             return False
+        if _in_handle(doc.text, token.start, token.end):
+            return False  # "Oper_Uz", "@Karim_Aliev", "t.me/Aziz_Help": a channel or an address
         if i > 0 and _joined(doc, i - 1, i) and doc.tokens[i - 1].text.casefold().rstrip(".") in honorifics():
             return len(text) > 1  # "Mr Man Bahadur Tamang"
         if i not in given and (k.key(text) in not_names or (text.isascii() and _en_key(text) in english)):
