@@ -312,3 +312,13 @@ def test_channel_handles_and_provinces_are_not_names():
     ru = ("Хатри, 29 лет, переехал в провинцию Лумбини в Непале, а затем был завербован "
           "в российскую армию и погиб на фронте.")
     assert "Лумбини" not in victim_values(ru, "ru")
+
+
+@pytest.mark.parametrize("lang, text, victim", [
+    ("en", "Gulnora Karimova recalls the message from her husband, Rustam, who had left for Russia to seek "
+           "work and was sent to the front after signing a contract.", {"Rustam"}),
+    ("en", "Dilnoza Tursunova was never sold on her husband Aziz Tursunov's plan to work in Russia; "
+           "he signed a military contract in Moscow and was killed in May.", {"Aziz Tursunov"}),
+])
+def test_the_wife_or_mother_who_tells_of_her_husband_or_son_is_not_a_victim(lang, text, victim):
+    assert victim_values(text, lang) == victim

@@ -77,7 +77,7 @@ def plain_list(section: str) -> tuple[str, ...]:
 
 
 ROLE_SECTIONS = ("roles", "relatives", "reporting", "bylines", "not_names", "place_after", "name_changed",
-                 "pronouns", "naming", "kin")
+                 "pronouns", "naming", "kin", "kin_of_teller")
 
 
 @cache
@@ -89,7 +89,7 @@ def keyed_words(section: str, lang: str) -> frozenset[tuple[str, ...]]:
 @cache
 def _role_keys(lang: str) -> dict:
     # Keying ~2,000 words (pymorphy3, alifbo) costs a cold start a second: built once per data version.
-    return cached(f"person-roles-v2-{lang}", ("recruitwatch.extract",), lambda: _build_role_keys(lang))  # v: layout
+    return cached(f"person-roles-v3-{lang}", ("recruitwatch.extract",), lambda: _build_role_keys(lang))  # v: layout
 
 
 def _build_role_keys(lang: str) -> dict:

@@ -186,7 +186,19 @@ def _is_victim(doc: Analysis, person: Person) -> bool:
         return False
     # "his brother Saidjon said…" once: what Saidjon tells elsewhere is about his brother too.
     relative = any(_kin(doc, m) and _speaker(doc, m) for m in person.mentions)
+    if any(_tells_of_husband_or_son(doc, m) for m in person.mentions):
+        return False
     return any(_tied(doc, m, relative=relative) for m in person.mentions)
+
+
+def _tells_of_husband_or_son(doc: Analysis, m: NameSpan) -> bool:
+    """'Rima Karki recalls… a message from her husband, Pitam': someone named later in the sentence
+    as this person's husband or son (person_roles.yaml kin_of_teller) makes her his wife or mother."""
+    return any(
+        n.sentence == m.sentence and n.start > m.end and n.parts[0] != m.parts[0]  # spouses share a surname
+        and _phrase_in(doc, _before(doc, n)[-2:], "kin_of_teller", ending=True)
+        for n in name_spans(doc)
+    )
 
 
 def _marked_other(doc: Analysis, person: Person) -> bool:
