@@ -105,3 +105,11 @@ def test_a_person_word_used_as_a_capacity_is_not_a_particular_person():
 ])
 def test_a_countrys_armed_forces_are_no_victims_nationality(lang, text):
     assert nationality_mentions(analyse(text, lang)) == []
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("ru", "Мигрант решил найти работу в Южной Корее, но уехал в Россию."),
+    ("en", "The migrant wanted a job in South Korea but went to Russia instead."),
+])
+def test_a_country_after_a_preposition_of_place_is_where_not_whose(lang, text):
+    assert "KR" not in {n.value for n in nationality_mentions(analyse(text, lang))}

@@ -69,6 +69,8 @@ def nationality_mentions(doc: Analysis, *, recruiting_side: bool = False) -> lis
             if role_follows(doc, m.last):
                 continue  # "a Kyrgyz lawyer said": a speaker, not a victim
             role = m.entry.role
+            if role == "name" and _after_place_preposition(doc, m):
+                continue  # "найти работу в Южной Корее", "work in Dubai": where, not whose
             near_person = bool(people_tokens & (after | before))
             if role == "demonym":
                 ok = True
@@ -87,6 +89,16 @@ def nationality_mentions(doc: Analysis, *, recruiting_side: bool = False) -> lis
                 specific = specific and not _plural_head(doc, sentence, m.last)
                 found.append(Mention(m.concept, m.start, m.end, sentence, specific))
     return found
+
+
+# Prepositions that put a country name in the place where something is, not the people it is of
+# ("in", "в"): "a job in South Korea" names no South Korean.
+_PLACE_PREPOSITIONS = {"en": frozenset({"in", "at", "to", "into"}), "ru": frozenset({"в", "во", "на"})}
+
+
+def _after_place_preposition(doc: Analysis, m: Match) -> bool:
+    words = _PLACE_PREPOSITIONS.get(doc.lang)
+    return bool(words) and m.first > 0 and doc.tokens[m.first - 1].text.casefold() in words
 
 
 def _coordinated_institution(doc: Analysis, last: int, institutions: set[int]) -> bool:
