@@ -322,3 +322,9 @@ def test_channel_handles_and_provinces_are_not_names():
 ])
 def test_the_wife_or_mother_who_tells_of_her_husband_or_son_is_not_a_victim(lang, text, victim):
     assert victim_values(text, lang) == victim
+
+
+def test_a_foreign_surname_that_pymorphy_guesses_as_a_verb_is_still_a_name():
+    text = ("Непалец Рам Хатри, 29 лет, подписал контракт с российской армией в Москве. "
+            "Через месяц Хатри отправили на фронт, где его ранили.")
+    assert victim_values(text, "ru") == {"Рам Хатри"}

@@ -427,7 +427,9 @@ def _ru_common_word(word: str) -> bool:
     if any(_PERSON_TAGS & p.tag.grammemes for p in [best, *runner_up]):
         return False
     if best.tag.POS in _NOT_NOUNS:
-        return True
+        # A guess about an unknown word counts only when it is a full adjective (-ский, -ный);
+        # a guessed imperative or short adjective is a foreign name's ending ('Хатри', 'Кулекпато').
+        return bool(best.is_known) or best.tag.POS in ("ADJF", "PRTF")
     return bool(best.is_known)  # an unknown noun ('Гаёсиддин', 'Бахадур') may well be a name
 
 
