@@ -294,3 +294,12 @@ def test_a_job_seeker_and_a_student_are_told_by_what_they_came_for(text, lang, s
 )
 def test_a_word_that_only_shares_a_place_names_key_is_not_that_place(text, lang, regions):
     assert found(text, lang, "regions") == regions
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "Anil Kumar, an Indian helper, was killed in a missile strike near Kharkiv."),
+    ("ru", "Гражданин Индии Анил Кумар погиб при ракетном ударе под Харьковом."),
+])
+def test_a_death_in_a_missile_strike_is_a_death_in_the_war(lang, text):
+    doc = analyse(text, lang)
+    assert "killed" in {m.concept for m in doc.all_hits("outcomes")}
