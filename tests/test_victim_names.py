@@ -328,3 +328,4 @@ def test_a_foreign_surname_that_pymorphy_guesses_as_a_verb_is_still_a_name():
     text = ("Непалец Рам Хатри, 29 лет, подписал контракт с российской армией в Москве. "
             "Через месяц Хатри отправили на фронт, где его ранили.")
     assert victim_values(text, "ru") == {"Рам Хатри"}
+

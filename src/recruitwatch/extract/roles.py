@@ -114,8 +114,8 @@ def _listed_with(doc: Analysis, people: list[Person], chosen: list[Person]) -> l
                 p = owner[id(other)]
                 if p in chosen or p in found or _public_figure(p.parts):
                     continue
-                if any(_not_a_victim(doc, x) for x in p.mentions) or _a_place(doc, p):
-                    continue
+                if any(_not_a_victim(doc, x) or (_kin(doc, x) and _speaker(doc, x)) for x in p.mentions) or _a_place(doc, p):
+                    continue  # "Sufiyan's brother, Mohammad Salman, told…": a relative who tells
                 if len(p.parts) > 1 or any(x.known_given or x.person_form for x in p.mentions) or doc.lang == "en":
                     found.append(p)
                     frontier.append(p)
