@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 
 import pycountry
@@ -9,6 +10,7 @@ import pytest
 import yaml
 
 from recruitwatch import vocab
+from recruitwatch.extract.data_files import load_data
 
 DATA = resources.files("recruitwatch.extract").joinpath("data")
 CONCEPT_VOCABS = {
@@ -52,3 +54,16 @@ def test_every_russian_federal_subject_and_occupied_region_is_in_the_gazetteer()
     assert {s.code for s in pycountry.subdivisions.get(country_code="RU")} <= codes
     assert {"UA-14", "UA-09", "UA-23", "UA-65", "UA-43"} <= codes
     assert all(c["region"] in codes for c in data["cities"])
+
+
+def test_every_titled_article_has_a_code_in_the_contracts_form():
+    data = load_data("recruitwatch.legal", "article_titles.yaml")
+    code = re.compile(r"^[A-Z]{2,3}/[A-Za-z0-9.-]+/[0-9][0-9A-Za-z.()-]*$")
+    for item in data["titles"]:
+        codes = [item["code"]] if item.get("code") else list(item["codes"].values())
+        assert codes and all(code.match(c) for c in codes), item
+        assert all(c.startswith(country + "/") for country, c in (item.get("codes") or {}).items()), item
+        assert item["keys"] and all(k == k.lower() for k in item["keys"]), item  # the fast pre-check
+        for forms in item["forms"].values():
+            for form in forms:
+                re.compile(form)

@@ -45,3 +45,19 @@ def test_whose_code_a_bare_criminal_code_is(text, codes):
 
 def test_an_article_without_its_law_cites_nothing():
     assert extract_text("Article 15 says so, the lawyer added.")["legal_refs"] == []
+
+
+@pytest.mark.parametrize("lang, text, code", [
+    ("ru", "Суд Ташкентской области Узбекистана признал мужчину виновным по статье о наемничестве.", "UZ/CC/154"),
+    ("ky", "Ош шаардык соту аны жалданмачылык беренеси боюнча күнөөлүү деп тапты.", "KG/CC/416"),
+    ("uz", "Ularga Rossiya Federatsiyasida bo‘lish rejimini buzish moddasi bo‘yicha bayonnoma tuzildi.", "RU/CAO/18.8"),
+    ("en", "A court in Kazakhstan jailed him under the article on mercenarism.", "KZ/CC/170"),
+])
+def test_an_article_named_by_its_subject_is_cited(lang, text, code):
+    assert extract_text(text)["legal_refs"] == [code]
+
+
+def test_an_offence_without_the_word_article_cites_nothing_and_a_numbered_article_wins():
+    assert extract_text("He was charged with mercenarism in Uzbekistan.")["legal_refs"] == []
+    text = "Суд в Оше осудил его по ч. 1 ст. 416 УК КР — это статья о наемничестве."
+    assert extract_text(text)["legal_refs"] == ["KG/CC/416.1"]

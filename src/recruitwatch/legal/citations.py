@@ -113,8 +113,31 @@ def mentions_article(text: str) -> bool:
     patterns, so a text with none has no legal reference (the cascade's shortcut)."""
     low = text.lower()
     if not (_QUICK_EN.search(low) or _QUICK_RU.search(low) or any(w in low for w in _ARTICLE_WORDS)):
+        return _any_titled_article(low)
+    return any(pattern.search(text) for pattern in (_EN, _RU, _UZ, _TG)) or _any_titled_article(low)
+
+
+def _any_titled_article(low: str) -> bool:
+    """An article named by its subject, in any language (article_titles.yaml): the titles' keys,
+    rare in near-topic news, are looked for first."""
+    if not any(key in low for key in _title_keys()):
         return False
-    return any(pattern.search(text) for pattern in (_EN, _RU, _UZ, _TG))
+    titles, words = _any_title_patterns()
+    return bool(titles.search(low) and words.search(low))
+
+
+@cache
+def _title_keys() -> tuple[str, ...]:
+    return tuple({str(k).lower() for item in _title_data().get("titles") or () for k in item.get("keys") or ()})
+
+
+@cache
+def _any_title_patterns() -> tuple[re.Pattern, re.Pattern]:
+    data = _title_data()
+    titles = [f for item in data.get("titles") or () for forms in (item.get("forms") or {}).values() for f in forms]
+    words = [w for forms in (data.get("article_words") or {}).values() for w in forms]
+    return (re.compile(r"(?<!\w)(?:" + "|".join(titles) + ")", re.IGNORECASE),
+            re.compile(r"(?<!\w)(?:" + "|".join(words) + ")", re.IGNORECASE))
 
 
 def find_citations(
@@ -154,7 +177,78 @@ def find_citations(
                     continue
             for article in _articles(text, m, pattern):
                 citations.append(Citation(f"{code}/{article}", min(m.start(), ins_start), max(m.end(), ins_end)))
-    return citations
+    numbered = {_article_root(c.code) for c in citations}
+    titled = find_titled_articles(text, lang, sentences, start, end, words, list(places))
+    # "по ч. 1 ст. 416 УК КР … статья о наемничестве": the numbered citation says it more exactly
+    return citations + [c for c in titled if _article_root(c.code) not in numbered]
+
+
+def _article_root(code: str) -> str:
+    """KG/CC/416.1, KG/CC/416(1) and KG/CC/416 are one article."""
+    head, _, article = code.rpartition("/")
+    return f"{head}/{re.split(r'[.(]', article)[0]}"
+
+
+TITLE_WINDOW = 60  # characters between an article's title and the word "article"
+
+
+@dataclass(frozen=True)
+class _Title:
+    pattern: re.Pattern
+    code: str | None  # one article
+    codes: dict[str, str]  # or the article of each country's code (an offence they all have)
+    keys: tuple[str, ...]  # plain pieces one of which every match holds
+
+
+def find_titled_articles(text: str, lang: str, sentences, start: int = 0, end: int | None = None,
+                         words=(), places=()) -> list[Citation]:
+    """Articles named by their subject beside a word for "article" ("по статье о наемничестве",
+    "жалданмачылык беренеси"): article_titles.yaml. An offence every country has is the article of
+    the country whose code a bare "Criminal Code" there would be (_jurisdictions)."""
+    end = len(text) if end is None else end
+    article = _article_words(lang)
+    if article is None or not article.search(text, start, end):
+        return []
+    found = []
+    low = text[start:end].lower()
+    for title in _titles(lang):
+        if title.keys and not any(key in low for key in title.keys):
+            continue
+        for m in title.pattern.finditer(text, start, end):
+            sentence = _sentence_of(m.start(), sentences)
+            near = (max(sentence[0], m.start() - TITLE_WINDOW), min(sentence[1], m.end() + TITLE_WINDOW))
+            if not article.search(text, *near):
+                continue
+            code = title.code
+            if code is None:
+                countries = _jurisdictions(text, m, (m.start(), m.end()), list(words), list(places), sentence, lang)
+                code = next((title.codes[c] for c in countries if c in title.codes), None)
+            if code is not None:
+                found.append(Citation(code, m.start(), m.end()))
+    return found
+
+
+@cache
+def _article_words(lang: str) -> re.Pattern | None:
+    forms = (_title_data().get("article_words") or {}).get(lang)
+    return re.compile(r"(?<!\w)(?:" + "|".join(forms) + ")", re.IGNORECASE) if forms else None
+
+
+@cache
+def _titles(lang: str) -> tuple[_Title, ...]:
+    titles = []
+    for item in _title_data().get("titles") or ():
+        forms = (item.get("forms") or {}).get(lang)
+        if forms:
+            pattern = re.compile(r"(?<!\w)(?:" + "|".join(forms) + ")", re.IGNORECASE)
+            keys = tuple(str(k).lower() for k in item.get("keys") or ())
+            titles.append(_Title(pattern, item.get("code"), dict(item.get("codes") or {}), keys))
+    return tuple(titles)
+
+
+@cache
+def _title_data() -> dict:
+    return load_data("recruitwatch.legal", "article_titles.yaml")
 
 
 def _articles(text: str, m: re.Match, pattern: re.Pattern) -> list[str]:
