@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from recruitwatch.extract.analysis import analyse
-from recruitwatch.extract.identity import age_spans, name_parts, prosecution
+from recruitwatch.extract.identity import _home_after, age_spans, name_parts, prosecution
 from recruitwatch.extract.names import name_spans
 from recruitwatch.extract.pipeline import extract_text
 
@@ -161,3 +161,14 @@ def test_a_place_before_native_or_resident_is_the_victims_home():
     homes = {s.parts: named_details(doc, s.parts, [s], {s.sentence}).get("home_locality") for s in spans}
     assert homes[("Vinod", "Pillai")].value == "Kottayam, Kerala"
     assert homes[("Rahul", "Menon")].value == "Kollam"
+
+
+
+@pytest.mark.parametrize("text, home", [
+    ("Bolchev tells how recruiters from Wagner visited the colony.", None),
+    ("Bolchev from Karakol district signed a contract.", "Karakol district"),
+])
+def test_an_organisation_after_from_is_nobodys_home(text, home):
+    doc = analyse(text, "en")
+    found = _home_after(doc, name_spans(doc)[0])
+    assert (found.value if found else None) == home

@@ -254,6 +254,8 @@ def _capitalised_run(doc: Analysis, i: int, sentence_end: int) -> Found | None:
     """The place after 'from': its capitalised words and a place word after them ('Syangja',
     'Vakhsh district', 'Свердловской области'); a country is a nationality, not a home."""
     countries = {j for x in doc.all_hits("countries") if x.entry.role != "home" for j in range(x.first, x.last + 1)}
+    # "recruiters from Wagner", "a letter from the Red Cross": an organisation is nobody's home
+    countries |= {j for g in ("organisations", "not_organisations") for x in doc.all_hits(g) for j in range(x.first, x.last + 1)}
     j = i
     while j < len(doc.tokens) and doc.tokens[j].start < sentence_end and doc.tokens[j].capitalised and j - i < 4:
         if j in countries or (j > i and doc.text[doc.tokens[j - 1].end : doc.tokens[j].start] not in (" ", "-")):
