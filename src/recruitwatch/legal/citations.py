@@ -1,7 +1,9 @@
 """Legal citations in text -> codes of the contract (RU/115-FZ/15, UZ/CC/154-1, ...).
 
 An article number is only turned into a code when the text names the
-instrument near it; "Article 15" alone cites nothing we could check.
+instrument near it; "Article 15" alone cites nothing we could check. An
+article named by its subject ("по статье о наемничестве") is cited beside a
+word for "article" (data/article_titles.yaml).
 """
 
 from __future__ import annotations
@@ -109,8 +111,9 @@ _ARTICLE_WORDS = ("modda", "модда", "берене")
 
 
 def mentions_article(text: str) -> bool:
-    """Could the text cite anything? Every citation starts from one of these article
-    patterns, so a text with none has no legal reference (the cascade's shortcut)."""
+    """Could the text cite anything? Every citation starts from one of these article patterns
+    or from an article named by its subject, so a text with neither has no legal reference (the
+    cascade's shortcut)."""
     low = text.lower()
     if not (_QUICK_EN.search(low) or _QUICK_RU.search(low) or any(w in low for w in _ARTICLE_WORDS)):
         return _any_titled_article(low)
