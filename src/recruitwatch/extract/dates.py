@@ -254,10 +254,9 @@ def _value(m: re.Match, kind: str, month_of: dict[str, int], published: dt.date 
     year = int(groups["year"]) if groups.get("year") else None
     if groups.get("mnum"):
         month = int(groups["mnum"])
-    elif _month_name(groups):
-        month = month_of.get(_month_name(groups))
     else:
-        month = None
+        name = _month_name(groups)
+        month = month_of.get(name) if name else None
     day = int(groups["day"]) if groups.get("day") else None
     if month is not None and not 1 <= month <= 12:
         return None

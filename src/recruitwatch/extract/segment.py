@@ -145,9 +145,8 @@ def _new_victim(doc, s, current: Draft, s_names, s_nats, s_regions, s_statuses, 
     # says of him is what the text said of the named one (a caption names him, the lead begins
     # "A Ugandan man aged 44 has told how…").
     other_status = s_statuses and current.statuses and not (s_statuses & current.statuses)
-    other_region = s_regions and current.regions and not (s_regions & current.regions)
     return bool(current.names) and not s_names and _indefinite_intro(doc, s, persons) and bool(
-        other_region or other_status or s_nats - current.nationalities
+        other_place or other_status or s_nats - current.nationalities
     )
 
 

@@ -64,12 +64,13 @@ def nationality_mentions(doc: Analysis, *, recruiting_side: bool = False) -> lis
             before = set(range(m.first - 4, m.first))
             if after & institutions or set(range(m.first - 2, m.first)) & institutions:
                 continue
-            if _coordinated_institution(doc, m.last, institutions) or place_role(doc, m.start, m.end) == "via":
+            where = place_role(doc, m.start, m.end)
+            if _coordinated_institution(doc, m.last, institutions) or where == "via":
                 continue  # "the British and Indian armies"; "депортировали через Грузию": a way, not a people
             if role_follows(doc, m.last):
                 continue  # "a Kyrgyz lawyer said": a speaker, not a victim
             role = m.entry.role
-            if role == "name" and _after_place_preposition(doc, m):
+            if role == "name" and doc.lang in PREPOSITION_LANGUAGES and where in ("in", "to"):
                 continue  # "найти работу в Южной Корее", "work in Dubai": where, not whose
             near_person = bool(people_tokens & (after | before))
             if role == "demonym":
@@ -91,26 +92,23 @@ def nationality_mentions(doc: Analysis, *, recruiting_side: bool = False) -> lis
     return found
 
 
-# Prepositions that put a country name in the place where something is, not the people it is of
-# ("in", "в"): "a job in South Korea" names no South Korean.
-_PLACE_PREPOSITIONS = {"en": frozenset({"in", "at", "to", "into"}), "ru": frozenset({"в", "во", "на"})}
-
-
-def _after_place_preposition(doc: Analysis, m: Match) -> bool:
-    words = _PLACE_PREPOSITIONS.get(doc.lang)
-    return bool(words) and m.first > 0 and doc.tokens[m.first - 1].text.casefold() in words
+# Languages where a preposition (scope.yaml place_roles) puts a country name where something is, not
+# whose: "a job in South Korea" names no South Korean. Turkic case endings stay out: "-lik" and the
+# locative share a reading there.
+PREPOSITION_LANGUAGES = ("en", "ru")
 
 
 def _coordinated_institution(doc: Analysis, last: int, institutions: set[int]) -> bool:
     """"British and Indian armies": a nationality coordinated with another before an institution word."""
-    if last + 3 >= len(doc.tokens) or doc.tokens[last + 1].text.casefold() not in _and_words(doc.lang):
+    if last + 3 >= len(doc.tokens) or doc.tokens[last + 1].text.casefold() not in _scope_words("and_words", doc.lang):
         return False
     return bool({last + 3, last + 4} & institutions)
 
 
 @cache
-def _and_words(lang: str) -> frozenset[str]:
-    return frozenset(str(w).casefold() for w in (extract_data("scope.yaml").get("and_words") or {}).get(lang) or ())
+def _scope_words(section: str, lang: str) -> frozenset[str]:
+    """A word list of scope.yaml (and_words, capacity_after) for a language, case-folded."""
+    return frozenset(str(w).casefold() for w in (extract_data("scope.yaml").get(section) or {}).get(lang) or ())
 
 
 HEAD_REACH = 2  # "oʻzbekistonlik yollanma askarlar": the noun within two words
@@ -184,12 +182,7 @@ def person_mentions(doc: Analysis, sentence: int) -> list[Mention]:
 def _capacity(doc: Analysis, last: int) -> bool:
     """'mehnat muhojiri sifatida' (as a labour migrant): a capacity, said of any number of people."""
     following = doc.tokens[last + 1].text.casefold() if last + 1 < len(doc.tokens) else ""
-    return following in _capacity_words(doc.lang)
-
-
-@cache
-def _capacity_words(lang: str) -> frozenset[str]:
-    return frozenset(str(w).casefold() for w in (extract_data("scope.yaml").get("capacity_after") or {}).get(lang) or ())
+    return following in _scope_words("capacity_after", doc.lang)
 
 
 # Uzbek makes an abstract noun of a person word with -lik (fuqaro "citizen", fuqarolik "citizenship",

@@ -139,8 +139,7 @@ def _any_title_patterns() -> tuple[re.Pattern, re.Pattern]:
     data = _title_data()
     titles = [f for item in data.get("titles") or () for forms in (item.get("forms") or {}).values() for f in forms]
     words = [w for forms in (data.get("article_words") or {}).values() for w in forms]
-    return (re.compile(r"(?<!\w)(?:" + "|".join(titles) + ")", re.IGNORECASE),
-            re.compile(r"(?<!\w)(?:" + "|".join(words) + ")", re.IGNORECASE))
+    return _word_start(titles), _word_start(words)
 
 
 def find_citations(
@@ -234,7 +233,7 @@ def find_titled_articles(text: str, lang: str, sentences, start: int = 0, end: i
 @cache
 def _article_words(lang: str) -> re.Pattern | None:
     forms = (_title_data().get("article_words") or {}).get(lang)
-    return re.compile(r"(?<!\w)(?:" + "|".join(forms) + ")", re.IGNORECASE) if forms else None
+    return _word_start(forms) if forms else None
 
 
 @cache
@@ -243,10 +242,15 @@ def _titles(lang: str) -> tuple[_Title, ...]:
     for item in _title_data().get("titles") or ():
         forms = (item.get("forms") or {}).get(lang)
         if forms:
-            pattern = re.compile(r"(?<!\w)(?:" + "|".join(forms) + ")", re.IGNORECASE)
+            pattern = _word_start(forms)
             keys = tuple(str(k).lower() for k in item.get("keys") or ())
             titles.append(_Title(pattern, item.get("code"), dict(item.get("codes") or {}), keys))
     return tuple(titles)
+
+
+def _word_start(forms) -> re.Pattern:
+    """Any of the forms (regular expressions of article_titles.yaml), at a word start, in any case."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(forms) + ")", re.IGNORECASE)
 
 
 @cache
