@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from recruitwatch.cli import app
@@ -17,6 +18,10 @@ def test_demo_loads_the_articles_once_and_lists_the_incidents(tmp_path, db_url, 
     assert first.returncode == 0, first.stderr
     assert (mode(out), mode(out.parent)) == (0o600, 0o700)  # victims' names: the owner's eyes only
     assert f"Loaded {len(demo_articles())} demo articles" in first.stdout.decode()
+    # The README tells a new user what the demo links: the figure must be the one they will see.
+    linked = re.search(r"(\d+) reports linked to an existing incident", first.stdout.decode())
+    stated = re.search(r"the demo links (\d+) of the\s+reports", (ROOT / "README.md").read_text(encoding="utf-8"))
+    assert linked and stated and linked.group(1) == stated.group(1)
     incidents = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(incidents) >= 40 and all(i["documents"] for i in incidents)
     again = run_cli("demo", "--out", str(out), timeout=300, env={"RECRUITWATCH_DATABASE_URL": db_url})
