@@ -177,6 +177,8 @@ def test_refusing_to_comment_is_not_a_refusal():
     "text,lang,absent",
     [
         ("So far he has escaped being sent to fight in Ukraine.", "en", "deployed"),
+        ("The men travelled to Russia to escape poverty and ended up at the front.", "en", "escaped"),
+        ("Он уехал в Москву, спасаясь от нищеты, и попал на фронт.", "ru", "escaped"),
         ("Perhaps he was taken prisoner near Kupiansk.", "en", "captured"),
         ("Балким, ал туткунда жүргөндүр.", "ky", "captured"),
         ("Согушка кетүү үчүн келишти.", "ky", "deployed"),

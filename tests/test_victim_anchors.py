@@ -113,3 +113,20 @@ def test_a_countrys_armed_forces_are_no_victims_nationality(lang, text):
 ])
 def test_a_country_after_a_preposition_of_place_is_where_not_whose(lang, text):
     assert "KR" not in {n.value for n in nationality_mentions(analyse(text, lang))}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "codes"),
+    [
+        ("en", "Police detained three migrants from Uzbekistan, Tajikistan and Kyrgyzstan and forced them to sign.",
+         {"UZ", "TJ", "KG"}),
+        ("ru", "Полиция задержала граждан Узбекистана, Таджикистана и Киргизии.", {"UZ", "TJ", "KG"}),
+    ],
+)
+def test_countries_listed_after_the_victims_country_are_their_nationalities_too(lang, text, codes):
+    assert {m.value for m in nationality_mentions(analyse(text, lang))} == codes
+
+
+def test_a_long_roll_call_of_countries_names_no_victims_nationality_by_listing():
+    text = "The camp holds men from Cameroon, China, Egypt, Italy, Kenya and Nigeria."
+    assert not {m.value for m in nationality_mentions(analyse(text, "en"))} & {"IT", "KE", "NG"}

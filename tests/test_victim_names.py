@@ -329,3 +329,11 @@ def test_a_foreign_surname_that_pymorphy_guesses_as_a_verb_is_still_a_name():
             "Через месяц Хатри отправили на фронт, где его ранили.")
     assert victim_values(text, "ru") == {"Рам Хатри"}
 
+
+
+def test_an_acronym_in_the_plural_names_no_one():
+    text = (
+        "Foreign POWs say they were duped into fighting for Russia.\n"
+        "Several NGOs said the men, captured near Kupiansk, had been promised building jobs in Russia."
+    )
+    assert victim_values(text, "en") == set()

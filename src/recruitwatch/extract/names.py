@@ -212,8 +212,8 @@ def _find(doc: Analysis) -> list[NameSpan]:
             return False  # listed; or an English word in another language's text ("The New York Times")
         if _is_initial(doc, i):
             return True  # "A.", "Zh."
-        if len(text) == 1 or text.isupper():
-            return False  # an acronym: AFP, ЧВК, СИЗО
+        if len(text) == 1 or text.isupper() or (len(text) > 2 and text[-1] == "s" and text[:-1].isupper()):
+            return False  # an acronym: AFP, ЧВК, СИЗО, and its plural: POWs, NGOs
         if _MIXED_SCRIPTS.search(text):
             return False  # "Dvorы": Latin and Cyrillic letters in one word are a typing slip, no name
         if i in given:

@@ -54,6 +54,7 @@ def nationality_mentions(doc: Analysis, *, recruiting_side: bool = False) -> lis
     """
     found: list[Mention] = []
     for sentence, matches in doc.hits.get("countries", {}).items():
+        accepted: list[tuple[Match, bool]] = []
         people = victim_word_positions(doc, sentence)
         people_tokens = {i for p in people for i in range(p.first, p.last + 1)}
         institutions = _institution_tokens(doc, sentence)
@@ -79,6 +80,10 @@ def nationality_mentions(doc: Analysis, *, recruiting_side: bool = False) -> lis
                 ok = bool(people_tokens & after)
             else:  # a country name: "citizen of X", "X national", "o'zbekistonlik"
                 ok = near_person or _person_from_country(doc, m)
+            listed = _listed_after(doc, m, accepted) if not ok and role == "name" and len(matches) <= LISTED_COUNTRIES else None
+            if listed is not None:
+                found.append(Mention(m.concept, m.start, m.end, sentence, listed))
+                accepted.append((m, listed))
             if ok:
                 # "граждане Узбекистана": the person word, not the country, says how many.
                 nearby = [p for p in people if p.last + 1 >= m.first - 4 and p.first <= m.last + 2]
@@ -89,7 +94,28 @@ def nationality_mentions(doc: Analysis, *, recruiting_side: bool = False) -> lis
                 specific = specific and not counted(doc, sentence, min([m.first] + [p.first for p in nearby]))
                 specific = specific and not _plural_head(doc, sentence, m.last)
                 found.append(Mention(m.concept, m.start, m.end, sentence, specific))
+                accepted.append((m, specific))
     return found
+
+
+# A longer list of countries is a roll-call ("the camp holds men from Cameroon, China, Egypt, …"),
+# not the victims of one event.
+LISTED_COUNTRIES = 4
+
+
+def _listed_after(doc: Analysis, m: Match, accepted: list[tuple[Match, bool]]) -> bool | None:
+    """"prisoners of war from Cuba, Nepal, Sierra Leone and Somalia": a country listed right after
+    one that describes the people describes them too. Its specificity, or None if it is not."""
+    if not accepted:
+        return None
+    last, specific = max(accepted, key=lambda item: item[0].start)
+    between = doc.text[last.end : m.start]
+    words = between.replace(",", " ").split()
+    if last.end > m.start or len(between) > 12 or len(words) > 1:
+        return None
+    if words and words[0].casefold() not in _scope_words("and_words", doc.lang):
+        return None
+    return specific
 
 
 # Languages where a preposition (scope.yaml place_roles) puts a country name where something is, not
