@@ -130,3 +130,15 @@ def test_countries_listed_after_the_victims_country_are_their_nationalities_too(
 def test_a_long_roll_call_of_countries_names_no_victims_nationality_by_listing():
     text = "The camp holds men from Cameroon, China, Egypt, Italy, Kenya and Nigeria."
     assert not {m.value for m in nationality_mentions(analyse(text, "en"))} & {"IT", "KE", "NG"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "At least 93 Central Asian citizens, including 34 Uzbek nationals, have died at the front."),
+        ("uz", "Kamida 93 nafar fuqaro halok bo‘ldi. Hozircha aniqlangan 93 nafar fuqaro mahbus bo‘lgan."),
+        ("ru", "Погибли не менее 93 граждан стран Центральной Азии, в том числе 34 гражданина Узбекистана."),
+    ],
+)
+def test_a_part_of_a_tally_and_a_tally_said_again_are_no_group_met_in_one_event(lang, text):
+    assert _anchored(text, lang) == []

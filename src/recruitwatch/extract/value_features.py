@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -58,10 +59,37 @@ def victim_anchors(doc: Analysis, names: list[Mention], nationalities: list[Ment
         by_sentence.setdefault(doc.sentence_of(m.start), set()).add(m.concept)
     found += [(m.sentence, m.start) for m in nationalities if m.specific and len(by_sentence.get(m.sentence, ())) < 3]
     plural = _plural_people(doc.lang)
+    tallied = _tallied(doc)
     for s in range(len(doc.sentences)):
         found += [(s, p.start) for p in person_mentions(doc, s) if p.specific and not _plural_phrase(doc, p, plural)]
-        found += [(s, c.start) for c in count_mentions(doc, s) if c.specific and not is_tally(doc, c)]
+        found += [(s, c.start) for c in count_mentions(doc, s) if c.specific and c.start not in tallied]
     return sorted(set(found))
+
+
+def _tallied(doc: Analysis) -> set[int]:
+    """Offsets of counts that belong to a tally: a tally itself; the same number said again ("at
+    least 93 died ... the 93 identified"); a part of one ("at least 93, including 34 Uzbeks")."""
+    counts = [c for s in range(len(doc.sentences)) for c in count_mentions(doc, s)]
+    tallies = [c for c in counts if is_tally(doc, c)]
+    values = {c.value for c in tallies}
+    parts = _scope_list("part_of", doc.lang)
+    found = set()
+    for c in counts:
+        if c.value in values or any(
+            t.sentence == c.sentence and t.end <= c.start and _says_part(doc.text[t.end : c.start].lower(), parts)
+            for t in tallies
+        ):
+            found.add(c.start)
+    return found
+
+
+def _says_part(between: str, parts: tuple[str, ...]) -> bool:
+    return any(re.search(r"(?<!\w)" + re.escape(p) + r"(?!\w)", between) for p in parts)
+
+
+@cache
+def _scope_list(section: str, lang: str) -> tuple[str, ...]:
+    return tuple(str(w).lower() for w in (extract_data("scope.yaml").get(section) or {}).get(lang) or ())
 
 
 def _surface(word: str, lang: str) -> str:
