@@ -202,6 +202,7 @@ def test_avoiding_deportation_still_names_the_threat():
         ("Biroq xavfsizlik va omon qolish uchun kurash boshlandi.", "uz"),
         ("Родные обратились в полицию, когда он пропал на фронте.", "ru"),
         ("По данным МВД Узбекистана, он вернулся домой.", "ru"),
+        ("O‘zbekiston Davlat xavfsizlik xizmati uning halok bo‘lgani haqida xabar bergan edi.", "uz"),
     ],
 )
 def test_police_as_a_source_or_of_the_home_country_is_not_a_perpetrator(text, lang):
