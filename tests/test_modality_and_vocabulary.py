@@ -183,6 +183,9 @@ def test_refusing_to_comment_is_not_a_refusal():
         ("Балким, ал туткунда жүргөндүр.", "ky", "captured"),
         ("Согушка кетүү үчүн келишти.", "ky", "deployed"),
         ("Ба онҳо якумрӣ депорт шудан ваъда медиҳад.", "tg", "returned_home"),
+        ("U hukumatdan mamlakatga qaytishda yordam so‘ragan.", "uz", "returned_home"),
+        ("His mother asked for help to bring him home from the front.", "en", "returned_home"),
+        ("Мать просит помочь вернуть сына домой.", "ru", "returned_home"),
     ],
 )
 def test_avoided_guessed_or_unrealised_events_give_no_outcome(text, lang, absent):
