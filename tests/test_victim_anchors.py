@@ -142,3 +142,16 @@ def test_a_long_roll_call_of_countries_names_no_victims_nationality_by_listing()
 )
 def test_a_part_of_a_tally_and_a_tally_said_again_are_no_group_met_in_one_event(lang, text):
     assert _anchored(text, lang) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "codes"),
+    [
+        ("uz", "Shundan soʻng O‘zbekiston Respublikasi Tashqi mehnat migratsiyasi agentligi muhojirlarni ogohlantirdi.",
+         set()),
+        ("ky", "Кыргыз Республикасынын Тышкы иштер министрлиги мигранттарга кайрылды.", set()),
+        ("uz", "O‘zbekiston Respublikasi fuqarosi Aziz Karimov Moskvada ushlandi.", {"UZ"}),
+    ],
+)
+def test_a_republics_full_name_opening_an_institutions_name_is_no_nationality(lang, text, codes):
+    assert {m.value for m in nationality_mentions(analyse(text, lang))} == codes

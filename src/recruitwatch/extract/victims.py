@@ -65,6 +65,8 @@ def nationality_mentions(doc: Analysis, *, recruiting_side: bool = False) -> lis
             before = set(range(m.first - 4, m.first))
             if after & institutions or set(range(m.first - 2, m.first)) & institutions:
                 continue
+            if _republic_institution(doc, m.last, institutions):
+                continue
             where = place_role(doc, m.start, m.end)
             if _coordinated_institution(doc, m.last, institutions) or where == "via":
                 continue  # "the British and Indian armies"; "депортировали через Грузию": a way, not a people
@@ -122,6 +124,25 @@ def _listed_after(doc: Analysis, m: Match, accepted: list[tuple[Match, bool]]) -
 # whose: "a job in South Korea" names no South Korean. Turkic case endings stay out: "-lik" and the
 # locative share a reading there.
 PREPOSITION_LANGUAGES = ("en", "ru")
+
+
+INSTITUTION_NAME_WORDS = 5  # "Respublikasi Tashqi mehnat migratsiyasi agentligi"
+
+
+def _republic_institution(doc: Analysis, last: int, institutions: set[int]) -> bool:
+    """"O‘zbekiston Respublikasi Tashqi mehnat migratsiyasi agentligi": the country's full name
+    opening the name of one of its institutions, which comes a few words on."""
+    republic = _scope_words("republic_words", doc.lang)
+    if doc.tokens[last].text.casefold() not in republic:  # the country's match may hold the word
+        last += 1
+        if last >= len(doc.tokens) or doc.tokens[last].text.casefold() not in republic:
+            return False
+    for i in range(last + 1, min(len(doc.tokens), last + 1 + INSTITUTION_NAME_WORDS)):
+        if i in institutions:
+            return True
+        if not _joined_words(doc, i - 1, i):
+            return False  # a comma or a quote: the name has ended
+    return False
 
 
 def _coordinated_institution(doc: Analysis, last: int, institutions: set[int]) -> bool:
