@@ -162,10 +162,23 @@ def test_a_promised_release_is_not_a_release():
         ("Representatives of the Russian Defense Ministry officials visited the colony.", "en", "military"),
         ("Ол әскери комиссариатқа шақырылды.", "kk", "enlistment_office"),
         ("Ресейдегі полиция оны ұстады.", "kk", "police"),
+        ("Ага агент Москвадан жумуш убада кылган.", "ky", "employer"),
     ],
 )
 def test_perpetrators_in_common_phrasings(text, lang, perpetrator):
     assert perpetrator in found(text, lang, "perpetrators")
+
+
+@pytest.mark.parametrize(
+    "text,lang",
+    [
+        ("Ал Cabar.Asia агенттигине аскер комиссариатына чакырып жатканын айтып берген.", "ky"),
+        ("Tashqi mehnat migratsiyasi agentligi muhojirlarni ogohlantirdi.", "uz"),
+        ("He told a news agency that he had been sent to the front.", "en"),
+    ],
+)
+def test_an_agency_that_reports_or_governs_migration_is_no_employer(text, lang):
+    assert "employer" not in found(text, lang, "perpetrators")
 
 
 def test_refusing_to_comment_is_not_a_refusal():
@@ -254,6 +267,7 @@ def test_a_threatened_prison_is_not_the_victims_status():
         ("Mahkumlarga urushga borsa, olti oydan keyin ozodlik va'da qilishdi.", "uz", "sentence_reduction"),
         ("He was told he would be sent back to Afghanistan unless he signed a contract.", "en",
          "deportation_threat"),
+        ("Болбосо жарандыгымды алып коебуз дешти.", "ky", "citizenship_revocation_threat"),
     ],
 )
 def test_threats_and_promises_in_common_phrasings(text, lang, method):
