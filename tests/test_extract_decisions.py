@@ -149,3 +149,20 @@ def test_the_un_and_state_bodies_are_not_organisations_but_the_red_cross_is(lang
     record = extract_text(text)
     assert record["language"] == lang
     assert record["organisations"] == ["International Committee of the Red Cross"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "general"),
+    [
+        ("ru", "Мансур Ходжиев был депортирован из России в октябре, всего через несколько дней после отказа.", False),
+        ("en", "Several days later Aziz was sent to the front.", False),
+        ("ky", "Сардарбек бир нече ай мурда Орусиянын жарандыгын алган.", False),
+        ("en", "Several migrants were sent to the front.", True),
+        ("ru", "Несколько мигрантов отправили на фронт.", True),
+    ],
+)
+def test_a_count_of_days_or_months_is_no_general_remark(lang, text, general):
+    from recruitwatch.extract.value_features import doc_context
+
+    ctx = doc_context(analyse(text, lang), [], [], {}, 0, 1.0)
+    assert (0 in ctx.general) == general

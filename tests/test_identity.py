@@ -172,3 +172,14 @@ def test_an_organisation_after_from_is_nobodys_home(text, home):
     doc = analyse(text, "en")
     found = _home_after(doc, name_spans(doc)[0])
     assert (found.value if found else None) == home
+
+
+@pytest.mark.parametrize("text, lang, home", [
+    ("Farg'ona viloyatining Marg'ilon shahrida tug'ilgan 31 yoshli Bekzod Kursk viloyatida halok bo'ldi.", "uz",
+     "Marg'ilon"),
+    ("Ал эми Ош шаарында төрөлгөн 25 жаштагы Сардарбек Маматиллаев аскер комиссариатына чакырылган.", "ky", "Ош"),
+])
+def test_a_home_town_with_the_word_for_its_kind_before_born_is_the_victims_home(text, lang, home):
+    doc = analyse(text, lang)
+    found = _home_after(doc, name_spans(doc)[-1])
+    assert (found.value if found else None) == home

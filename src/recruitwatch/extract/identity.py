@@ -22,6 +22,7 @@ from .names import NameSpan, keyed_words, name_spans, surname_like
 
 MIN_AGE, MAX_AGE = 14, 80  # ages of recruits; other numbers before "years" are terms or dates
 AGE_BEFORE, AGE_AFTER = 5, 7  # words around a name an age can stand in ("a 40-year-old volunteer called X", "X, an Italian chef aged 52")
+HOME_SUFFIX_BEFORE = 6  # "Marg'ilon shahrida tug'ilgan 31 yoshli Bekzod": place, its kind, "born", an age
 HOME_WINDOW = 4  # words after a name within which "from X" says where the person is from
 COURT_WORDS = 4  # words before "court" that can belong to its name
 _WORD = re.compile(r"[^\W_]+(?:['’‘ʻʼ`][^\W_]+)*")
@@ -232,22 +233,31 @@ def _home_suffix(doc: Analysis, m: NameSpan) -> Found | None:
     phrases = [e.split(" ", 1) for e in _words("home_after", doc.lang) if " " in e]
     if not endings and not phrases:
         return None
+    kinds = tuple(w.casefold().replace("’", "'") for w in _words("home_place_kinds", doc.lang))
     start, end = doc.sentences[m.sentence]
     # A country is a nationality, not a home town; a state or province of one (role home) is a home.
     countries = {j for x in doc.in_sentence("countries", m.sentence) if x.entry.role != "home" for j in range(x.first, x.last + 1)}
     regions = {j for x in doc.in_sentence("regions", m.sentence) for j in range(x.first, x.last + 1)}
-    for i in list(range(max(0, m.first - 4), m.first)) + list(range(m.last + 1, m.last + 5)):
+    for i in list(range(max(0, m.first - HOME_SUFFIX_BEFORE), m.first)) + list(range(m.last + 1, m.last + 5)):
         if i >= len(doc.tokens) or not (start <= doc.tokens[i].start < end) or i in countries:
             continue  # a country is a nationality, not a home town
         token = doc.tokens[i]
         if not token.capitalised or token.text.isupper() or (token.start == start and i not in regions):
             continue  # a capital that only opens the sentence ("Ishchilardan") names no place
         word = token.text.casefold().replace("’", "'")
-        nxt = doc.tokens[i + 1].text.casefold() if i + 1 < len(doc.tokens) else ""
+        nxt = _word_at(doc, i + 1)
+        if nxt.startswith(kinds) and (i > m.last or i + 1 < m.first):
+            # "Marg'ilon shahrida tug'ilgan", "Ош шаарында төрөлгөн": the ending is on the word for the
+            # kind of place, and the place is the capitalised word before it
+            word, nxt = nxt, _word_at(doc, i + 2)
         born = any(word.endswith(a) and nxt.startswith(b) for a, b in phrases)
         if born or any(word.endswith(e) and len(word) - len(e) >= 3 for e in endings):
             return Found(token.text, token.start, token.end)
     return None
+
+
+def _word_at(doc: Analysis, i: int) -> str:
+    return doc.tokens[i].text.casefold().replace("’", "'") if i < len(doc.tokens) else ""
 
 
 def _capitalised_run(doc: Analysis, i: int, sentence_end: int) -> Found | None:

@@ -43,6 +43,16 @@ def _marker_keys(kind: str, lang: str) -> dict[str, tuple[tuple[str, ...], ...]]
     return {first: tuple(phrases) for first, phrases in index.items()}
 
 
+TIME_REACH = 3  # "всего через несколько дней": a quantity word this close before a unit of time
+
+
+@cache
+def _time_unit_keys(lang: str) -> frozenset[str]:
+    """Keys of scope.yaml time_units: "several days later" counts days, not people."""
+    k = keyer(lang)
+    return frozenset(k.key(str(w)) for w in (extract_data("scope.yaml").get("time_units") or {}).get(lang) or ())
+
+
 def _marker_at(keys: list[str], i: int, stop: int, markers: dict[str, tuple[tuple[str, ...], ...]]) -> bool:
     return any(tuple(keys[i : i + len(p)]) == p and i + len(p) <= stop for p in markers.get(keys[i], ()))
 
@@ -176,12 +186,15 @@ def doc_context(doc: Analysis, names: list[Mention], nationalities: list[Mention
     anchors = sorted({s for s, _ in anchor_mentions})
     clauses = _LazyClauses(doc)
     general_keys, hedge_keys = _marker_keys("general", doc.lang), _marker_keys("hedge", doc.lang)
+    quantities, time_units = _marker_keys("quantities", doc.lang), _time_unit_keys(doc.lang)
     general, hedged = set(), set()
     general_clauses, hedged_clauses = set(), set()
     for s in range(len(doc.sentences)):
         stop = doc.token_range(s).stop
         for i in doc.token_range(s):
-            if _marker_at(keys, i, stop, general_keys):
+            if _marker_at(keys, i, stop, general_keys) and not (
+                _marker_at(keys, i, stop, quantities) and time_units.intersection(keys[i + 1 : min(stop, i + 1 + TIME_REACH)])
+            ):
                 general.add(s)
                 general_clauses.add((s, clause_of(clauses[s], doc.tokens[i].start)))
             if _marker_at(keys, i, stop, hedge_keys):
