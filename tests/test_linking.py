@@ -88,7 +88,10 @@ def test_linking_set_precision_and_recall():
     spec.loader.exec_module(module)
     scores = module.evaluate(ROOT / "tests" / "linking" / "reports.jsonl")
     assert scores["precision"] >= 0.98, scores["wrongly_linked"]
-    assert scores["recall"] >= 0.95  # 0.961 on 2026-12-07 in every arrival order tried; the target is 0.90
+    # 0.961 until the value model was refitted on 2026-12-07 (P up on every held-out set); 0.935 since:
+    # an Uzbek report's Kursk region and new citizenship now fall below the value threshold and two of
+    # its pairs no longer link. The target is 0.90.
+    assert scores["recall"] >= 0.92
 
 
 REAL_LINKING = ROOT.parent / "shared" / "corpus" / "real-linking" / "reports.jsonl"
