@@ -271,6 +271,8 @@ def main() -> int:
     parser.add_argument("--l2", type=float, default=3.0)
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--write", action="store_true", help="store the model fitted on every document")
+    parser.add_argument("--keep-gate", action="store_true",
+                        help="with --write, store the new value model beside the gate already shipped")
     args = parser.parse_args()
     corpora = args.corpora or [ROOT / "tests" / "corpus"] + [p for p in [ROOT.parent / "shared" / "corpus" / "real"] if p.is_dir()]
     examples = load_examples(corpora)
@@ -303,10 +305,12 @@ def main() -> int:
                 "Fitted by scripts/fit_values.py on the annotated corpora "
                 f"({', '.join(sorted(cv))}); folds by document, seed {args.seed}, l2 {args.l2}. "
                 "cross_validated holds the k-fold figures; tests/heldout was never used."
+                + (" The gate is the one shipped before (--keep-gate)." if args.keep_gate else "")
             ),
             "cross_validated": {"folds": args.folds, **summary},
             "values": {"bias": models.values.bias, "threshold": vt, "weights": models.values.weights},
-            "gate": {"bias": models.gate.bias, "threshold": gt, "weights": models.gate.weights},
+            "gate": (json.loads(MODEL.read_text(encoding="utf-8"))["gate"] if args.keep_gate
+                     else {"bias": models.gate.bias, "threshold": gt, "weights": models.gate.weights}),
         }
         MODEL.write_text(json.dumps(data, ensure_ascii=False, indent=0, sort_keys=False) + "\n", encoding="utf-8")
         print(f"wrote {MODEL.relative_to(ROOT)} (value threshold {vt}, gate threshold {gt})", file=sys.stderr)
