@@ -23,7 +23,7 @@ from .clauses import clause_of, clause_starts
 from .data_files import extract_data
 from .places import place_role
 from .segment import EVENT_GROUPS
-from .victims import Mention, count_mentions, person_mentions
+from .victims import Mention, count_mentions, person_mentions, scope_words
 
 WINDOW = 5  # words either side of a mention whose keys are features
 CLOSED_FIELDS = {"methods", "outcomes", "perpetrators", "victim_status"}
@@ -82,24 +82,19 @@ def _tallied(doc: Analysis) -> set[int]:
     counts = [c for s in range(len(doc.sentences)) for c in count_mentions(doc, s)]
     tallies = [c for c in counts if is_tally(doc, c)]
     values = {c.value for c in tallies}
-    parts = _scope_list("part_of", doc.lang)
+    parts = scope_words("part_of", doc.lang)
     found = set()
     for c in counts:
         if c.value in values or any(
-            t.sentence == c.sentence and t.end <= c.start and _says_part(doc.text[t.end : c.start].lower(), parts)
+            t.sentence == c.sentence and t.end <= c.start and _says_part(doc.text[t.end : c.start].casefold(), parts)
             for t in tallies
         ):
             found.add(c.start)
     return found
 
 
-def _says_part(between: str, parts: tuple[str, ...]) -> bool:
+def _says_part(between: str, parts: frozenset[str]) -> bool:
     return any(re.search(r"(?<!\w)" + re.escape(p) + r"(?!\w)", between) for p in parts)
-
-
-@cache
-def _scope_list(section: str, lang: str) -> tuple[str, ...]:
-    return tuple(str(w).lower() for w in (extract_data("scope.yaml").get(section) or {}).get(lang) or ())
 
 
 def _surface(word: str, lang: str) -> str:

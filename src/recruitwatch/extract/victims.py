@@ -115,7 +115,7 @@ def _listed_after(doc: Analysis, m: Match, accepted: list[tuple[Match, bool]]) -
     words = between.replace(",", " ").split()
     if last.end > m.start or len(between) > 12 or len(words) > 1:
         return None
-    if words and words[0].casefold() not in _scope_words("and_words", doc.lang):
+    if words and words[0].casefold() not in scope_words("and_words", doc.lang):
         return None
     return specific
 
@@ -132,7 +132,7 @@ INSTITUTION_NAME_WORDS = 5  # "Respublikasi Tashqi mehnat migratsiyasi agentligi
 def _republic_institution(doc: Analysis, last: int, institutions: set[int]) -> bool:
     """"O‘zbekiston Respublikasi Tashqi mehnat migratsiyasi agentligi": the country's full name
     opening the name of one of its institutions, which comes a few words on."""
-    republic = _scope_words("republic_words", doc.lang)
+    republic = scope_words("republic_words", doc.lang)
     if doc.tokens[last].text.casefold() not in republic:  # the country's match may hold the word
         last += 1
         if last >= len(doc.tokens) or doc.tokens[last].text.casefold() not in republic:
@@ -147,13 +147,13 @@ def _republic_institution(doc: Analysis, last: int, institutions: set[int]) -> b
 
 def _coordinated_institution(doc: Analysis, last: int, institutions: set[int]) -> bool:
     """"British and Indian armies": a nationality coordinated with another before an institution word."""
-    if last + 3 >= len(doc.tokens) or doc.tokens[last + 1].text.casefold() not in _scope_words("and_words", doc.lang):
+    if last + 3 >= len(doc.tokens) or doc.tokens[last + 1].text.casefold() not in scope_words("and_words", doc.lang):
         return False
     return bool({last + 3, last + 4} & institutions)
 
 
 @cache
-def _scope_words(section: str, lang: str) -> frozenset[str]:
+def scope_words(section: str, lang: str) -> frozenset[str]:
     """A word list of scope.yaml (and_words, capacity_after) for a language, case-folded."""
     return frozenset(str(w).casefold() for w in (extract_data("scope.yaml").get(section) or {}).get(lang) or ())
 
@@ -229,7 +229,7 @@ def person_mentions(doc: Analysis, sentence: int) -> list[Mention]:
 def _capacity(doc: Analysis, last: int) -> bool:
     """'mehnat muhojiri sifatida' (as a labour migrant): a capacity, said of any number of people."""
     following = doc.tokens[last + 1].text.casefold() if last + 1 < len(doc.tokens) else ""
-    return following in _scope_words("capacity_after", doc.lang)
+    return following in scope_words("capacity_after", doc.lang)
 
 
 # Uzbek makes an abstract noun of a person word with -lik (fuqaro "citizen", fuqarolik "citizenship",
