@@ -313,7 +313,8 @@ def main() -> int:
                      else {"bias": models.gate.bias, "threshold": gt, "weights": models.gate.weights}),
         }
         MODEL.write_text(json.dumps(data, ensure_ascii=False, indent=0, sort_keys=False) + "\n", encoding="utf-8")
-        print(f"wrote {MODEL.relative_to(ROOT)} (value threshold {vt}, gate threshold {gt})", file=sys.stderr)
+        print(f"wrote {MODEL.relative_to(ROOT)} (value threshold {vt}, gate threshold {data['gate']['threshold']})",
+              file=sys.stderr)
     return 0
 
 

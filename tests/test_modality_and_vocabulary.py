@@ -191,15 +191,16 @@ def test_refusing_to_comment_is_not_a_refusal():
     "text,lang,absent",
     [
         ("So far he has escaped being sent to fight in Ukraine.", "en", "deployed"),
-        ("The men travelled to Russia to escape poverty and ended up at the front.", "en", "escaped"),
-        ("Он уехал в Москву, спасаясь от нищеты, и попал на фронт.", "ru", "escaped"),
+        ("He fled poverty at home and ended up at the front.", "en", "escaped"),
+        ("Он бежал от нищеты в Россию и попал на фронт.", "ru", "escaped"),
         ("Perhaps he was taken prisoner near Kupiansk.", "en", "captured"),
         ("Балким, ал туткунда жүргөндүр.", "ky", "captured"),
         ("Согушка кетүү үчүн келишти.", "ky", "deployed"),
         ("Ба онҳо якумрӣ депорт шудан ваъда медиҳад.", "tg", "returned_home"),
-        ("U hukumatdan mamlakatga qaytishda yordam so‘ragan.", "uz", "returned_home"),
-        ("His mother asked for help to bring him home from the front.", "en", "returned_home"),
-        ("Мать просит помочь вернуть сына домой.", "ru", "returned_home"),
+        ("Yigit O‘zbekiston hukumatidan mamlakatga qaytishda yordam so‘ragan.", "uz", "returned_home"),
+        ("He asked for help to return home to Nepal.", "en", "returned_home"),
+        ("Мать просит помочь ему вернуться домой.", "ru", "returned_home"),
+        ("Ал Кыргызстанга кайтып келүүгө жардам сурады.", "ky", "returned_home"),
     ],
 )
 def test_avoided_guessed_or_unrealised_events_give_no_outcome(text, lang, absent):

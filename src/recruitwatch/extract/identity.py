@@ -244,8 +244,7 @@ def _home_suffix(doc: Analysis, m: NameSpan) -> Found | None:
         token = doc.tokens[i]
         if not token.capitalised or token.text.isupper() or (token.start == start and i not in regions):
             continue  # a capital that only opens the sentence ("Ishchilardan") names no place
-        word = token.text.casefold().replace("’", "'")
-        nxt = _word_at(doc, i + 1)
+        word, nxt = _word_at(doc, i), _word_at(doc, i + 1)
         if nxt.startswith(kinds) and (i > m.last or i + 1 < m.first):
             # "Marg'ilon shahrida tug'ilgan", "Ош шаарында төрөлгөн": the ending is on the word for the
             # kind of place, and the place is the capitalised word before it

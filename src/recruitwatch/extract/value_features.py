@@ -82,19 +82,21 @@ def _tallied(doc: Analysis) -> set[int]:
     counts = [c for s in range(len(doc.sentences)) for c in count_mentions(doc, s)]
     tallies = [c for c in counts if is_tally(doc, c)]
     values = {c.value for c in tallies}
-    parts = scope_words("part_of", doc.lang)
+    part = _part_of_pattern(doc.lang)
     found = set()
     for c in counts:
         if c.value in values or any(
-            t.sentence == c.sentence and t.end <= c.start and _says_part(doc.text[t.end : c.start].casefold(), parts)
-            for t in tallies
+            t.sentence == c.sentence and t.end <= c.start and part.search(doc.text, t.end, c.start) for t in tallies
         ):
             found.add(c.start)
     return found
 
 
-def _says_part(between: str, parts: frozenset[str]) -> bool:
-    return any(re.search(r"(?<!\w)" + re.escape(p) + r"(?!\w)", between) for p in parts)
+@cache
+def _part_of_pattern(lang: str) -> re.Pattern:
+    """Any scope.yaml part_of word or phrase, whole (a pattern that never matches where a language has none)."""
+    words = sorted(scope_words("part_of", lang), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)" if words else r"(?!x)x", re.IGNORECASE)
 
 
 def _surface(word: str, lang: str) -> str:
