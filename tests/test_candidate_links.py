@@ -275,3 +275,19 @@ def test_a_native_of_another_place_or_only_of_the_same_state_is_another_man(db_u
     # A state names millions: "Kerala" alone never corroborates a home.
     assert not corroborated_home("കേരള സ്വദേശിയായ രാഹുൽ", [{"home_locality": "Kerala"}])
     assert corroborated_home("കോട്ടയം സ്വദേശിയായ രാഹുൽ", [{"home_locality": "Kottayam, Kerala"}])
+
+
+# "A native of Kottayam, Rahul Nair": the given name and home point at Rahul Menon of Kottayam, but
+# the full name is Rahul Nair's. Once an incident of that full name is known, the report is his,
+# whichever came first.
+MALAYALAM_NATIVE_FULL = MALAYALAM_NATIVE.replace("രാഹുൽ", "രാഹുൽ നായർ")
+RAHUL_NAIR = RAHUL.replace("Rahul Menon", "Rahul Nair")
+
+
+@pytest.mark.parametrize("order", [("menon", "report", "nair"), ("menon", "nair", "report"), ("report", "menon", "nair")])
+def test_a_full_name_outweighs_a_given_name_and_home(db_url, order):
+    texts = {"menon": RAHUL, "nair": RAHUL_NAIR, "report": MALAYALAM_NATIVE_FULL}
+    Ingestor(db_url).run([_item(name, texts[name]) for name in order])
+    found = {name: (incident, reason) for name, incident, reason in _mentions(db_url)}
+    assert found["menon"][0] != found["nair"][0]
+    assert found["report"] == (found["nair"][0], LOW_RELEVANCE_REASON)

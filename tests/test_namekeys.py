@@ -33,6 +33,10 @@ from recruitwatch.text.namekeys import compare_names, parse_name
         ("B. Rahimov", "Bakhtiyor Rahimov"),  # an initial
         ("Ernesto Valcárcel", "Ernesto Valcarsel"),  # one consonant apart, spelt alike
         ("Joseph Mwangi", "Джозеф Мванги"),
+        ("Mukhammad Kurbanov", "Muhammad Qurbonov"),  # vowels of two romanisations
+        ("Mohd Sufiyan", "Mohammed Sufiyan"),  # a given name written short
+        ("Md Hossain", "Muhammad Hossain"),
+        ("Mohd Imran", "मोहम्मद इमरान"),
     ],
 )
 def test_one_person_in_two_scripts_or_spellings(a, b):
@@ -50,6 +54,8 @@ def test_one_person_in_two_scripts_or_spellings(a, b):
         ("Jasur Kumar", "Sabir Kumar"),  # a Latin j is no z
         ("Ali Karimov", "Alibek Karimov"),  # a stem this short is a name of its own
         ("Jasur Ergashev", "Jasurbek Ergashboyev"),  # the ending is a given name's, not a surname's
+        ("Nasir Sufiyan", "Nasir Asfan"),  # one skeleton (s-f-n), the vowels elsewhere
+        ("नासिर सूफियान", "Nasir Asfan"),  # ... in a script that writes all vowels but a
     ],
 )
 def test_two_people_are_not_one(a, b):

@@ -283,6 +283,11 @@ def test_an_honorific_keeps_a_given_name_that_is_also_a_word():
     assert victim_values(text, "en") == {"Man Bahadur Gurung"}
 
 
+def test_an_indian_honorific_is_no_part_of_the_name():
+    text = "The embassy said Shri Ravi Prakash Menon, an Indian national, was killed after he was made to join the Russian army."
+    assert victim_values(text, "en") == {"Ravi Prakash Menon"}
+
+
 def test_agents_introduced_by_a_naming_word_and_a_spouse_described_by_age_are_not_victims():
     agents = "He learned that middlemen named Kasun and Ruwan were brokering jobs in Russia. Nimal Perera went to Russia and was sent to the front."
     assert victim_values(agents, "en") == {"Nimal Perera"}

@@ -544,7 +544,12 @@ class Ingestor:
             if incident.id not in {i.id for i in named}:
                 continue
             one = self._the_one(session, candidate, ages, named)
-            if candidate.mentions:
+            if candidate.mentions and one is not None and one.id == incident.id and all(
+                    m.link_reason in MARKED_REASONS for m in candidate.mentions):
+                # A full name outweighs a given name with an age or a home town (Mohammed of Hyderabad).
+                for reason in MARKED_REASONS:
+                    repo.remove_mentions(session, candidate, reason, why="its full name is another incident's victim's")
+            elif candidate.mentions:
                 linked = {m.incident_id for m in candidate.mentions if m.link_reason == LOW_RELEVANCE_REASON}
                 if not linked or (one is not None and linked == {one.id}):
                     continue  # grouped with other reports, or already where its name points

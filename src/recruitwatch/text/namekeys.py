@@ -63,7 +63,7 @@ class NameWord:
     @property
     def skeletons(self) -> tuple[str, ...]:
         """Every skeleton the word may have (namekeys.forms)."""
-        return tuple(dict.fromkeys(skeleton for skeleton, _length in forms(self.text, self.vowels_written)))
+        return tuple(dict.fromkeys(skeleton for skeleton, _spelt in forms(self.text, self.vowels_written)))
 
 
 @dataclass(frozen=True)
@@ -145,8 +145,18 @@ def parse_name(raw: str) -> Name:
         text = "".join(_WORD.findall(latin(part)))
         if not text:
             continue
+        if text in abbreviations():  # "Mohd", "Md.": the given name written short
+            text, initial = abbreviations()[text], False
         words.append(NameWord(text, skeleton(text) or text[:1], initial, not _ABUGIDA.search(part)))
     return Name(raw, tuple(words))
+
+
+@lru_cache(maxsize=1)
+def abbreviations() -> dict[str, str]:
+    """Short written forms of given names and the names they stand for (extract/data/given_names.yaml)."""
+    from ..extract.data_files import extract_data
+
+    return {str(k).lower(): str(v).lower() for k, v in (extract_data("given_names.yaml").get("abbreviations") or {}).items()}
 
 
 @lru_cache(maxsize=1)
@@ -158,21 +168,21 @@ def given_name_endings() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=65_536)
-def forms(text: str, vowels_written: bool = True) -> tuple[tuple[str, int], ...]:
-    """(skeleton, letters) of each form a name word may take in another report: itself; without a given
+def forms(text: str, vowels_written: bool = True) -> tuple[tuple[str, str], ...]:
+    """(skeleton, spelling) of each form a name word may take in another report: itself; without a given
     name's ending (Jasurbek: Jasur); with a last p or f read as the other (Yusup, Yusuf: Turkic and
     Russian spellings of one name); and for a Brahmic word with its j read as z (आजम: Azam)."""
     spelt = spelling(text)
-    found = [(skeleton(text), len(spelt))]
+    found = [(skeleton(text), spelt)]
     for ending in given_name_endings():
         stem = spelt[: -len(ending)]
         if spelt.endswith(ending) and len(stem) >= 3 and len(skeleton(stem)) >= 2:
-            found.append((skeleton(stem), len(stem)))
-    for skel, length in list(found):
+            found.append((skeleton(stem), stem))
+    for skel, form in list(found):
         if len(skel) >= 2 and skel[-1] in "pf":
-            found.append((skel[:-1] + ("f" if skel[-1] == "p" else "p"), length))
+            found.append((skel[:-1] + ("f" if skel[-1] == "p" else "p"), form))
     if not vowels_written:
-        found += [(skel.replace("j", "s"), length) for skel, length in found if "j" in skel]
+        found += [(skel.replace("j", "s"), form) for skel, form in found if "j" in skel]
     return tuple(dict.fromkeys(found))
 
 
@@ -181,22 +191,35 @@ def words_agree(a: NameWord, b: NameWord) -> bool:
     words), Jasurbek / Jasur, Yusup / Юсуф."""
     if a.initial or b.initial:
         return a.text[:1] == b.text[:1] or a.skeleton[:1] == b.skeleton[:1]
-    for skel_a, length_a in forms(a.text, a.vowels_written):
-        for skel_b, length_b in forms(b.text, b.vowels_written):
+    for skel_a, form_a in forms(a.text, a.vowels_written):
+        for skel_b, form_b in forms(b.text, b.vowels_written):
             if skel_a != skel_b:
                 continue
             if len(skel_a) < 2:
                 if a.text == b.text:
                     return True
                 continue
-            # Where both scripts write vowels, they must not differ wholesale (Mirzoev / Mirziyoyev).
-            if not (a.vowels_written and b.vowels_written) or abs(length_a - length_b) <= 2:
+            # Vowels must not differ wholesale: not in length (Mirzoev / Mirziyoyev) nor in place
+            # (Sufiyan / Asfan share s-f-n); Muhammad / Mohammed, Qurbonov / Kurbanov differ in a vowel or
+            # two. Brahmic scripts write every vowel but the inherent a, which is left out of both.
+            if a.vowels_written and b.vowels_written:
+                if _vowels_close(form_a, form_b):
+                    return True
+            elif _vowels_close(form_a.replace("a", ""), form_b.replace("a", ""), length_gap=None):
                 return True
     if min(len(a.skeleton), len(b.skeleton)) < 3 or Levenshtein.distance(a.skeleton, b.skeleton) > 1:
         return False
     # Otieno / Otiyeno, Mwangi / Mwanghi: one consonant apart in words of about one length,
     # spelt alike; not Nazarov / Nazarbayev, Mirzoev / Mirziyoyev.
     return abs(len(a.text) - len(b.text)) <= 1 and JaroWinkler.similarity(a.text, b.text) >= CLOSE_SPELLING
+
+
+def _vowels_close(a: str, b: str, length_gap: int | None = 2) -> bool:
+    """Two spellings with one skeleton are one name where they differ by at most two letters (a third
+    of the shorter, for long words) and, where vowels are written on both sides, by at most two in length."""
+    if length_gap is not None and abs(len(a) - len(b)) > length_gap:
+        return False
+    return Levenshtein.distance(a, b) <= max(2, min(len(a), len(b)) // 3)
 
 
 @dataclass(frozen=True)
