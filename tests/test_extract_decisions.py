@@ -137,6 +137,18 @@ def test_an_unnamed_lead_inside_a_named_victims_story_is_about_him():
     assert record["incidents"][0]["victim_names"] == ["Bakhodir Tursunov"]
 
 
+def test_a_job_as_a_builder_is_what_the_named_prisoner_was_offered_not_a_new_person():
+    text = (
+        "Two Chinese citizens, Li Wenjun and Zhou Haoran, who fought for the Russian army, were captured by Ukraine. "
+        "The Chinese prisoners said Russia recruits foreigners through middlemen. "
+        "Zhou Haoran said he had not been told what his contract with the Russian army said. "
+        "He was first offered a job as a builder, then made to sign a contract. "
+        "His bank card was taken by the Russians, said Zhou Haoran."
+    )
+    record = extract_text(text)
+    assert len(record["incidents"]) == 1
+
+
 @pytest.mark.parametrize("lang, text", [
     ("en", "The UN High Commissioner for Human Rights and the International Organization for Migration said "
            "that the Red Cross had visited Tajik migrants whom police in Kazan forced to sign army contracts."),

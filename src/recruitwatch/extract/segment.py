@@ -46,10 +46,11 @@ def _indefinite_intro(doc: Analysis, sentence: int, persons: list[Mention]) -> b
         return False
     start = doc.sentences[sentence][0]
     for p in persons:
-        before = doc.text[max(start, p.start - 12) : p.start].lower().split()
-        # "a citizen", or one adjective between: "an Uzbek migrant"
-        if set(before[-2:]) & {"a", "an", "another"}:
-            return True
+        before = doc.text[max(start, p.start - 16) : p.start].lower().split()
+        # "a citizen", or one adjective between: "an Uzbek migrant"; not "a job as a builder", a capacity
+        for i in (len(before) - 1, len(before) - 2):
+            if i >= 0 and before[i] in {"a", "an", "another"} and (i == 0 or before[i - 1] != "as"):
+                return True
     return False
 
 
