@@ -100,6 +100,19 @@ def test_foreigners_joining_ukraines_army_are_not_relevant():
     assert not result.relevant
 
 
+@pytest.mark.parametrize("text", [
+    "A district court in western Ukraine released three convicts who volunteered to join the army, the first "
+    "under the new parole law. The justice minister said thousands of inmates of Ukrainian prisons could sign "
+    "contracts and serve with the military units they enrol in.",
+    "Суд в Житомире освободил двух осуждённых, согласившихся подписать контракт и служить в армии. "
+    "Министр юстиции сказал, что из украинских колоний на фронт могут отправить тысячи заключённых.",
+])
+def test_ukraines_own_prisoners_joining_its_army_are_not_relevant(text):
+    result = relevance(text)
+    assert result.features["ukraine_side"] < 0
+    assert not result.relevant
+
+
 def test_partial_mobilisation_of_migrants_is_their_case_not_russians_mobilisation():
     migrants = "Messages claim that Uzbek and Tajik migrants in Russia will be called up under the partial mobilisation."
     russians = "Russian men fled the partial mobilisation across the border to Kazakhstan."
