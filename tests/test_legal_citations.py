@@ -52,6 +52,9 @@ def test_an_article_without_its_law_cites_nothing():
     ("ky", "Ош шаардык соту аны жалданмачылык беренеси боюнча күнөөлүү деп тапты.", "KG/CC/416"),
     ("uz", "Ularga Rossiya Federatsiyasida bo‘lish rejimini buzish moddasi bo‘yicha bayonnoma tuzildi.", "RU/CAO/18.8"),
     ("en", "A court in Kazakhstan jailed him under the article on mercenarism.", "KZ/CC/170"),
+    # a court in a province of another country applies that country's code, whatever the language
+    ("ky", "Наманган облусунун Чуст райондук соту аны жалданмачылык беренеси боюнча күнөөлүү деп тапты.", "UZ/CC/154"),
+    ("ru", "Суд Согдийской области приговорил его по статье о наемничестве.", "TJ/CC/401"),
 ])
 def test_an_article_named_by_its_subject_is_cited(lang, text, code):
     assert extract_text(text)["legal_refs"] == [code]

@@ -155,3 +155,20 @@ def test_a_part_of_a_tally_and_a_tally_said_again_are_no_group_met_in_one_event(
 )
 def test_a_republics_full_name_opening_an_institutions_name_is_no_nationality(lang, text, codes):
     assert {m.value for m in nationality_mentions(analyse(text, lang))} == codes
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "code"),
+    [
+        ("ky", "Баткен облусунун тургуну Орусияда согушка жөнөтүлгөн.", "KG"),
+        ("ru", "Уроженец Согдийской области подписал контракт с Минобороны.", "TJ"),
+        ("uz", "Сурхондарёлик йигит Россия армиясига юборилди.", "UZ"),
+        ("uz", "Farg'ona viloyati fuqarosi Rossiya armiyasiga yuborildi.", "UZ"),
+    ],
+)
+def test_a_person_from_a_central_asian_province_is_of_its_country_in_its_own_languages(lang, text, code):
+    assert code in {m.value for m in nationality_mentions(analyse(text, lang))}
+
+
+def test_a_kyrgyz_word_that_is_also_a_district_names_no_place():
+    assert not analyse("Алай болсо ал согушка кетти.", "ky").all_hits("countries")

@@ -129,9 +129,10 @@ def test_the_only_person_a_story_about_one_man_names_is_its_victim():
 def test_a_story_naming_two_untied_people_leaves_both_out():
     text = (
         "A 31-year-old man from Fergana is now held as a prisoner of war.\n"
-        "Odil Saidov, from Margilan, spent December in a centre near Moscow. Saidov says officers visited. "
+        "Odil Saidov, from a village, spent December in a centre near Moscow. Saidov says officers visited. "
         "Kamol Ergashev, who knows him, thinks so too. Ergashev says he will write."
     )
+    # (A town of Fergana region, Margilan, would tie Odil Saidov to Uzbekistan: see central_asia_places.yaml.)
     assert victim_values(text, "en") == set()
 
 

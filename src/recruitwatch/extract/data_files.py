@@ -35,6 +35,13 @@ def extract_data(name: str) -> Any:
     return load_data("recruitwatch.extract", name)
 
 
+def home_places() -> list[dict]:
+    """Provinces and towns of victims' countries: the generated list (home_places.yaml, one Latin name
+    each) and Central Asia's in the region's own languages (central_asia_places.yaml)."""
+    return [*(extract_data("home_places.yaml").get("places") or ()),
+            *(extract_data("central_asia_places.yaml").get("places") or ())]
+
+
 def data_fingerprint(package: str) -> str:
     """Hash of every data file of a package: the key of compiled caches."""
     import hashlib

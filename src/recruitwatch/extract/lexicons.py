@@ -6,7 +6,7 @@ import logging
 from functools import cache
 
 from .cache import cached
-from .data_files import extract_data
+from .data_files import extract_data, home_places
 from .matcher import INDEX_FORMAT, PhraseIndex
 
 logger = logging.getLogger(__name__)
@@ -136,9 +136,9 @@ def _add_countries(index: PhraseIndex, langs) -> None:
 
 
 def _add_home_places(index: PhraseIndex, langs) -> None:
-    """States and provinces of victims' countries (data/home_places.yaml): in the countries group,
+    """States and provinces of victims' countries (data/home_places.yaml, central_asia_places.yaml): in the countries group,
     role `home`, so "a native of Gujarat" names an Indian, but never where the recruitment happened."""
-    for entry in extract_data("home_places.yaml").get("places") or ():
+    for entry in home_places():
         for lang in langs:
             for form in (entry.get("names") or {}).get(lang) or ():
                 index.add(form, "countries", entry["country"], "home", proper=form[:1].isupper())

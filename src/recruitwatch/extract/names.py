@@ -19,7 +19,7 @@ from functools import cache, lru_cache
 from ..text.keys import keyer
 from .analysis import Analysis
 from .cache import cached
-from .data_files import extract_data
+from .data_files import extract_data, home_places
 from .lexicons import form_languages
 
 GAZETTEER_GROUPS = ("regions", "countries", "organisations", "not_organisations")
@@ -526,7 +526,7 @@ def place_words() -> frozenset[str]:
     entries = [
         *(regions.get("regions") or ()), *(regions.get("cities") or ()), *countries,
         *({"names": country.get("demonyms")} for country in countries),
-        *(extract_data("home_places.yaml").get("places") or ()),
+        *home_places(),
     ]
     return frozenset(w for w in _one_word_names(entries) if len(w) > 2)
 

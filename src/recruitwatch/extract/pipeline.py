@@ -125,10 +125,10 @@ def refs_orgs(doc, start: int, end: int, refs: set[str], orgs: set[str]) -> None
 
 
 def places_in(doc) -> list[tuple[str, int, int]]:
-    """Countries the text names, and the countries of the regions it names, with offsets
-    (demonyms describe people, not whose law applies)."""
+    """Countries the text names, and the countries of the regions and provinces it names, with offsets
+    (demonyms describe people, not whose law applies; a court in Fergana region applies Uzbekistan's)."""
     places = [(m.concept.split("-")[0], m.start, m.end) for m in doc.all_hits("regions")]
-    places += [(m.concept, m.start, m.end) for m in doc.all_hits("countries") if m.entry.role == "name"]
+    places += [(m.concept, m.start, m.end) for m in doc.all_hits("countries") if m.entry.role in ("name", "home")]
     return sorted(places, key=lambda p: p[1])
 
 
