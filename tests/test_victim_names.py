@@ -343,3 +343,10 @@ def test_an_acronym_in_the_plural_names_no_one():
         "Several NGOs said the men, captured near Kupiansk, had been promised building jobs in Russia."
     )
     assert victim_values(text, "en") == set()
+
+
+def test_a_news_outlet_cited_as_a_source_is_no_person():
+    text = ("Russia is said to be sending hundreds of foreign students to the front in exchange for visas.\n\n"
+            "According to Bloomberg, the estimate came from officials who said the Kremlin uses foreign "
+            "students as extra soldiers, with methods first tried by the Wagner group.")
+    assert victim_values(text, "en") == set()
