@@ -151,6 +151,19 @@ def test_release_in_common_phrasings(text, lang):
     assert "released" in found(text, lang, "outcomes")
 
 
+@pytest.mark.parametrize(
+    "text,lang",
+    [
+        ("After he was wounded he fled from the hospital and made his way home.", "en"),
+        ("После ранения он сбежал из госпиталя.", "ru"),
+        ("Жарадар болгондон кийин госпиталдан качкан.", "ky"),
+        ("Yaralangach, u gospitaldan qochib ketdi.", "uz"),
+    ],
+)
+def test_fleeing_from_the_hospital_is_escape(text, lang):
+    assert "escaped" in found(text, lang, "outcomes")
+
+
 def test_a_promised_release_is_not_a_release():
     assert "released" not in found("He was promised he would be released after six months at the front.", "en", "outcomes")
     assert "released" in found("He was released after six months at the front.", "en", "outcomes")
