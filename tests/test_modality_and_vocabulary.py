@@ -331,6 +331,18 @@ def test_a_word_that_only_shares_a_place_names_key_is_not_that_place(text, lang,
     assert found(text, lang, "regions") == regions
 
 
+@pytest.mark.parametrize(
+    "text,regions",
+    [
+        ("Мигрантов привезли в актовый зал тюменского отделения полиции.", {"RU-TYU"}),
+        ("Полиция провела рейд в подмосковных Котельниках.", {"RU-MOS"}),
+        ("Петербургские полицейские выдали им повестки.", {"RU-SPE"}),
+    ],
+)
+def test_a_russian_city_adjective_names_its_region(text, regions):
+    assert found(text, "ru", "regions") >= regions
+
+
 @pytest.mark.parametrize("lang, text", [
     ("en", "Anil Kumar, an Indian helper, was killed in a missile strike near Kharkiv."),
     ("ru", "Гражданин Индии Анил Кумар погиб при ракетном ударе под Харьковом."),
