@@ -6,6 +6,8 @@ import types
 from dataclasses import replace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from recruitwatch.demo import demo_items
@@ -15,6 +17,7 @@ from recruitwatch.store import review
 from recruitwatch.store.database import sessions
 from recruitwatch.store.models import Document, Incident, Mention
 from recruitwatch.store.queries import IncidentQuery
+from recruitwatch.web.render import facet_links, with_value
 
 from .store_helpers import add_document, fields, link, new_incident
 
@@ -302,3 +305,21 @@ def test_kept_figures_of_a_store_that_moved_on_are_let_go(session):
             assert kept.get(session, view, lambda n=n: n) == n  # computed afresh at each version
         assert len(kept) == 3
     assert kept.get(session, "all", lambda: "again") == 5 and kept.hits == 1
+
+
+_PARAM_VALUES = ["UZ", "TJ", "RU-MOW", "a b", "ä/ü&=#", "", "raid_detention"]
+
+
+@given(
+    params=st.dictionaries(
+        st.sampled_from(["q", "nationality", "region", "method", "sort", "page", "view", "columns"]),
+        st.one_of(st.none(), st.sampled_from(_PARAM_VALUES), st.lists(st.sampled_from(_PARAM_VALUES), max_size=3)),
+        max_size=6,
+    ),
+    name=st.sampled_from(["nationality", "region", "method"]),
+    values=st.lists(st.sampled_from(_PARAM_VALUES), min_size=1, max_size=5, unique=True),
+)
+def test_facet_links_built_at_once_are_the_links_built_one_by_one(params, name, values):
+    """A list page builds every facet value's link at once; each must add or remove exactly that value."""
+    links = facet_links(params, name, values)
+    assert links == {value: with_value(params, name, value) for value in values}

@@ -25,8 +25,8 @@ from ..filters import (
     parse_filters,
     record_number,
 )
-from ..i18n import N_, code_for
-from ..render import local_path, query_with, render
+from ..i18n import N_, code_for, label
+from ..render import facet_links, local_path, query_with, render
 from ..table_view import DEFAULT_COLUMNS, DISPLAY_PARAMS, display_params, offered_columns, sort_link
 from ..views import (
     audit_read,
@@ -78,15 +78,38 @@ def incident_list(request: Request, who: Viewer = Depends(PUBLIC), session: Sess
     snippets = _snippets(session, rows, query.text) if query.text and who.sees_personal_data else {}
     audit_read(session, who, object_type="incident", ids=named_ids(rows), via="list")
     display = display_params(params, who)
+    shown = {**clean, **display}
     return render(
         request, "incidents.html", who,
         incidents=[incident_view(i, who) for i in rows], sources=documents, total=visible_total(total, who), page=page,
-        pages=max(1, -(-total // query.limit)), facets=facets, facet_kind=FACET_KIND, params={**clean, **display},
+        pages=max(1, -(-total // query.limit)), facets=facets, facet_kind=FACET_KIND, params=shown,
+        facet_rows=_facet_rows(facets, shown, who.language, policy().min_count),
         min_count=policy().min_count, columns=display.get("columns"), offered_columns=offered_columns(who),
         default_columns=DEFAULT_COLUMNS, sort_link=sort_link, current_sort=query.sort,
         sorts=SORTS, filter_params=FILTER_PARAMS + DISPLAY_PARAMS, bulk=_bulk_outcome(params) if who.can_review else None,
         snippets=snippets,
     )
+
+
+def _facet_rows(facets: dict, params: dict, lang: str, min_count: int) -> dict[str, list[tuple[str, str, str, bool]]]:
+    """Per facet, each value's link (adding it to the chosen values, or taking it out), label, count
+    ("<3" where the count is withheld) and whether it is chosen; built here, not in the template,
+    because a list page shows some hundreds of them."""
+    rows = {}
+    for field, counts in facets.items():
+        values = [value for value, _ in counts]
+        chosen = params.get(field) or []
+        chosen = {chosen} if isinstance(chosen, str) else set(chosen)
+        if field == "review_state":  # one state at a time
+            links = {value: query_with(params, review_state=value) for value in values}
+        else:
+            links = facet_links(params, field, values)
+        rows[field] = [
+            (links[value], label(FACET_KIND[field], value, lang), f"<{min_count}" if count is None else str(count),
+             value in chosen)
+            for value, count in counts
+        ]
+    return rows
 
 
 def _snippets(session: Session, rows, text: str) -> dict[int, tuple[str, str, str]]:
