@@ -172,3 +172,16 @@ def test_a_person_from_a_central_asian_province_is_of_its_country_in_its_own_lan
 
 def test_a_kyrgyz_word_that_is_also_a_district_names_no_place():
     assert not analyse("Алай болсо ал согушка кетти.", "ky").all_hits("countries")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "code"),
+    [
+        ("ru", "Спортсмен родился в Таджикистане, в Россию переехал ещё ребёнком.", "TJ"),
+        ("en", "The man, who was born in Kyrgyzstan, moved to Moscow as a child.", "KG"),
+        ("uz", "U bolaligida Rossiyaga ko'chib ketgan, ammo Tojikistonda tug'ilgan.", "TJ"),
+        ("ky", "Ал Орусияга бала кезинде көчүп барган, бирок Өзбекстанда туулган.", "UZ"),
+    ],
+)
+def test_the_country_a_person_was_born_in_is_his_origin_not_a_place_of_events(lang, text, code):
+    assert code in {m.value for m in nationality_mentions(analyse(text, lang))}

@@ -73,9 +73,10 @@ def nationality_mentions(doc: Analysis, *, recruiting_side: bool = False) -> lis
             if role_follows(doc, m.last):
                 continue  # "a Kyrgyz lawyer said": a speaker, not a victim
             role = m.entry.role
-            if role == "name" and doc.lang in PREPOSITION_LANGUAGES and where in ("in", "to"):
+            born = role in ("name", "home") and _born_in(doc, m, sentence)
+            if role == "name" and doc.lang in PREPOSITION_LANGUAGES and where in ("in", "to") and not born:
                 continue  # "найти работу в Южной Корее", "work in Dubai": where, not whose
-            near_person = bool(people_tokens & (after | before))
+            near_person = bool(people_tokens & (after | before)) or born
             if role == "demonym":
                 ok = True
             elif role == "adjective":
@@ -190,6 +191,30 @@ _FROM_COUNTRY = {
     "kk": re.compile(r"(?:дық|дік|лық|лік|тық|тік)(?:тар|тер|дар|дер|лар|лер)?\w{0,5}$"),
     "tg": re.compile(r"(?:ӣ|гӣ)(?:ҳо|он)?\w{0,4}$"),
 }
+
+
+def _born_in(doc: Analysis, m: Match, sentence: int) -> bool:
+    """"родился в Таджикистане", "Tojikistonda tug'ilgan": the country a person was born in (scope.yaml
+    born_in; the words stand before the country in English and Russian, after it elsewhere)."""
+    tokens = doc.token_range(sentence)
+    for phrase in _born_in_phrases(doc.lang):
+        n = len(phrase)
+        if doc.lang in PREPOSITION_LANGUAGES:
+            span = range(max(tokens.start, m.first - n), m.first)
+        else:
+            span = range(m.last + 1, min(tokens.stop, m.last + 1 + n))
+        if tuple(_folded_word(doc, i) for i in span) == phrase:
+            return True
+    return False
+
+
+@cache
+def _born_in_phrases(lang: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(p.split()) for p in scope_words("born_in", lang))
+
+
+def _folded_word(doc: Analysis, i: int) -> str:
+    return doc.tokens[i].text.casefold().replace("ʻ", "'").replace("‘", "'").replace("’", "'").replace("`", "'")
 
 
 def _person_from_country(doc: Analysis, m: Match) -> bool:
