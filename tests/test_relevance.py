@@ -113,6 +113,15 @@ def test_ukraines_own_prisoners_joining_its_army_are_not_relevant(text):
     assert not result.relevant
 
 
+def test_the_home_press_needs_no_word_of_citizenship_for_a_compatriot_named_in_full():
+    lured = ("23 жаштагы Азамат Токтогулов Москвадагы ортомчулардын жумуш убадасына ишенип, Украинадагы "
+             "согушка барып калган. Азыр ал Луганск облусунда, орус аскерлеринин көзөмөлүндө экенин айтууда.")
+    assert relevance(lured).relevant
+    at_home = ("Азамат Токтогулов быйыл Кыргызстандын армиясына мөөнөттүү кызматка чакырылды. "
+               "Ал Ош шаарындагы аскер бөлүгүндө кызмат өтөйт.")
+    assert not relevance(at_home).relevant  # his own country's call-up
+
+
 def test_partial_mobilisation_of_migrants_is_their_case_not_russians_mobilisation():
     migrants = "Messages claim that Uzbek and Tajik migrants in Russia will be called up under the partial mobilisation."
     russians = "Russian men fled the partial mobilisation across the border to Kazakhstan."

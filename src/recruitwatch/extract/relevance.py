@@ -197,8 +197,19 @@ def _named_targets(doc: Analysis) -> set[int]:
     return _memo(doc, "named_targets", _targets_named_in)
 
 
+# The press of victims' own countries names its compatriots without saying whose citizens they are: in
+# an Uzbek, Kyrgyz, Tajik or Kazakh report, a victim named in full is a foreigner to Russia's army.
+HOME_PRESS = {"uz", "ky", "tg", "kk"}
+
+
+def _compatriots(doc: Analysis) -> set[int]:
+    if doc.lang not in HOME_PRESS:
+        return set()
+    return {m.sentence for p in victims(doc) if len(p.parts) >= 2 for m in p.mentions}
+
+
 def _targets_named_in(doc: Analysis) -> set[int]:
-    foreign = _sentences_with(doc, {("cues", "foreigner")}) | _foreign_people(doc)
+    foreign = _sentences_with(doc, {("cues", "foreigner")}) | _foreign_people(doc) | _compatriots(doc)
     # Students are in scope as foreigners: in a text that names no foreigner they are the country's own.
     statuses = {
         s for s, ms in doc.hits.get("statuses", {}).items()
