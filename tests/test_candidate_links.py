@@ -291,3 +291,16 @@ def test_a_full_name_outweighs_a_given_name_and_home(db_url, order):
     found = {name: (incident, reason) for name, incident, reason in _mentions(db_url)}
     assert found["menon"][0] != found["nair"][0]
     assert found["report"] == (found["nair"][0], LOW_RELEVANCE_REASON)
+
+
+# "A native of Kottayam, Mohammed Aslam": Mohammed tells no one apart (identity.yaml
+# uninformative_given); the word after it is the one the report offers, so it does not join the
+# incident of another Mohammed of Kottayam.
+MALAYALAM_NATIVE_MOHAMMED = MALAYALAM_NATIVE.replace("രാഹുൽ", "മുഹമ്മദ് അസ്‌ലം")
+MOHAMMED_RAFIQ = RAHUL.replace("Rahul Menon", "Mohammed Rafiq")
+
+
+def test_a_common_given_name_and_a_home_town_join_no_other_man_of_that_name(db_url):
+    assert "അസ്‌ലം (native)" in candidate_names(MALAYALAM_NATIVE_MOHAMMED, "ml").native
+    Ingestor(db_url).run([_item("incident", MOHAMMED_RAFIQ), _item("report", MALAYALAM_NATIVE_MOHAMMED)])
+    assert [name for name, _, _ in _mentions(db_url)] == ["incident"]

@@ -175,10 +175,27 @@ def native_words(text: str) -> list[str]:
         for marker in markers:
             n = len(marker)
             if tuple(words[i : i + n]) == marker and i + n < len(words):
-                name = words[i + n]
+                at = i + n
+                if _uninformative(words[at]) and at + 1 < len(words):
+                    at += 1  # "निवासी मोहम्मद सूफियान": Sufiyan tells him from other Mohammeds
+                name = words[at]
                 if _CASELESS.search(name) and _long_enough(name):
                     found[native_name(name)] = None
     return list(found)[:MAX_AGED]
+
+
+def _uninformative(word: str) -> bool:
+    """Is the word a given name too common to tell anyone by (identity.yaml uninformative_given)?"""
+    parsed = parse_name(word).full_words
+    return bool(parsed) and any(words_agree(parsed[0], common) for common in _uninformative_given())
+
+
+@cache
+def _uninformative_given():
+    from ..extract.data_files import extract_data
+
+    names = extract_data("identity.yaml").get("uninformative_given") or ()
+    return tuple(w for name in names for w in parse_name(str(name)).full_words)
 
 
 @cache
