@@ -332,6 +332,20 @@ def test_a_word_that_only_shares_a_place_names_key_is_not_that_place(text, lang,
 
 
 @pytest.mark.parametrize(
+    "text,lang,prisoner",
+    [
+        ("A garrison court sentenced the deserter to five years in a general regime penal colony.", "en", False),
+        ("He was serving a sentence in a penal colony when Wagner recruiters came.", "en", True),
+        ("Суд приговорил дезертира к пяти годам колонии общего режима.", "ru", False),
+        ("Он отбывал срок в колонии строгого режима, когда пришли вербовщики.", "ru", True),
+        ("Sud uni 5 yilga ozodlikdan mahrum qildi.", "uz", False),
+    ],
+)
+def test_a_sentence_passed_is_no_prison_the_man_was_recruited_from(text, lang, prisoner):
+    assert ("prisoner" in found(text, lang, "statuses")) == prisoner
+
+
+@pytest.mark.parametrize(
     "text,regions",
     [
         ("Мигрантов привезли в актовый зал тюменского отделения полиции.", {"RU-TYU"}),

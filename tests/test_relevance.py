@@ -113,6 +113,14 @@ def test_ukraines_own_prisoners_joining_its_army_are_not_relevant(text):
     assert not result.relevant
 
 
+def test_a_foreigner_fighting_on_behalf_of_ukraine_is_not_relevant():
+    text = ("A veteran from Ohio appears to be the first US citizen killed while fighting on behalf of Ukraine. "
+            "He had signed up to work for a private military company before the invasion, his mother said.")
+    result = relevance(text)
+    assert result.features["ukraine_side"] < 0
+    assert not result.relevant
+
+
 def test_the_home_press_needs_no_word_of_citizenship_for_a_compatriot_named_in_full():
     lured = ("23 жаштагы Азамат Токтогулов Москвадагы ортомчулардын жумуш убадасына ишенип, Украинадагы "
              "согушка барып калган. Азыр ал Луганск облусунда, орус аскерлеринин көзөмөлүндө экенин айтууда.")
