@@ -128,6 +128,8 @@ def test_the_home_press_needs_no_word_of_citizenship_for_a_compatriot_named_in_f
     at_home = ("Азамат Токтогулов быйыл Кыргызстандын армиясына мөөнөттүү кызматка чакырылды. "
                "Ал Ош шаарындагы аскер бөлүгүндө кызмат өтөйт.")
     assert not relevance(at_home).relevant  # his own country's call-up
+    russian = lured.replace("Азамат Токтогулов", "Николай Панков")
+    assert not relevance(russian).relevant  # a Russian name says nothing of whose citizen he is
 
 
 def test_partial_mobilisation_of_migrants_is_their_case_not_russians_mobilisation():

@@ -198,14 +198,28 @@ def _named_targets(doc: Analysis) -> set[int]:
 
 
 # The press of victims' own countries names its compatriots without saying whose citizens they are: in
-# an Uzbek, Kyrgyz, Tajik or Kazakh report, a victim named in full is a foreigner to Russia's army.
+# an Uzbek, Kyrgyz, Tajik or Kazakh report, a victim named in full with a Central Asian given name is a
+# foreigner to Russia's army.
 HOME_PRESS = {"uz", "ky", "tg", "kk"}
 
 
 def _compatriots(doc: Analysis) -> set[int]:
+    """Sentences naming a victim in full whose given name is Central Asian (given_names.yaml): Russian
+    officials named in the same report (a deputy minister) are not compatriots."""
     if doc.lang not in HOME_PRESS:
         return set()
-    return {m.sentence for p in victims(doc) if len(p.parts) >= 2 for m in p.mentions}
+    local = _central_asian_given_names()
+    return {
+        m.sentence for p in victims(doc)
+        if len(p.parts) >= 2 and any(part.casefold() in local for part in p.parts)
+        for m in p.mentions
+    }
+
+
+@cache
+def _central_asian_given_names() -> frozenset[str]:
+    block = (extract_data("given_names.yaml").get("names") or {}).get("central_asia") or {}
+    return frozenset(str(n).casefold() for script in block.values() for n in script or ())
 
 
 def _targets_named_in(doc: Analysis) -> set[int]:
