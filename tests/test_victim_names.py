@@ -6,6 +6,7 @@ import pytest
 
 from recruitwatch.extract.analysis import analyse
 from recruitwatch.extract.names import name_spans
+from recruitwatch.extract.pipeline import extract_text
 from recruitwatch.extract.roles import victims
 
 
@@ -350,3 +351,10 @@ def test_a_news_outlet_cited_as_a_source_is_no_person():
             "According to Bloomberg, the estimate came from officials who said the Kremlin uses foreign "
             "students as extra soldiers, with methods first tried by the Wagner group.")
     assert victim_values(text, "en") == set()
+
+
+def test_a_rights_group_in_another_romanisation_is_no_person():
+    text = ("Askar Toktobek uulu, a Kyrgyz migrant, was sentenced to ten years for mercenarism. "
+            "Lawyers of the rights group Kilim Shami said he had been forced to sign a contract in Moscow.")
+    assert "Kilim Shami" not in victim_values(text, "en")
+    assert extract_text(text)["organisations"] == ["Kylym Shamy"]
