@@ -17,7 +17,7 @@ from recruitwatch.store import review
 from recruitwatch.store.database import sessions
 from recruitwatch.store.models import Document, Incident, Mention
 from recruitwatch.store.queries import IncidentQuery
-from recruitwatch.web.render import facet_links, with_value
+from recruitwatch.web.render import facet_links, query_with, with_value
 
 from .store_helpers import add_document, fields, link, new_incident
 
@@ -319,7 +319,11 @@ _PARAM_VALUES = ["UZ", "TJ", "RU-MOW", "a b", "ä/ü&=#", "", "raid_detention"]
     name=st.sampled_from(["nationality", "region", "method"]),
     values=st.lists(st.sampled_from(_PARAM_VALUES), min_size=1, max_size=5, unique=True),
 )
-def test_facet_links_built_at_once_are_the_links_built_one_by_one(params, name, values):
-    """A list page builds every facet value's link at once; each must add or remove exactly that value."""
-    links = facet_links(params, name, values)
-    assert links == {value: with_value(params, name, value) for value in values}
+def test_each_facet_link_adds_or_removes_exactly_its_value(params, name, values):
+    """A list page builds every facet value's link at once: each is the page's query (query_with) with
+    that value added to the facet's chosen values, or taken out if chosen."""
+    chosen = params.get(name) or []
+    chosen = [chosen] if isinstance(chosen, str) else list(chosen)
+    toggled = {v: [c for c in chosen if c != v] if v in chosen else [*chosen, v] for v in values}
+    assert facet_links(params, name, values) == {v: query_with(params, **{name: toggled[v]}) for v in values}
+    assert all(with_value(params, name, v) == query_with(params, **{name: toggled[v]}) for v in values)

@@ -101,21 +101,17 @@ def test_foreigners_joining_ukraines_army_are_not_relevant():
 
 
 @pytest.mark.parametrize("text", [
+    # Ukraine's own prisoners joining its army
     "A district court in western Ukraine released three convicts who volunteered to join the army, the first "
     "under the new parole law. The justice minister said thousands of inmates of Ukrainian prisons could sign "
     "contracts and serve with the military units they enrol in.",
     "Суд в Житомире освободил двух осуждённых, согласившихся подписать контракт и служить в армии. "
     "Министр юстиции сказал, что из украинских колоний на фронт могут отправить тысячи заключённых.",
+    # a foreigner fighting on behalf of Ukraine
+    "A veteran from Ohio appears to be the first US citizen killed while fighting on behalf of Ukraine. "
+    "He had signed up to work for a private military company before the invasion, his mother said.",
 ])
-def test_ukraines_own_prisoners_joining_its_army_are_not_relevant(text):
-    result = relevance(text)
-    assert result.features["ukraine_side"] < 0
-    assert not result.relevant
-
-
-def test_a_foreigner_fighting_on_behalf_of_ukraine_is_not_relevant():
-    text = ("A veteran from Ohio appears to be the first US citizen killed while fighting on behalf of Ukraine. "
-            "He had signed up to work for a private military company before the invasion, his mother said.")
+def test_recruitment_for_ukraines_side_is_not_relevant(text):
     result = relevance(text)
     assert result.features["ukraine_side"] < 0
     assert not result.relevant

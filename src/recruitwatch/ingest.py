@@ -497,9 +497,7 @@ class Ingestor:
             one = self._marked_one(session, candidate, marked)
             linked = {m.incident_id for m in candidate.mentions}
             if linked and (one is None or linked != {one[0].id}):
-                for reason in MARKED_REASONS:
-                    repo.remove_mentions(session, candidate, reason,
-                                         why="another incident has a victim of this given name and age or home")
+                _take_back_marked(session, candidate, "another incident has a victim of this given name and age or home")
                 linked = set()
             if one is not None and one[0].id == incident.id and not linked:
                 repo.add_mention(session, candidate, 0, incident, LOW_RELEVANCE_SCORE, one[1])
@@ -547,8 +545,7 @@ class Ingestor:
             if candidate.mentions and one is not None and one.id == incident.id and all(
                     m.link_reason in MARKED_REASONS for m in candidate.mentions):
                 # A full name outweighs a given name with an age or a home town (Mohammed of Hyderabad).
-                for reason in MARKED_REASONS:
-                    repo.remove_mentions(session, candidate, reason, why="its full name is another incident's victim's")
+                _take_back_marked(session, candidate, "its full name is another incident's victim's")
             elif candidate.mentions:
                 linked = {m.incident_id for m in candidate.mentions if m.link_reason == LOW_RELEVANCE_REASON}
                 if not linked or (one is not None and linked == {one.id}):
@@ -632,6 +629,12 @@ class Ingestor:
             elif decision.to_review:
                 doubtful.append((incident, decision))
         return best, best_decision, doubtful
+
+
+def _take_back_marked(session: Session, report, why: str) -> None:
+    """Remove a report's links made by a given name with an age or a home town."""
+    for reason in MARKED_REASONS:
+        repo.remove_mentions(session, report, reason, why=why)
 
 
 def _incidents_of_cluster(session: Session, cluster_id: int) -> set[int]:

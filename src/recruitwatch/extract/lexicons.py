@@ -136,8 +136,8 @@ def _add_countries(index: PhraseIndex, langs) -> None:
 
 
 def _add_home_places(index: PhraseIndex, langs) -> None:
-    """States and provinces of victims' countries (data/home_places.yaml, central_asia_places.yaml): in the countries group,
-    role `home`, so "a native of Gujarat" names an Indian, but never where the recruitment happened."""
+    """States and provinces of victims' countries (data_files.home_places): in the countries group, role
+    `home`, so "a native of Gujarat" names an Indian, but never where the recruitment happened."""
     for entry in home_places():
         for lang in langs:
             for form in (entry.get("names") or {}).get(lang) or ():

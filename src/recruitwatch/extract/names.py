@@ -506,15 +506,17 @@ def _ru_dictionary_form(word: str) -> str:
     if stripped != word:
         return stripped
     for ending in _name_case_endings("ru"):  # "Шерзода", "Гаёсиддину": a listed given name with an ending
-        if word.casefold().endswith(ending) and word[: len(word) - len(ending)].casefold() in _gazetteer_names():
+        if word.casefold().endswith(ending) and word[: len(word) - len(ending)].casefold() in gazetteer_given_names():
             return word[: len(word) - len(ending)]
     return word
 
 
 @cache
-def _gazetteer_names() -> frozenset[str]:
+def gazetteer_given_names(region: str | None = None) -> frozenset[str]:
+    """The given names of given_names.yaml, case-folded: of one region (central_asia, south_asia...) or all."""
     names = extract_data("given_names.yaml").get("names") or {}
-    return frozenset(str(n).casefold() for lists in names.values() for script in lists.values() for n in script or ())
+    regions = [names.get(region) or {}] if region else names.values()
+    return frozenset(str(n).casefold() for lists in regions for script in lists.values() for n in script or ())
 
 
 @cache

@@ -22,6 +22,7 @@ from ..errors import DataError
 from .analysis import Analysis
 from .data_files import extract_data
 from .dates import WAR_START  # a report published before it cannot be about recruitment for the war
+from .names import gazetteer_given_names
 from .roles import victims
 from .victims import is_specific, nationality_mentions
 
@@ -208,18 +209,12 @@ def _compatriots(doc: Analysis) -> set[int]:
     officials named in the same report (a deputy minister) are not compatriots."""
     if doc.lang not in HOME_PRESS:
         return set()
-    local = _central_asian_given_names()
+    local = gazetteer_given_names("central_asia")
     return {
         m.sentence for p in victims(doc)
         if len(p.parts) >= 2 and any(part.casefold() in local for part in p.parts)
         for m in p.mentions
     }
-
-
-@cache
-def _central_asian_given_names() -> frozenset[str]:
-    block = (extract_data("given_names.yaml").get("names") or {}).get("central_asia") or {}
-    return frozenset(str(n).casefold() for script in block.values() for n in script or ())
 
 
 def _targets_named_in(doc: Analysis) -> set[int]:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..text.keys import PLURAL_ENDINGS, keyer, ru_parse
+from ..text.keys import APOSTROPHE_TABLE, PLURAL_ENDINGS, keyer, ru_parse
 from .analysis import Analysis
 from .data_files import extract_data
 from .dates import find_dates
@@ -203,7 +203,7 @@ def _born_in(doc: Analysis, m: Match, sentence: int) -> bool:
             span = range(max(tokens.start, m.first - n), m.first)
         else:
             span = range(m.last + 1, min(tokens.stop, m.last + 1 + n))
-        if tuple(_folded_word(doc, i) for i in span) == phrase:
+        if tuple(doc.tokens[i].text.translate(APOSTROPHE_TABLE).casefold() for i in span) == phrase:
             return True
     return False
 
@@ -211,10 +211,6 @@ def _born_in(doc: Analysis, m: Match, sentence: int) -> bool:
 @cache
 def _born_in_phrases(lang: str) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(p.split()) for p in scope_words("born_in", lang))
-
-
-def _folded_word(doc: Analysis, i: int) -> str:
-    return doc.tokens[i].text.casefold().replace("ʻ", "'").replace("‘", "'").replace("’", "'").replace("`", "'")
 
 
 def _person_from_country(doc: Analysis, m: Match) -> bool:

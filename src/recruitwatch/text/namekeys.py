@@ -145,8 +145,9 @@ def parse_name(raw: str) -> Name:
         text = "".join(_WORD.findall(latin(part)))
         if not text:
             continue
-        if text in abbreviations():  # "Mohd", "Md.": the given name written short
-            text, initial = abbreviations()[text], False
+        full = abbreviations().get(text)
+        if full:  # "Mohd", "Md.": the given name written short
+            text, initial = full, False
         words.append(NameWord(text, skeleton(text) or text[:1], initial, not _ABUGIDA.search(part)))
     return Name(raw, tuple(words))
 

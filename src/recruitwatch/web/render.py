@@ -47,14 +47,12 @@ def local_path(target: str | None, default: str = "/incidents") -> str:
 
 def with_value(params: dict, name: str, value: str) -> str:
     """The query string with `value` added to a facet's chosen values, or taken out if chosen."""
-    chosen = params.get(name) or []
-    chosen = [chosen] if isinstance(chosen, str) else list(chosen)
-    return query_with(params, **{name: [v for v in chosen if v != value] if value in chosen else [*chosen, value]})
+    return facet_links(params, name, [value])[value]
 
 
 def facet_links(params: dict, name: str, values) -> dict[str, str]:
-    """with_value for every value of one facet, encoding the other parameters once: a list page
-    links each of a few hundred facet values (the same strings, in the same order)."""
+    """with_value for every value of one facet, encoding the other parameters once (a list page links
+    a few hundred facet values): query_with's string with the facet's chosen values changed, the page reset."""
     merged = {k: v for k, v in params.items() if v not in (None, "", []) and k != "page"}
     chosen = merged.get(name) or []
     chosen = [chosen] if isinstance(chosen, str) else list(chosen)
